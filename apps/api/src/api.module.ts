@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@libs/config';
+import { DatabaseModule } from '@libs/database';
+import { MessagingModule } from '@libs/messaging';
+import { HealthModule, LoggingModule, ShutdownLogger } from '@libs/platform';
+
+/** The public origin: every HTTP endpoint of the tenant under `PUBLIC_URL`. */
+@Module({})
+export class ApiModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot('api'),
+        DatabaseModule,
+        MessagingModule.forRoot('api'),
+        HealthModule,
+      ],
+      providers: [ShutdownLogger],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import { configFromEnvironment, InvalidConfigError } from '@libs/config';
+import { migrate } from '@libs/database';
+
+/** `npm run migration:run`: creates the database if needed and applies pending migrations. */
+async function main(): Promise<void> {
+  const config = configFromEnvironment();
+  const applied = await migrate(config.database.url);
+  const db = new URL(config.database.url).pathname.slice(1);
+  process.stdout.write(
+    applied.length > 0
+      ? `migrations applied to ${db}: ${applied.join(', ')}\n`
+      : `database ${db} is up to date\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`migrate: ${error instanceof InvalidConfigError ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,9 @@
+import 'reflect-metadata';
+import { boot } from '@libs/platform';
+import { ProjectorModule } from './projector.module';
+
+void boot({
+  name: 'projector',
+  module: ProjectorModule.register,
+  port: (config) => config.http.projectorPort,
+});

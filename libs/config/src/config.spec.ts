@@ -1,0 +1,51 @@
+import { InvalidConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.publicUrl).toBe('http://127.0.0.1:3000');
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 3000, projectorPort: 3001 });
+    expect(config.kafka.brokers).toEqual(['127.0.0.1:9092']);
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/refresh_tokens');
+  });
+
+  it('reads and converts the variables it is given', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      KAFKA_BROKERS: 'a:1,b:2',
+      PUBLIC_URL: 'https://auth.example.com/',
+    });
+    expect(config.http.port).toBe(8080);
+    expect(config.kafka.brokers).toEqual(['a:1', 'b:2']);
+    expect(config.publicUrl).toBe('https://auth.example.com');
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).http.port).toBe(3000);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT="eighty"/],
+    ['PORT', '70000', /PORT="70000": .*must not be greater than 65535/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL="mysql:\/\/x": must be a postgres/],
+    ['KAFKA_BROKERS', 'localhost', /KAFKA_BROKERS="localhost": must be a comma-separated list of host:port/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud"/],
+    ['PUBLIC_URL', 'not a url', /PUBLIC_URL="not a url"/],
+  ])('rejects %s=%s with a message naming the variable', (name, value, message) => {
+    const attempt = () => loadConfig({ [name]: value });
+    expect(attempt).toThrow(InvalidConfigError);
+    expect(attempt).toThrow(message);
+  });
+
+  it('names every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'x', KAFKA_BROKERS: 'y' });
+      throw new Error('expected a failure');
+    } catch (error) {
+      expect((error as InvalidConfigError).problems.map((p) => p.split('=')[0])).toEqual([
+        'PORT',
+        'KAFKA_BROKERS',
+      ]);
+    }
+  });
+});

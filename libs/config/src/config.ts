@@ -1,0 +1,55 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { EnvDto } from './env.dto';
+
+/** The typed, validated configuration injected everywhere (DI token and type). */
+export abstract class AppConfig {
+  abstract readonly publicUrl: string;
+  abstract readonly http: { host: string; port: number; projectorPort: number };
+  abstract readonly database: { url: string };
+  abstract readonly kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number };
+  abstract readonly logLevel: EnvDto['LOG_LEVEL'];
+}
+
+/** Thrown when the environment does not describe a runnable service; names every bad variable. */
+export class InvalidConfigError extends Error {
+  static readonly code = 'ERR_INVALID_CONFIG';
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+const describe = (error: ValidationError, raw: unknown): string =>
+  `${error.property}=${JSON.stringify(raw)}: ${Object.values(error.constraints ?? {}).join('; ')}`;
+
+/**
+ * Validates the environment once and returns the typed configuration.
+ *
+ * @example
+ * const config = loadConfig(process.env); // throws InvalidConfigError naming each bad variable
+ */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const defined = Object.fromEntries(
+    Object.keys(new EnvDto())
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const dto = plainToInstance(EnvDto, defined, { exposeDefaultValues: true });
+  const errors = validateSync(dto, { forbidUnknownValues: true });
+  if (errors.length > 0) throw new InvalidConfigError(errors.map((e) => describe(e, env[e.property])));
+
+  return {
+    publicUrl: dto.PUBLIC_URL.replace(/\/+$/, ''),
+    http: { host: dto.HOST, port: dto.PORT, projectorPort: dto.PROJECTOR_PORT },
+    database: { url: dto.DATABASE_URL },
+    kafka: {
+      brokers: dto.KAFKA_BROKERS.split(','),
+      clientId: dto.KAFKA_CLIENT_ID,
+      topicPrefix: dto.KAFKA_TOPIC_PREFIX,
+      partitions: dto.KAFKA_PARTITIONS,
+    },
+    logLevel: dto.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,53 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+
+export interface ConsumerGroupOptions {
+  groupId: string;
+  topics: string[];
+  /** Read a partition from its first offset when the group has no position for it yet. */
+  fromBeginning?: boolean;
+  /** Handles one batch of one partition; throwing makes kafkajs retry the batch. */
+  eachBatch: (payload: EachBatchPayload) => Promise<void>;
+  /** Called with the partitions this member owns after each rebalance. */
+  onAssignment?: (assignment: Record<string, number[]>) => void;
+}
+
+/**
+ * One member of a consumer group. `start` joins the group and returns once the member runs;
+ * `stop` leaves the group after the batch in progress finishes (graceful shutdown).
+ */
+export class ConsumerGroup {
+  readonly consumer: Consumer;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: ConsumerGroupOptions,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 20_000,
+      heartbeatInterval: 1_000,
+    });
+    const { GROUP_JOIN } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, ({ payload }) => options.onAssignment?.(payload.memberAssignment));
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.options.topics,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: this.options.eachBatch,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,7 @@
+export { ConsumerGroup, type ConsumerGroupOptions } from './consumer-group';
+export { createKafka } from './kafka-client';
+export { KafkaProducer } from './kafka-producer';
+export { KafkaProbe } from './kafka-probe';
+export { MessagingModule } from './messaging.module';
+export { ensureTopics, type TopicSpec } from './topic-admin';
+export { EVENT_TOPIC_CONFIG, eventTopic } from './topics';

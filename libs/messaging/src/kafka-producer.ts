@@ -1,0 +1,42 @@
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+
+/**
+ * An idempotent producer that waits for every in-sync replica (acks=all): a resolved `send` means the
+ * broker has the messages, and a retried send cannot write them twice.
+ */
+export class KafkaProducer {
+  private readonly producer: Producer;
+  private connected?: Promise<void>;
+
+  constructor(kafka: Kafka) {
+    // KIP-98: idempotence needs acks=all and, in kafkajs, one request in flight per connection.
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // murmur2 of the key, as the Java client: a credential's events land on the same partition.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  /** Publishes messages to one topic, in order; resolves once the broker has acknowledged them all. */
+  async send(topic: string, messages: Message[]): Promise<void> {
+    await this.connect();
+    await this.producer.send({ topic, messages, acks: -1 });
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
+    return this.connected;
+  }
+
+  /** Flushes and closes the connection; safe to call twice. */
+  async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = undefined;
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,46 @@
+import { Logger, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppConfig, InvalidConfigError, configFromEnvironment } from '@libs/config';
+import { OAuthExceptionFilter } from './http/oauth-exception.filter';
+
+export interface BootOptions {
+  /** Names the process in logs. */
+  name: string;
+  /** The root module, built from the validated configuration. */
+  module: (config: AppConfig) => Type | import('@nestjs/common').DynamicModule;
+  /** Where this process listens. */
+  port: (config: AppConfig) => number;
+  /** Extra wiring before listening (body parsers, static assets). */
+  configure?: (app: INestApplication, config: AppConfig) => void | Promise<void>;
+}
+
+/**
+ * Boots a process: configuration validated first (a bad variable stops it with a message naming it),
+ * JSON logs, OAuth-style errors, SIGTERM/SIGINT drain everything before exit.
+ */
+export async function boot(options: BootOptions): Promise<INestApplication> {
+  let config: AppConfig;
+  try {
+    config = configFromEnvironment();
+  } catch (error) {
+    if (error instanceof InvalidConfigError) {
+      process.stderr.write(`${options.name}: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const app = await NestFactory.create(options.module(config), { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
+  app.useGlobalFilters(new OAuthExceptionFilter());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await options.configure?.(app, config);
+  const port = options.port(config);
+  await app.listen(port, config.http.host);
+  new Logger(options.name).log({
+    msg: `${options.name} listening`,
+    url: `http://${config.http.host}:${port}`,
+  });
+  return app;
+}

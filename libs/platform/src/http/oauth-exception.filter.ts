@@ -1,0 +1,68 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { oauthCodeForStatus, type OAuthErrorBody } from './oauth-error';
+
+/** Errors raised before a handler runs (body parser, router) carry an HTTP status of their own. */
+interface StatusError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+  message?: string;
+}
+
+const BODY_PARSER_DESCRIPTIONS: Record<string, string> = {
+  'entity.parse.failed': 'The request body could not be parsed.',
+  'entity.too.large': 'The request body is too large.',
+  'encoding.unsupported': 'The request body encoding is not supported.',
+  'charset.unsupported': 'The request body charset is not supported.',
+  'request.aborted': 'The request was aborted.',
+};
+
+/**
+ * The HTTP transport's last line: every error leaves as `{error, error_description}` with its status.
+ * Client mistakes stay 4xx; anything unexpected is logged and answered 500 without internals.
+ */
+@Catch()
+export class OAuthExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(OAuthExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.describe(exception);
+    if (status >= 500) this.logger.error({ err: exception }, 'unhandled error');
+    if (res.headersSent) return;
+    res.status(status).json(body);
+  }
+
+  private describe(exception: unknown): [number, OAuthErrorBody] {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null && 'error_description' in response) {
+        return [status, response as OAuthErrorBody];
+      }
+      return [
+        status,
+        { error: oauthCodeForStatus(status), error_description: describeHttpException(exception) },
+      ];
+    }
+    const error = exception as StatusError | undefined;
+    const status = error?.status ?? error?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const description =
+        (error?.type && BODY_PARSER_DESCRIPTIONS[error.type]) ?? 'The request is malformed.';
+      return [status, { error: oauthCodeForStatus(status), error_description: description }];
+    }
+    return [500, { error: 'server_error', error_description: 'An unexpected error occurred.' }];
+  }
+}
+
+function describeHttpException(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return exception.message;
+}

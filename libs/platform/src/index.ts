@@ -1,0 +1,7 @@
+export { boot, type BootOptions } from './bootstrap';
+export { HealthModule } from './health/health.module';
+export { ReadinessCheck } from './health/readiness-check';
+export { oauthCodeForStatus, type OAuthErrorBody } from './http/oauth-error';
+export { OAuthExceptionFilter } from './http/oauth-exception.filter';
+export { LoggingModule, REDACTED_PATHS, requestId } from './logging/logging.module';
+export { ShutdownLogger } from './shutdown-logger';

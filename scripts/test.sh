@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `npm test`: builds the apps, brings up a Kafka broker unless KAFKA_BROKERS names one (or one already
+# answers), runs every depth of tests, and leaves nothing behind: a broker it started is stopped and
+# its data deleted; each test file drops its own database and topics.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+started_kafka=0
+kafka_data=""
+cleanup() {
+  if [ "$started_kafka" = 1 ]; then
+    KAFKA_DATA_DIR="$kafka_data" bash scripts/kafka/kafka.sh down >/dev/null || true
+    rm -rf "$kafka_data"
+  fi
+}
+trap cleanup EXIT
+
+if [ -z "${KAFKA_BROKERS:-}" ] && ! bash scripts/kafka/kafka.sh status >/dev/null 2>&1; then
+  kafka_data=$(mktemp -d -t rts-test-kafka.XXXXXX)
+  started_kafka=1
+  KAFKA_DATA_DIR="$kafka_data" bash scripts/kafka/kafka.sh up
+fi
+
+echo "test: building the apps"
+npm run --silent build
+
+mkdir -p .data
+results=.data/test-results.json
+rm -f "$results"
+status=0
+npx jest --json --outputFile="$results" "$@" || status=$?
+node scripts/test-summary.js "$results"
+exit "$status"
