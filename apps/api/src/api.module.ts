@@ -1,8 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@libs/config';
 import { DatabaseModule } from '@libs/database';
+import { JwtModule } from '@libs/jwt';
+import { ManagementModule } from '@libs/management';
 import { MessagingModule } from '@libs/messaging';
 import { HealthModule, LoggingModule, ShutdownLogger } from '@libs/platform';
+import { SecurityModule } from '@libs/security';
 
 /** The public origin: every HTTP endpoint of the tenant under `PUBLIC_URL`. */
 @Module({})
@@ -15,7 +18,10 @@ export class ApiModule {
         LoggingModule.forRoot('api'),
         DatabaseModule,
         MessagingModule.forRoot('api'),
+        SecurityModule,
         HealthModule,
+        JwtModule,
+        ManagementModule,
       ],
       providers: [ShutdownLogger],
     };

@@ -37,6 +37,24 @@ describe('loadConfig', () => {
     expect(attempt).toThrow(message);
   });
 
+  it('refuses the development secrets in production, naming them', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /SERVER_SECRET: must be set to a secret of your own[\s\S]*MANAGEMENT_CLIENT_SECRET/,
+    );
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      SERVER_SECRET: 'x'.repeat(32),
+      MANAGEMENT_CLIENT_SECRET: 'y'.repeat(16),
+    });
+    expect(config.usesDevelopmentSecrets).toBe(false);
+  });
+
+  it('refuses a short server secret without echoing it', () => {
+    const attempt = () => loadConfig({ SERVER_SECRET: 'short-secret' });
+    expect(attempt).toThrow(/SERVER_SECRET=\[redacted\]: .*longer than or equal to 32/);
+    expect(attempt).not.toThrow(/short-secret/);
+  });
+
   it('names every bad variable at once', () => {
     try {
       loadConfig({ PORT: 'x', KAFKA_BROKERS: 'y' });

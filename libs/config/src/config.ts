@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { EnvDto } from './env.dto';
+import { DEVELOPMENT_SECRETS, EnvDto } from './env.dto';
 
 /** The typed, validated configuration injected everywhere (DI token and type). */
 export abstract class AppConfig {
@@ -9,6 +9,12 @@ export abstract class AppConfig {
   abstract readonly database: { url: string };
   abstract readonly kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number };
   abstract readonly logLevel: EnvDto['LOG_LEVEL'];
+  abstract readonly environment: EnvDto['NODE_ENV'];
+  abstract readonly serverSecret: string;
+  abstract readonly managementClient: { clientId: string; clientSecret: string };
+  abstract readonly rateLimits: { delegationPerMinute: number };
+  /** True when a development default secret is in use (never allowed in production). */
+  abstract readonly usesDevelopmentSecrets: boolean;
 }
 
 /** Thrown when the environment does not describe a runnable service; names every bad variable. */
@@ -21,8 +27,11 @@ export class InvalidConfigError extends Error {
   }
 }
 
+// A rejected secret is named, never echoed.
+const shown = (property: string, raw: unknown) =>
+  /SECRET/.test(property) ? '[redacted]' : JSON.stringify(raw);
 const describe = (error: ValidationError, raw: unknown): string =>
-  `${error.property}=${JSON.stringify(raw)}: ${Object.values(error.constraints ?? {}).join('; ')}`;
+  `${error.property}=${shown(error.property, raw)}: ${Object.values(error.constraints ?? {}).join('; ')}`;
 
 /**
  * Validates the environment once and returns the typed configuration.
@@ -40,6 +49,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const errors = validateSync(dto, { forbidUnknownValues: true });
   if (errors.length > 0) throw new InvalidConfigError(errors.map((e) => describe(e, env[e.property])));
 
+  const developmentSecrets = (
+    Object.keys(DEVELOPMENT_SECRETS) as (keyof typeof DEVELOPMENT_SECRETS)[]
+  ).filter((key) => dto[key] === DEVELOPMENT_SECRETS[key]);
+  if (dto.NODE_ENV === 'production' && developmentSecrets.length > 0) {
+    throw new InvalidConfigError(
+      developmentSecrets.map((key) => `${key}: must be set to a secret of your own when NODE_ENV=production`),
+    );
+  }
+
   return {
     publicUrl: dto.PUBLIC_URL.replace(/\/+$/, ''),
     http: { host: dto.HOST, port: dto.PORT, projectorPort: dto.PROJECTOR_PORT },
@@ -51,5 +69,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       partitions: dto.KAFKA_PARTITIONS,
     },
     logLevel: dto.LOG_LEVEL,
+    environment: dto.NODE_ENV,
+    serverSecret: dto.SERVER_SECRET,
+    managementClient: { clientId: dto.MANAGEMENT_CLIENT_ID, clientSecret: dto.MANAGEMENT_CLIENT_SECRET },
+    rateLimits: { delegationPerMinute: dto.DELEGATION_RATE_LIMIT_PER_MINUTE },
+    usesDevelopmentSecrets: developmentSecrets.length > 0,
   };
 }

@@ -1,9 +1,15 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+
+/** Development-only defaults; `loadConfig` refuses them when NODE_ENV=production. */
+export const DEVELOPMENT_SECRETS = {
+  SERVER_SECRET: 'development-only-server-secret-change-me-0123456789',
+  MANAGEMENT_CLIENT_SECRET: 'development-only-management-secret',
+} as const;
 
 /**
  * Every environment variable the service reads, with its default and its rule.
@@ -55,6 +61,34 @@ export class EnvDto {
   @Min(1)
   @Max(1000)
   KAFKA_PARTITIONS = 3;
+
+  /** `production` refuses the development secrets. */
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  /**
+   * Master secret (≥ 32 characters). Keys for refresh-token hashing (HMAC-SHA-256), signing-key
+   * encryption and CSRF tokens are derived from it with HKDF, one per purpose.
+   */
+  @IsString()
+  @MinLength(32)
+  SERVER_SECRET: string = DEVELOPMENT_SECRETS.SERVER_SECRET;
+
+  /** The bootstrap machine-to-machine application that may call the Management API. */
+  @Matches(/^[A-Za-z0-9_-]{8,64}$/, { message: 'must be 8 to 64 letters, digits, "_" or "-"' })
+  MANAGEMENT_CLIENT_ID = 'management-bootstrap';
+
+  /** Its client secret (≥ 16 characters); stored only as a hash. */
+  @IsString()
+  @MinLength(16)
+  MANAGEMENT_CLIENT_SECRET: string = DEVELOPMENT_SECRETS.MANAGEMENT_CLIENT_SECRET;
+
+  /** Requests per minute per IP and user on /delegation and the refresh-token grant (Auth0: 10). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  DELEGATION_RATE_LIMIT_PER_MINUTE = 10;
 
   /** Minimum pino level written to stdout. */
   @IsIn(LOG_LEVELS)

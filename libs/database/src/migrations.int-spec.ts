@@ -34,7 +34,17 @@ describe('migrations (real PostgreSQL)', () => {
     const applied = await migrate(db.url);
     expect(applied).toEqual(MIGRATIONS.map((m) => m.name));
     dataSource = await new DataSource(dataSourceOptions(db.url)).initialize();
-    expect(await tables()).toEqual(expect.arrayContaining(['events', 'outbox', 'projection_checkpoints']));
+    expect(await tables()).toEqual([
+      'authorization_codes',
+      'clients',
+      'device_credentials',
+      'events',
+      'outbox',
+      'projection_checkpoints',
+      'schema_migrations',
+      'signing_keys',
+      'users',
+    ]);
   });
 
   it('is a no-op when run again', async () => {

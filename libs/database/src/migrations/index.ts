@@ -1,4 +1,10 @@
 import { CreateEventStore1764100000000 } from './1764100000000-CreateEventStore';
+import { CreateTenantTables1764100100000 } from './1764100100000-CreateTenantTables';
+import { CreateDeviceCredentialView1764100200000 } from './1764100200000-CreateDeviceCredentialView';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
-export const MIGRATIONS = [CreateEventStore1764100000000];
+export const MIGRATIONS = [
+  CreateEventStore1764100000000,
+  CreateTenantTables1764100100000,
+  CreateDeviceCredentialView1764100200000,
+];

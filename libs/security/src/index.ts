@@ -1,0 +1,11 @@
+export { SecretKeys } from './secret-keys';
+export {
+  constantTimeEqual,
+  deriveKey,
+  hashSecret,
+  keyedHash,
+  randomToken,
+  verifySecret,
+  type KeyPurpose,
+} from './secrets';
+export { SecurityModule } from './security.module';
