@@ -113,9 +113,10 @@ describe('readiness with a dependency down (e2e)', () => {
 
   it('refuses to start, saying why, when PostgreSQL cannot be reached at boot', async () => {
     const deadDb = `postgres://postgres@127.0.0.1:${await freePort()}/nothing`;
-    const api = spawnApp('api', { DATABASE_URL: deadDb, KAFKA_BROKERS: testBrokers().join(','), PORT: '0' });
+    const port = String(await freePort());
+    const api = spawnApp('api', { DATABASE_URL: deadDb, KAFKA_BROKERS: testBrokers().join(','), PORT: port });
     expect(await api.exited).toBe(1);
-    expect(api.lines.join('\n')).toMatch(/Unable to connect to the database/);
+    expect([...api.lines, ...api.stderr].join('\n')).toMatch(/Unable to connect to the database/);
   }, 30_000);
 });
 

@@ -16,6 +16,8 @@ export class KafkaProducer {
       allowAutoTopicCreation: false,
       // murmur2 of the key, as the Java client: a credential's events land on the same partition.
       createPartitioner: Partitioners.DefaultPartitioner,
+      // Few retries here: callers (the outbox relay) keep their own backoff and keep the rows queued.
+      retry: { retries: 3, maxRetryTime: 5_000 },
     });
   }
 

@@ -1,0 +1,182 @@
+import { DomainError } from '../errors';
+import type {
+  CredentialEvent,
+  IdTokenDelegated,
+  IssuingGrant,
+  RevocationReason,
+  TokenIssued,
+  TokenRevoked,
+} from '../events';
+
+/**
+ * The life of one device credential (one refresh token), read top to bottom:
+ * state, evolve, commands, decide. A refresh token is issued once, may be exchanged any number of
+ * times while active, and is revoked at most once; nothing follows a revocation.
+ */
+
+// ---- State ------------------------------------------------------------------------------------------
+
+export type CredentialState =
+  | { status: 'none' }
+  | {
+      status: 'active' | 'revoked';
+      credentialId: string;
+      userId: string;
+      clientId: string;
+      deviceName: string;
+      scope: string;
+    };
+
+export const initialState: CredentialState = { status: 'none' };
+
+// ---- Evolve -----------------------------------------------------------------------------------------
+
+export function evolve(state: CredentialState, event: CredentialEvent): CredentialState {
+  switch (event.type) {
+    case 'TokenIssued': {
+      const d = event.data;
+      return {
+        status: 'active',
+        credentialId: d.credential_id,
+        userId: d.user_id,
+        clientId: d.client_id,
+        deviceName: d.device_name,
+        scope: d.scope,
+      };
+    }
+    case 'TokenRevoked':
+      return state.status === 'none' ? state : { ...state, status: 'revoked' };
+    case 'IdTokenDelegated':
+      return state;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+// ---- Commands ---------------------------------------------------------------------------------------
+
+export interface IssueToken {
+  type: 'IssueToken';
+  credentialId: string;
+  userId: string;
+  clientId: string;
+  deviceName: string;
+  scope: string;
+  tokenHash: string;
+  grant: IssuingGrant;
+  now: Date;
+}
+
+export interface RevokeToken {
+  type: 'RevokeToken';
+  reason: RevocationReason;
+  actor: string;
+  now: Date;
+}
+
+export interface DelegateIdToken {
+  type: 'DelegateIdToken';
+  /** The client presenting the refresh token (RFC 6749 §10.4: it must be the one it was issued to). */
+  presentedBy: string;
+  target: string;
+  apiType: string;
+  idTokenJti: string;
+  expiresAt: Date;
+  via: IdTokenDelegated['data']['via'];
+  now: Date;
+}
+
+export type CredentialCommand = IssueToken | RevokeToken | DelegateIdToken;
+
+// ---- Decide -----------------------------------------------------------------------------------------
+
+/** The description Auth0 gives for every unusable refresh token; SDKs match on it. */
+export const INVALID_REFRESH_TOKEN = 'Unknown or invalid refresh token.';
+
+export function decide(command: CredentialCommand, state: CredentialState): CredentialEvent[] {
+  switch (command.type) {
+    case 'IssueToken':
+      return [issue(command, state)];
+    case 'RevokeToken':
+      return revoke(command, state);
+    case 'DelegateIdToken':
+      return [delegate(command, state)];
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+function issue(command: IssueToken, state: CredentialState): TokenIssued {
+  if (state.status !== 'none') {
+    throw new DomainError('credential_already_exists', `Credential ${command.credentialId} already exists.`);
+  }
+  if (command.deviceName.trim() === '')
+    throw new DomainError('invalid_command', 'A device name is required.');
+  return {
+    type: 'TokenIssued',
+    data: {
+      credential_id: command.credentialId,
+      user_id: command.userId,
+      client_id: command.clientId,
+      device_name: command.deviceName,
+      scope: command.scope,
+      token_hash: command.tokenHash,
+      issued_at: command.now.toISOString(),
+      grant: command.grant,
+    },
+  };
+}
+
+/** Revoking twice is not an error: the second call records nothing (idempotent DELETE, RFC 7009 §2.2). */
+function revoke(command: RevokeToken, state: CredentialState): TokenRevoked[] {
+  if (state.status === 'none')
+    throw new DomainError('credential_not_found', 'The device credential does not exist.');
+  if (state.status === 'revoked') return [];
+  return [
+    {
+      type: 'TokenRevoked',
+      data: {
+        credential_id: state.credentialId,
+        user_id: state.userId,
+        client_id: state.clientId,
+        device_name: state.deviceName,
+        reason: command.reason,
+        actor: command.actor,
+        revoked_at: command.now.toISOString(),
+      },
+    },
+  ];
+}
+
+function delegate(command: DelegateIdToken, state: CredentialState): IdTokenDelegated {
+  // Unknown, revoked and foreign tokens get one answer, so a caller learns nothing about which it was.
+  if (state.status !== 'active' || state.clientId !== command.presentedBy) {
+    throw new DomainError('invalid_refresh_token', INVALID_REFRESH_TOKEN);
+  }
+  return {
+    type: 'IdTokenDelegated',
+    data: {
+      credential_id: state.credentialId,
+      user_id: state.userId,
+      client_id: state.clientId,
+      target: command.target,
+      api_type: command.apiType,
+      id_token_jti: command.idTokenJti,
+      expires_at: command.expiresAt.toISOString(),
+      delegated_at: command.now.toISOString(),
+      via: command.via,
+    },
+  };
+}
+
+/** Folds a stream's events into the state `decide` needs. */
+export function replay(
+  events: readonly CredentialEvent[],
+  from: CredentialState = initialState,
+): CredentialState {
+  return events.reduce(evolve, from);
+}

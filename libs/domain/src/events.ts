@@ -1,0 +1,111 @@
+/**
+ * The event catalog: the public contract other teams build on. Data is snake_case JSON; tokens never
+ * appear in it, only their keyed hash. Each event belongs to the stream of one device credential
+ * (`stream_id` = credential id `dcr_…`), so a credential's events are totally ordered.
+ */
+
+/** Why a credential was revoked. */
+export type RevocationReason =
+  | 'management_api'
+  | 'dashboard_unlink'
+  | 'oauth_revoke'
+  | 'user_blocked'
+  | 'user_deleted'
+  | 'authorization_code_replay';
+
+/** How the refresh token was obtained. */
+export type IssuingGrant = 'authorization_code' | 'password';
+
+/**
+ * Emitted when a refresh token is issued (authorization-code or password grant). Recorded before the
+ * token is returned: a client never holds a token whose issuance is not durable.
+ */
+export interface TokenIssued {
+  type: 'TokenIssued';
+  data: {
+    credential_id: string;
+    user_id: string;
+    client_id: string;
+    device_name: string;
+    scope: string;
+    /** HMAC-SHA-256 of the token under the server's key, base64url. */
+    token_hash: string;
+    issued_at: string;
+    grant: IssuingGrant;
+  };
+}
+
+/**
+ * Emitted when a credential is revoked. Once recorded, no delegation or refresh grant with the token
+ * succeeds. Emitted at most once per credential.
+ */
+export interface TokenRevoked {
+  type: 'TokenRevoked';
+  data: {
+    credential_id: string;
+    user_id: string;
+    client_id: string;
+    device_name: string;
+    reason: RevocationReason;
+    /** Who revoked it: a client id (`<id>@clients` for Management API callers), an admin, or the system. */
+    actor: string;
+    revoked_at: string;
+  };
+}
+
+/**
+ * Emitted for every successful exchange of the refresh token for an id_token (`/delegation` or the
+ * refresh_token grant). Recorded before the id_token is returned.
+ */
+export interface IdTokenDelegated {
+  type: 'IdTokenDelegated';
+  data: {
+    credential_id: string;
+    user_id: string;
+    client_id: string;
+    /** The client the id_token was issued for (`aud`). */
+    target: string;
+    api_type: string;
+    /** `jti` of the issued id_token (never the token itself). */
+    id_token_jti: string;
+    expires_at: string;
+    delegated_at: string;
+    /** The endpoint that delegated: legacy `/delegation` or the modern `refresh_token` grant. */
+    via: 'delegation' | 'refresh_token';
+  };
+}
+
+export type CredentialEvent = TokenIssued | TokenRevoked | IdTokenDelegated;
+export type CredentialEventType = CredentialEvent['type'];
+
+/** Current schema version of each event type's `data`; bump it (and add an upcaster) on a breaking change. */
+export const SCHEMA_VERSIONS: Record<CredentialEventType, number> = {
+  TokenIssued: 1,
+  TokenRevoked: 1,
+  IdTokenDelegated: 1,
+};
+
+/** The envelope fields every stored and published event carries around its `type` and `data`. */
+export interface EnvelopeFields {
+  event_id: string;
+  schema_version: number;
+  stream_id: string;
+  stream_version: number;
+  occurred_at: string;
+  correlation_id: string;
+  causation_id: string | null;
+  /** `hash` of the previous event of the same stream; null for the first (tamper evidence). */
+  previous_hash: string | null;
+  /** SHA-256 over this envelope's other fields (see the event store's `eventHash`). */
+  hash: string;
+}
+
+/** An event in its envelope; a union over event types, so `switch (envelope.type)` narrows `data`. */
+export type EventEnvelope<E extends { type: string; data: unknown } = CredentialEvent> = E extends unknown
+  ? EnvelopeFields & { type: E['type']; data: E['data'] }
+  : never;
+
+/** The domain event an envelope carries. */
+export function eventOf(envelope: EventEnvelope): CredentialEvent {
+  return { type: envelope.type, data: envelope.data } as CredentialEvent;
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import {
+  decide,
+  eventOf,
+  evolve,
+  initialState,
+  type CredentialCommand,
+  type CredentialState,
+  type EventEnvelope,
+} from '@libs/domain';
+import {
+  ConcurrencyError,
+  EventStore,
+  positionAfter,
+  type StreamPosition,
+  type WriteContext,
+} from './event-store.port';
+
+/** A known state of a stream at a version, e.g. from the projected view; saves reading the whole stream. */
+export interface Snapshot {
+  state: CredentialState;
+  version: number;
+}
+
+export interface CommandResult {
+  /** The state the command was decided on. */
+  state: CredentialState;
+  /** The events recorded (durable once this resolves); empty when the command changed nothing. */
+  events: EventEnvelope[];
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Runs a command on one credential stream: read → decide → append, retried when another writer got
+ * there first. Reading starts at the snapshot's version (inclusive, to learn that event's hash), so a
+ * revocation the snapshot has not seen is always read before deciding (DESIGN guarantee 1).
+ */
+@Injectable()
+export class CredentialCommands {
+  constructor(private readonly store: EventStore) {}
+
+  async execute(
+    streamId: string,
+    command: CredentialCommand | ((state: CredentialState) => CredentialCommand),
+    context: WriteContext,
+    snapshot?: Snapshot,
+  ): Promise<CommandResult> {
+    for (let attempt = 1; ; attempt++) {
+      const { state, position } = await this.load(streamId, snapshot);
+      const resolved = typeof command === 'function' ? command(state) : command;
+      const events = decide(resolved, state);
+      try {
+        return { state, events: await this.store.append(streamId, position, events, context) };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The current state and position of a stream. */
+  async load(
+    streamId: string,
+    snapshot?: Snapshot,
+  ): Promise<{ state: CredentialState; position: StreamPosition }> {
+    if (snapshot && snapshot.version > 0) {
+      const tail = await this.store.readStream(streamId, snapshot.version - 1);
+      // The snapshot's own event must be there; if not, the snapshot is not from this store: read it all.
+      if (tail[0]?.stream_version === snapshot.version) {
+        const state = tail.slice(1).reduce((s, e) => evolve(s, eventOf(e)), snapshot.state);
+        return { state, position: positionAfter(tail) };
+      }
+    }
+    const events = await this.store.readStream(streamId);
+    return {
+      state: events.reduce((s, e) => evolve(s, eventOf(e)), initialState),
+      position: positionAfter(events),
+    };
+  }
+}

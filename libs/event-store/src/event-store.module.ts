@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CredentialCommands } from './credential-commands';
+import { EventStore } from './event-store.port';
+import { OutboxRelay } from './outbox-relay';
+import { PostgresEventStore } from './postgres-event-store';
+
+/** The event store, the command runner and (where the process publishes) the outbox relay. */
+@Module({})
+export class EventStoreModule {
+  static forRoot(options: { relay: boolean }): DynamicModule {
+    return {
+      module: EventStoreModule,
+      global: true,
+      providers: [
+        PostgresEventStore,
+        { provide: EventStore, useExisting: PostgresEventStore },
+        CredentialCommands,
+        ...(options.relay ? [OutboxRelay] : []),
+      ],
+      exports: [EventStore, CredentialCommands, ...(options.relay ? [OutboxRelay] : [])],
+    };
+  }
+}

@@ -1,0 +1,13 @@
+export { CredentialCommands, type CommandResult, type Snapshot } from './credential-commands';
+export { decodeEnvelope, encodeEnvelope, MalformedEventError } from './envelope-codec';
+export { canonicalJson, eventHash } from './event-hash';
+export { EventStoreModule } from './event-store.module';
+export {
+  ConcurrencyError,
+  EventStore,
+  positionAfter,
+  type StreamPosition,
+  type WriteContext,
+} from './event-store.port';
+export { OutboxRelay } from './outbox-relay';
+export { envelopeFromRow, PostgresEventStore } from './postgres-event-store';

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@libs/config';
+import { SCHEMA_VERSIONS, type CredentialEvent, type EventEnvelope } from '@libs/domain';
+import { eventTopic } from '@libs/messaging';
+import { eventHash } from './event-hash';
+import { ConcurrencyError, EventStore, type StreamPosition, type WriteContext } from './event-store.port';
+
+interface EventRow {
+  event_id: string;
+  type: CredentialEvent['type'];
+  schema_version: number;
+  stream_id: string;
+  stream_version: number;
+  occurred_at: Date;
+  correlation_id: string;
+  causation_id: string | null;
+  previous_hash: string | null;
+  hash: string;
+  data: CredentialEvent['data'];
+}
+
+export const EVENT_COLUMNS = `event_id, type, schema_version, stream_id, stream_version, occurred_at,
+  correlation_id, causation_id, previous_hash, hash, data`;
+
+/** Maps a stored row to the public envelope (timestamps as ISO strings, exactly as hashed). */
+export function envelopeFromRow(row: EventRow): EventEnvelope {
+  return {
+    event_id: row.event_id,
+    type: row.type,
+    schema_version: Number(row.schema_version),
+    stream_id: row.stream_id,
+    stream_version: Number(row.stream_version),
+    occurred_at: new Date(row.occurred_at).toISOString(),
+    correlation_id: row.correlation_id,
+    causation_id: row.causation_id,
+    previous_hash: row.previous_hash,
+    hash: row.hash,
+    data: row.data,
+  } as EventEnvelope;
+}
+
+// events + outbox rows in one statement: atomic without an explicit transaction, one round trip.
+const APPEND_SQL = `
+  WITH inserted AS (
+    INSERT INTO events (${EVENT_COLUMNS})
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[], $5::int[], $6::timestamptz[],
+                         $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
+    RETURNING global_position, event_id, stream_id
+  )
+  INSERT INTO outbox (event_id, topic, message_key)
+  SELECT event_id, $12, stream_id FROM inserted ORDER BY global_position`;
+
+/** `EventStore` on PostgreSQL: `(stream_id, stream_version)` is unique, so a stale writer fails. */
+@Injectable()
+export class PostgresEventStore extends EventStore {
+  /** Emits 'appended' after each commit, so the in-process relay publishes without waiting to poll. */
+  readonly appended = new EventEmitter();
+  private readonly topic: string;
+
+  constructor(
+    private readonly db: DataSource,
+    config: AppConfig,
+  ) {
+    super();
+    this.topic = eventTopic(config.kafka.topicPrefix);
+  }
+
+  async readStream(streamId: string, afterVersion = 0): Promise<EventEnvelope[]> {
+    const rows: EventRow[] = await this.db.query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version`,
+      [streamId, afterVersion],
+    );
+    return rows.map(envelopeFromRow);
+  }
+
+  async append(
+    streamId: string,
+    expected: StreamPosition,
+    events: CredentialEvent[],
+    context: WriteContext,
+  ): Promise<EventEnvelope[]> {
+    if (events.length === 0) return [];
+    const occurredAt = new Date().toISOString();
+    let previous = expected.hash;
+    const envelopes = events.map((event, i) => {
+      const unsigned = {
+        event_id: randomUUID(),
+        type: event.type,
+        schema_version: SCHEMA_VERSIONS[event.type],
+        stream_id: streamId,
+        stream_version: expected.version + i + 1,
+        occurred_at: occurredAt,
+        correlation_id: context.correlationId,
+        causation_id: context.causationId ?? null,
+        previous_hash: previous,
+        data: event.data,
+      };
+      const envelope = { ...unsigned, hash: eventHash(unsigned) } as EventEnvelope;
+      previous = envelope.hash;
+      return envelope;
+    });
+
+    const column = <K extends keyof EventEnvelope>(key: K) => envelopes.map((e) => e[key]);
+    try {
+      await this.db.query(APPEND_SQL, [
+        column('event_id'),
+        column('type'),
+        column('schema_version'),
+        column('stream_id'),
+        column('stream_version'),
+        column('occurred_at'),
+        column('correlation_id'),
+        column('causation_id'),
+        column('previous_hash'),
+        column('hash'),
+        envelopes.map((e) => JSON.stringify(e.data)),
+        this.topic,
+      ]);
+    } catch (error) {
+      if ((error as { constraint?: string }).constraint === 'events_stream_version_unique') {
+        throw new ConcurrencyError(streamId);
+      }
+      throw error;
+    }
+    this.appended.emit('appended');
+    return envelopes;
+  }
+
+  async findStreamByTokenHash(tokenHash: string): Promise<string | null> {
+    const rows: { stream_id: string }[] = await this.db.query(
+      `SELECT stream_id FROM events WHERE type = 'TokenIssued' AND data ->> 'token_hash' = $1`,
+      [tokenHash],
+    );
+    return rows[0]?.stream_id ?? null;
+  }
+}

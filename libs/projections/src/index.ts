@@ -1,0 +1,9 @@
+export {
+  DeviceCredentialProjection,
+  type Projection,
+} from './device-credentials/device-credential.projection';
+export {
+  evolveDeviceCredential,
+  type DeviceCredentialRow,
+} from './device-credentials/device-credential.view';
+export { Projector, type ProjectorOptions } from './projector';

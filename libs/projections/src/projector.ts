@@ -1,0 +1,108 @@
+import { Logger } from '@nestjs/common';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import type { EventEnvelope } from '@libs/domain';
+import { decodeEnvelope } from '@libs/event-store';
+import { ConsumerGroup } from '@libs/messaging';
+import type { Projection } from './device-credentials/device-credential.projection';
+
+export interface ProjectorOptions {
+  groupId: string;
+  topic: string;
+  projection: Projection;
+}
+
+/**
+ * A consumer-group member that applies events to a projection. Each batch is applied and its
+ * checkpoint (the next offset of that partition) stored in ONE PostgreSQL transaction; messages below
+ * the stored checkpoint are skipped, and on every (re)assignment the member seeks to the stored
+ * checkpoints. A crash or a rebalance therefore neither loses nor double-applies an event.
+ */
+export class Projector {
+  private readonly logger = new Logger(Projector.name);
+  private readonly group: ConsumerGroup;
+  /** Events applied by this member since it started (for tests and metrics). */
+  applied = 0;
+  skipped = 0;
+
+  constructor(
+    kafka: Kafka,
+    private readonly db: DataSource,
+    private readonly options: ProjectorOptions,
+  ) {
+    this.group = new ConsumerGroup(kafka, {
+      groupId: options.groupId,
+      topics: [options.topic],
+      fromBeginning: true,
+      eachBatch: (payload) => this.applyBatch(payload),
+      onAssignment: (assignment) => void this.seekToCheckpoints(assignment[options.topic] ?? []),
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.group.start();
+    this.logger.log({ msg: 'projector started', group: this.options.groupId, topic: this.options.topic });
+  }
+
+  async stop(): Promise<void> {
+    await this.group.stop();
+  }
+
+  private async seekToCheckpoints(partitions: number[]): Promise<void> {
+    const rows: { partition: number; next_offset: string }[] = await this.db.query(
+      `SELECT partition, next_offset FROM projection_checkpoints
+       WHERE projection = $1 AND topic = $2 AND partition = ANY($3::int[])`,
+      [this.options.projection.name, this.options.topic, partitions],
+    );
+    for (const row of rows) {
+      this.group.consumer.seek({
+        topic: this.options.topic,
+        partition: row.partition,
+        offset: row.next_offset,
+      });
+    }
+  }
+
+  private async applyBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const { topic, partition } = batch;
+    const name = this.options.projection.name;
+    await this.db.transaction(async (tx) => {
+      const [checkpoint] = await tx.query(
+        `SELECT next_offset FROM projection_checkpoints
+         WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+        [name, topic, partition],
+      );
+      const from = BigInt(checkpoint?.next_offset ?? 0);
+      const fresh = batch.messages.filter((m) => BigInt(m.offset) >= from);
+      this.skipped += batch.messages.length - fresh.length;
+      if (fresh.length === 0) return;
+
+      const events: EventEnvelope[] = [];
+      for (const message of fresh) {
+        try {
+          events.push(decodeEnvelope(message));
+        } catch (error) {
+          // A message that is not an event cannot be projected now or later: record it and move on.
+          this.logger.error({
+            msg: 'skipping a malformed message',
+            topic,
+            partition,
+            offset: message.offset,
+            err: String(error),
+          });
+        }
+      }
+      await this.options.projection.apply(tx, events);
+      const next = (BigInt(fresh[fresh.length - 1].offset) + 1n).toString();
+      await tx.query(
+        `INSERT INTO projection_checkpoints (projection, topic, partition, next_offset, updated_at)
+         VALUES ($1, $2, $3, $4, now())
+         ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
+        [name, topic, partition, next],
+      );
+      this.applied += events.length;
+    });
+    await heartbeat();
+  }
+}
