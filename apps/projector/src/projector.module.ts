@@ -3,6 +3,7 @@ import { AppConfig, ConfigModule } from '@libs/config';
 import { DatabaseModule } from '@libs/database';
 import { MessagingModule } from '@libs/messaging';
 import { HealthModule, LoggingModule, ShutdownLogger } from '@libs/platform';
+import { ProjectionsModule } from '@libs/projections';
 
 /** The projector: a Kafka consumer group member that keeps the PostgreSQL views up to date. */
 @Module({})
@@ -16,6 +17,7 @@ export class ProjectorModule {
         DatabaseModule,
         MessagingModule.forRoot('projector'),
         HealthModule,
+        ProjectionsModule,
       ],
       providers: [ShutdownLogger],
     };

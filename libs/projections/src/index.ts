@@ -7,3 +7,5 @@ export {
   type DeviceCredentialRow,
 } from './device-credentials/device-credential.view';
 export { Projector, type ProjectorOptions } from './projector';
+export { ProjectionsModule } from './projections.module';
+export { ProjectorService } from './projector.service';

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import type { KafkaMessage } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { eventOf, type EventEnvelope, type IssueToken } from '@libs/domain';
+import { eventTopic } from '@libs/messaging';
+import { createTestStack, deleteTopics, eventually, testKafka, type TestStack } from '@libs/testing';
+import {
+  ConcurrencyError,
+  CredentialCommands,
+  decodeEnvelope,
+  EventStore,
+  eventHash,
+  EventStoreModule,
+  OutboxRelay,
+} from '@libs/event-store';
+
+const issue = (credentialId: string): IssueToken => ({
+  type: 'IssueToken',
+  credentialId,
+  userId: 'auth0|u1',
+  clientId: 'app-1',
+  deviceName: 'Pixel',
+  scope: 'openid offline_access',
+  tokenHash: `hash-${credentialId}`,
+  grant: 'password',
+  now: new Date(),
+});
+const context = () => ({ correlationId: randomUUID() });
+
+describe('event store, commands and outbox relay (real PostgreSQL + Kafka)', () => {
+  let stack: TestStack;
+  let store: EventStore;
+  let commands: CredentialCommands;
+  let relay: OutboxRelay;
+
+  beforeAll(async () => {
+    stack = await createTestStack([EventStoreModule.forRoot({ relay: true })]);
+    store = stack.app.get(EventStore);
+    commands = stack.app.get(CredentialCommands);
+    relay = stack.app.get(OutboxRelay);
+  });
+  afterAll(async () => {
+    await stack.close();
+    await deleteTopics(testKafka(), [eventTopic(stack.config.kafka.topicPrefix)]);
+  });
+
+  it('appends a stream whose events chain by hash', async () => {
+    const id = `dcr_${randomUUID().slice(0, 8)}`;
+    await commands.execute(id, issue(id), context());
+    await commands.execute(
+      id,
+      { type: 'RevokeToken', reason: 'management_api', actor: 'x', now: new Date() },
+      context(),
+    );
+    const events = await store.readStream(id);
+    expect(events.map((e) => [e.type, e.stream_version])).toEqual([
+      ['TokenIssued', 1],
+      ['TokenRevoked', 2],
+    ]);
+    expect(events[0].previous_hash).toBeNull();
+    expect(events[1].previous_hash).toBe(events[0].hash);
+    for (const e of events) {
+      const { hash, ...rest } = e;
+      expect(eventHash(rest)).toBe(hash);
+    }
+  });
+
+  it('refuses a stale writer (optimistic concurrency)', async () => {
+    const id = `dcr_${randomUUID().slice(0, 8)}`;
+    const [issued] = (await commands.execute(id, issue(id), context())).events;
+    const position = { version: 1, hash: issued.hash };
+    const revoked = { type: 'TokenRevoked' as const, data: { ...eventOf(issued).data } as never };
+    await store.append(id, position, [revoked], context());
+    await expect(store.append(id, position, [revoked], context())).rejects.toBeInstanceOf(ConcurrencyError);
+  });
+
+  it('records one TokenRevoked for concurrent revocations of one credential', async () => {
+    const id = `dcr_${randomUUID().slice(0, 8)}`;
+    await commands.execute(id, issue(id), context());
+    const revoke = {
+      type: 'RevokeToken' as const,
+      reason: 'management_api' as const,
+      actor: 'x',
+      now: new Date(),
+    };
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => commands.execute(id, revoke, context())),
+    );
+    expect(results.flatMap((r) => r.events)).toHaveLength(1);
+    expect((await store.readStream(id)).filter((e) => e.type === 'TokenRevoked')).toHaveLength(1);
+  });
+
+  it('finds a stream by its token hash', async () => {
+    const id = `dcr_${randomUUID().slice(0, 8)}`;
+    await commands.execute(id, issue(id), context());
+    await expect(store.findStreamByTokenHash(`hash-${id}`)).resolves.toBe(id);
+    await expect(store.findStreamByTokenHash('nope')).resolves.toBeNull();
+  });
+
+  it('publishes every committed event to Kafka keyed by credential, in stream order, and empties the outbox', async () => {
+    const ids = Array.from({ length: 5 }, () => `dcr_${randomUUID().slice(0, 8)}`);
+    for (const id of ids) {
+      await commands.execute(id, issue(id), context());
+      await commands.execute(
+        id,
+        { type: 'RevokeToken', reason: 'oauth_revoke', actor: 'app-1', now: new Date() },
+        context(),
+      );
+    }
+    await relay.drain();
+    await eventually(async () => (await outboxCount(stack)) === 0);
+
+    const expected = await allEvents(stack);
+    const consumed = await consumeAll(eventTopic(stack.config.kafka.topicPrefix), expected.length);
+    expect(new Set(consumed.map((m) => m.envelope.event_id))).toEqual(
+      new Set(expected.map((e) => e.event_id)),
+    );
+    for (const m of consumed) expect(m.key).toBe(m.envelope.stream_id);
+    for (const id of ids) {
+      const versions = consumed
+        .filter((m) => m.envelope.stream_id === id)
+        .map((m) => m.envelope.stream_version);
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    }
+    expect(await outboxCount(stack)).toBe(0);
+  }, 60_000);
+});
+
+async function outboxCount(stack: TestStack): Promise<number> {
+  const [{ n }] = await stack.app.get(DataSource).query('SELECT count(*)::int AS n FROM outbox');
+  return n;
+}
+
+async function allEvents(stack: TestStack): Promise<EventEnvelope[]> {
+  return stack.app.get(DataSource).query('SELECT event_id, stream_id, stream_version FROM events');
+}
+
+/** Reads a topic from the beginning with a consumer group of its own, as another service would. */
+export async function consumeAll(topic: string, count: number) {
+  const consumer = testKafka().consumer({ groupId: `reader-${randomUUID()}` });
+  const out: { key: string; envelope: EventEnvelope; message: KafkaMessage }[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      out.push({ key: message.key!.toString(), envelope: decodeEnvelope(message), message });
+    },
+  });
+  try {
+    await eventually(() => out.length >= count, 30_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}

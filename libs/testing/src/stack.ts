@@ -1,0 +1,57 @@
+import type { DynamicModule, INestApplicationContext, LoggerService, Type } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { ConfigModule, loadConfig, type AppConfig } from '@libs/config';
+import { DatabaseModule } from '@libs/database';
+import { MessagingModule } from '@libs/messaging';
+import { SecurityModule } from '@libs/security';
+import { createTestDatabase, type TestDatabase } from './test-database';
+import { testBrokers, uniqueName } from './test-kafka';
+
+const noop = () => undefined;
+/** Tests provoke failures on purpose; TEST_LOGS=1 shows the logs. */
+export const SILENT: LoggerService = { log: noop, error: noop, warn: noop, debug: noop, verbose: noop };
+
+export interface TestStack {
+  db: TestDatabase;
+  config: AppConfig;
+  app: INestApplicationContext;
+  close(): Promise<void>;
+}
+
+/**
+ * A Nest context on the real infrastructure: a fresh migrated database, the shared broker, and a topic
+ * prefix of its own, with the given feature modules. `env` overrides configuration variables.
+ */
+export async function createTestStack(
+  imports: Array<Type | DynamicModule>,
+  env: Record<string, string> = {},
+): Promise<TestStack> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: testBrokers().join(','),
+    KAFKA_TOPIC_PREFIX: `${uniqueName('it')}.`,
+    ...env,
+  });
+  const builder = Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot(config),
+      DatabaseModule,
+      MessagingModule.forRoot('it'),
+      SecurityModule,
+      ...imports,
+    ],
+  });
+  if (!process.env.TEST_LOGS) builder.setLogger(SILENT);
+  const moduleRef = await builder.compile();
+  const app = await moduleRef.init();
+  return {
+    db,
+    config,
+    app,
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
