@@ -28,6 +28,7 @@ mkdir -p .data
 results=.data/test-results.json
 rm -f "$results"
 status=0
-npx jest --json --outputFile="$results" "$@" || status=$?
+# --forceExit: a test that times out must not leave the run hanging on its open sockets.
+npx jest --json --outputFile="$results" --forceExit "$@" || status=$?
 node scripts/test-summary.js "$results"
 exit "$status"

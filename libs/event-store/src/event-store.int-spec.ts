@@ -42,7 +42,7 @@ describe('event store, commands and outbox relay (real PostgreSQL + Kafka)', () 
   afterAll(async () => {
     await stack.close();
     await deleteTopics(testKafka(), [eventTopic(stack.config.kafka.topicPrefix)]);
-  });
+  }, 30_000);
 
   it('appends a stream whose events chain by hash', async () => {
     const id = `dcr_${randomUUID().slice(0, 8)}`;

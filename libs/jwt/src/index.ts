@@ -1,4 +1,9 @@
+export { InMemoryKeyStore } from './in-memory-key-store';
+export { issuerFor } from './issuer';
+export { JoseTokenSigner } from './jose-token-signer';
+export { JoseTokenVerifier } from './jose-token-verifier';
 export { JwtModule } from './jwt.module';
+export { KeyRing } from './key-ring';
 export {
   KeyStore,
   SIGNING_ALGS,
@@ -11,3 +16,6 @@ export {
   type SignOptions,
   type VerifyOptions,
 } from './ports';
+export { PostgresKeyStore } from './postgres-key-store';
+export { PrivateJwkDecryptionError } from './private-jwk-cipher';
+export { type SigningKey, type VerificationKey } from './signing-key';

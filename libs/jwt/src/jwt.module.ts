@@ -1,6 +1,39 @@
 import { Global, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '@libs/config';
+import { SecretKeys } from '@libs/security';
+import { issuerFor } from './issuer';
+import { JoseTokenSigner } from './jose-token-signer';
+import { JoseTokenVerifier } from './jose-token-verifier';
+import { JwksController } from './jwks.controller';
+import { KeyRing } from './key-ring';
+import { KeyStore, TokenSigner, TokenVerifier } from './ports';
+import { PostgresKeyStore } from './postgres-key-store';
 
 /** Signing keys, the signer and verifier ports, and `/.well-known/jwks.json`. */
 @Global()
-@Module({})
+@Module({
+  controllers: [JwksController],
+  providers: [
+    {
+      provide: PostgresKeyStore,
+      inject: [DataSource, SecretKeys],
+      useFactory: (dataSource: DataSource, secrets: SecretKeys) =>
+        new PostgresKeyStore(dataSource, secrets.key('signing-key-encryption')),
+    },
+    { provide: KeyStore, useExisting: PostgresKeyStore },
+    { provide: KeyRing, useExisting: PostgresKeyStore },
+    {
+      provide: TokenSigner,
+      inject: [KeyRing, AppConfig],
+      useFactory: (keys: KeyRing, config: AppConfig) => new JoseTokenSigner(keys, issuerFor(config)),
+    },
+    {
+      provide: TokenVerifier,
+      inject: [KeyRing, AppConfig],
+      useFactory: (keys: KeyRing, config: AppConfig) => new JoseTokenVerifier(keys, issuerFor(config)),
+    },
+  ],
+  exports: [TokenSigner, TokenVerifier, KeyStore],
+})
 export class JwtModule {}

@@ -1,0 +1,16 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { KeyStore, type JsonWebKeySet } from './ports';
+
+/** `GET /.well-known/jwks.json`: the public keys relying parties verify this tenant's tokens with. */
+@Controller('.well-known')
+export class JwksController {
+  constructor(private readonly keys: KeyStore) {}
+
+  // Five minutes of caching: relying parties refetch on an unknown kid anyway, and a rotated key keeps
+  // verifying for hours after it stops signing.
+  @Get('jwks.json')
+  @Header('Cache-Control', 'public, max-age=300')
+  jwks(): Promise<JsonWebKeySet> {
+    return this.keys.jwks();
+  }
+}
