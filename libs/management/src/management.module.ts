@@ -1,5 +1,47 @@
 import { Module } from '@nestjs/common';
+import { ManagementAuthGuard } from './auth/management-auth.guard';
+import { ClientRepository } from './clients/client.repository';
+import { ClientsController } from './clients/clients.controller';
+import { ClientsService } from './clients/clients.service';
+import { ManagementClientSeeder } from './clients/management-client.seeder';
+import { PostgresClientRepository } from './clients/postgres-client.repository';
+import { ManagementExceptionFilter } from './errors/management-exception.filter';
+import { ManagementValidationPipe } from './http/management-validation.pipe';
+import { SigningKeysController } from './signing-keys/signing-keys.controller';
+import { SigningKeysService } from './signing-keys/signing-keys.service';
+import { ManagementTokenIssuer } from './tokens/management-token.issuer';
+import { PostgresUserRepository } from './users/postgres-user.repository';
+import { UserRepository } from './users/user.repository';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
 
-/** Management API v2: applications (clients), users, signing keys. */
-@Module({})
+/**
+ * Management API v2: applications (clients), users, signing keys, and the Management API access tokens.
+ * Relies on the global `AppConfig`, `DataSource` and the jwt ports (`TokenSigner`, `TokenVerifier`, `KeyStore`).
+ */
+@Module({
+  controllers: [ClientsController, UsersController, SigningKeysController],
+  providers: [
+    { provide: ClientRepository, useClass: PostgresClientRepository },
+    { provide: UserRepository, useClass: PostgresUserRepository },
+    ClientsService,
+    UsersService,
+    SigningKeysService,
+    ManagementTokenIssuer,
+    ManagementAuthGuard,
+    ManagementExceptionFilter,
+    ManagementValidationPipe,
+    ManagementClientSeeder,
+  ],
+  exports: [
+    ClientRepository,
+    UserRepository,
+    ClientsService,
+    UsersService,
+    ManagementTokenIssuer,
+    ManagementAuthGuard,
+    ManagementExceptionFilter,
+    ManagementValidationPipe,
+  ],
+})
 export class ManagementModule {}

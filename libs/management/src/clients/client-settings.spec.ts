@@ -1,0 +1,126 @@
+import { ManagementApiError } from '../errors/management-api.error';
+import { JWT_BEARER_GRANT } from './client';
+import { callbackProblem, resolveClientSettings, type ClientSettingsInput } from './client-settings';
+
+const refusal = (input: ClientSettingsInput): ManagementApiError => {
+  try {
+    resolveClientSettings(input);
+  } catch (error) {
+    if (error instanceof ManagementApiError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('resolveClientSettings', () => {
+  it('defaults to a confidential regular web application with Auth0 id_token settings', () => {
+    expect(resolveClientSettings({ name: 'Web' })).toEqual({
+      name: 'Web',
+      description: '',
+      appType: 'regular_web',
+      callbacks: [],
+      grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
+      tokenEndpointAuthMethod: 'client_secret_post',
+      idTokenLifetimeSeconds: 36000,
+      idTokenAlg: 'RS256',
+      managementScopes: [],
+    });
+  });
+
+  it.each([
+    ['native', 'none', ['authorization_code', 'refresh_token', JWT_BEARER_GRANT]],
+    ['spa', 'none', ['authorization_code', 'refresh_token', JWT_BEARER_GRANT]],
+    ['regular_web', 'client_secret_post', ['authorization_code', 'refresh_token', 'client_credentials']],
+    ['non_interactive', 'client_secret_post', ['client_credentials']],
+  ] as const)('defaults a %s app to %s and its grants', (appType, method, grants) => {
+    const settings = resolveClientSettings({ name: 'A', app_type: appType });
+    expect(settings.tokenEndpointAuthMethod).toBe(method);
+    expect(settings.grantTypes).toEqual(grants);
+  });
+
+  it('keeps explicit values and removes duplicates', () => {
+    const settings = resolveClientSettings({
+      name: 'M2M',
+      description: 'backend',
+      app_type: 'non_interactive',
+      token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials', 'client_credentials'],
+      jwt_configuration: { lifetime_in_seconds: 600, alg: 'ES256' },
+      management_api_scopes: ['read:users', 'read:users', 'create:users'],
+    });
+    expect(settings).toMatchObject({
+      description: 'backend',
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      grantTypes: ['client_credentials'],
+      idTokenLifetimeSeconds: 600,
+      idTokenAlg: 'ES256',
+      managementScopes: ['read:users', 'create:users'],
+    });
+  });
+
+  it('allows token_endpoint_auth_method none only for native and spa apps', () => {
+    expect(
+      refusal({ name: 'A', app_type: 'regular_web', token_endpoint_auth_method: 'none' }).message,
+    ).toMatch(/token_endpoint_auth_method/);
+    expect(refusal({ name: 'A', app_type: 'non_interactive', token_endpoint_auth_method: 'none' }).code).toBe(
+      'invalid_body',
+    );
+    expect(
+      resolveClientSettings({ name: 'A', app_type: 'native', token_endpoint_auth_method: 'none' }),
+    ).toBeTruthy();
+  });
+
+  it('refuses client_credentials for public app types and interactive grants for non_interactive apps', () => {
+    expect(refusal({ name: 'A', app_type: 'native', grant_types: ['client_credentials'] }).message).toMatch(
+      /client_credentials not allowed for native.*on property grant_types/,
+    );
+    expect(refusal({ name: 'A', app_type: 'spa', grant_types: ['client_credentials'] }).code).toBe(
+      'invalid_body',
+    );
+    expect(
+      refusal({ name: 'A', app_type: 'non_interactive', grant_types: ['authorization_code'] }).message,
+    ).toMatch(/authorization_code not allowed for non_interactive/);
+  });
+
+  it('grants Management API scopes only with the client_credentials grant', () => {
+    expect(refusal({ name: 'A', app_type: 'native', management_api_scopes: ['read:users'] }).message).toMatch(
+      /management_api_scopes/,
+    );
+    expect(
+      resolveClientSettings({ name: 'A', app_type: 'regular_web', management_api_scopes: ['read:users'] })
+        .managementScopes,
+    ).toEqual(['read:users']);
+  });
+
+  it('names the offending callback', () => {
+    expect(refusal({ name: 'A', callbacks: ['https://ok.example.com/cb', 'not a url'] }).message).toBe(
+      `Payload validation error: 'not a url is not an absolute URL' on property callbacks.`,
+    );
+  });
+});
+
+describe('callbackProblem', () => {
+  it.each([
+    ['https://app.example.com/callback', 'regular_web'],
+    ['http://localhost:3000/callback', 'spa'],
+    ['com.example.app://callback', 'native'],
+    ['com.example.app:/oauth2redirect', 'native'],
+    ['https://app.example.com/cb?x=1', 'native'],
+  ] as const)('accepts %s for %s', (callback, appType) => {
+    expect(callbackProblem(callback, appType)).toBeUndefined();
+  });
+
+  it.each([
+    ['/relative/callback', 'native', /absolute/],
+    ['https://app.example.com/cb#frag', 'regular_web', /fragment/],
+    ['https://app.example.com/cb#', 'regular_web', /fragment/],
+    ['https://*.example.com/cb', 'regular_web', /wildcard/],
+    ['com.example.app://callback', 'spa', /only for native/],
+    ['com.example.app://callback', 'regular_web', /only for native/],
+    ['javascript:alert(1)', 'native', /forbidden scheme/],
+    ['data:text/html,hi', 'native', /forbidden scheme/],
+    ['file:///etc/passwd', 'native', /forbidden scheme/],
+  ] as const)('refuses %s for %s', (callback, appType, reason) => {
+    expect(callbackProblem(callback, appType)).toMatch(reason);
+  });
+});

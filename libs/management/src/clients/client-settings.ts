@@ -1,0 +1,123 @@
+import type { SigningAlg } from '@libs/jwt';
+import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
+import type { ManagementScope } from '../management-scopes';
+import {
+  JWT_BEARER_GRANT,
+  type AppType,
+  type GrantType,
+  type NewClient,
+  type TokenEndpointAuthMethod,
+} from './client';
+
+/** The fields of `POST /api/v2/clients` after schema validation (Auth0's snake_case names). */
+export interface ClientSettingsInput {
+  name: string;
+  description?: string;
+  app_type?: AppType;
+  callbacks?: string[];
+  grant_types?: GrantType[];
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
+  jwt_configuration?: { lifetime_in_seconds?: number; alg?: SigningAlg };
+  management_api_scopes?: ManagementScope[];
+}
+
+/** A client's settings once defaults are applied and cross-field rules hold: all but id and secret. */
+export type ClientSettings = Omit<NewClient, 'clientId' | 'clientSecretHash'>;
+
+/** Auth0's default id_token lifetime ("JWT Expiration"): 10 hours. */
+export const DEFAULT_ID_TOKEN_LIFETIME_SECONDS = 36_000;
+
+/** The grants a client gets when it names none, per application type. */
+export const DEFAULT_GRANT_TYPES: Record<AppType, GrantType[]> = {
+  native: ['authorization_code', 'refresh_token', JWT_BEARER_GRANT],
+  spa: ['authorization_code', 'refresh_token', JWT_BEARER_GRANT],
+  regular_web: ['authorization_code', 'refresh_token', 'client_credentials'],
+  non_interactive: ['client_credentials'],
+};
+
+// RFC 6749 §4.4: client_credentials is for confidential clients only, which native and spa apps are not;
+// a non-interactive application has no user, so it has nothing but client_credentials.
+const ALLOWED_GRANT_TYPES: Record<AppType, readonly GrantType[]> = {
+  native: ['authorization_code', 'refresh_token', 'password', JWT_BEARER_GRANT],
+  spa: ['authorization_code', 'refresh_token', 'password', JWT_BEARER_GRANT],
+  regular_web: ['authorization_code', 'refresh_token', 'password', 'client_credentials', JWT_BEARER_GRANT],
+  non_interactive: ['client_credentials'],
+};
+
+const PUBLIC_APP_TYPES: readonly AppType[] = ['native', 'spa'];
+// Schemes that execute or read local content in a user agent; never a place to send a code.
+const DANGEROUS_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'blob:', 'about:']);
+
+function invalid(property: string, detail: string): ManagementApiError {
+  return new ManagementApiError(
+    ManagementErrorCode.InvalidBody,
+    `Payload validation error: '${detail}' on property ${property}.`,
+  );
+}
+
+/**
+ * Checks one callback: an absolute URL without a fragment (RFC 6749 §3.1.2) and without wildcards
+ * (callbacks are matched exactly); http(s) for every app, a private-use scheme such as
+ * `com.example.app://callback` (RFC 8252 §7.1) only for native apps.
+ */
+export function callbackProblem(callback: string, appType: AppType): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(callback);
+  } catch {
+    return `${callback} is not an absolute URL`;
+  }
+  if (url.hash || callback.includes('#')) return `${callback} must not contain a fragment`;
+  if (callback.includes('*')) return `${callback} must not contain a wildcard`;
+  if (url.protocol === 'http:' || url.protocol === 'https:')
+    return url.hostname ? undefined : `${callback} has no host`;
+  if (DANGEROUS_SCHEMES.has(url.protocol)) return `${callback} uses a forbidden scheme`;
+  if (appType !== 'native') return `${callback}: custom URI schemes are allowed only for native applications`;
+  return undefined;
+}
+
+/**
+ * Applies Auth0's defaults to a create-client body and enforces the rules between its fields.
+ *
+ * @example
+ * resolveClientSettings({ name: 'App', app_type: 'native' }).tokenEndpointAuthMethod; // 'none'
+ */
+export function resolveClientSettings(input: ClientSettingsInput): ClientSettings {
+  const appType = input.app_type ?? 'regular_web';
+  const isPublicType = PUBLIC_APP_TYPES.includes(appType);
+
+  const tokenEndpointAuthMethod =
+    input.token_endpoint_auth_method ?? (isPublicType ? 'none' : 'client_secret_post');
+  if (tokenEndpointAuthMethod === 'none' && !isPublicType) {
+    throw invalid('token_endpoint_auth_method', `none is allowed only for native and spa applications`);
+  }
+
+  const grantTypes = [...new Set(input.grant_types ?? DEFAULT_GRANT_TYPES[appType])];
+  const refused = grantTypes.filter((grant) => !ALLOWED_GRANT_TYPES[appType].includes(grant));
+  if (refused.length > 0) {
+    throw invalid('grant_types', `${refused.join(', ')} not allowed for ${appType} applications`);
+  }
+
+  const callbacks = [...new Set(input.callbacks ?? [])];
+  for (const callback of callbacks) {
+    const problem = callbackProblem(callback, appType);
+    if (problem) throw invalid('callbacks', problem);
+  }
+
+  const managementScopes = [...new Set(input.management_api_scopes ?? [])];
+  if (managementScopes.length > 0 && !grantTypes.includes('client_credentials')) {
+    throw invalid('management_api_scopes', 'requires the client_credentials grant');
+  }
+
+  return {
+    name: input.name,
+    description: input.description ?? '',
+    appType,
+    callbacks,
+    grantTypes,
+    tokenEndpointAuthMethod,
+    idTokenLifetimeSeconds: input.jwt_configuration?.lifetime_in_seconds ?? DEFAULT_ID_TOKEN_LIFETIME_SECONDS,
+    idTokenAlg: input.jwt_configuration?.alg ?? 'RS256',
+    managementScopes,
+  };
+}

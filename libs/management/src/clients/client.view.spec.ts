@@ -1,0 +1,34 @@
+import { toClientView } from './client.view';
+
+describe('toClientView', () => {
+  it("returns Auth0's snake_case shape and never the secret hash", () => {
+    const view = toClientView({
+      clientId: 'abc',
+      name: 'App',
+      description: 'd',
+      appType: 'native',
+      callbacks: ['com.example.app://callback'],
+      grantTypes: ['authorization_code'],
+      tokenEndpointAuthMethod: 'client_secret_post',
+      clientSecretHash: 'scrypt$32768$8$1$salt$hash',
+      idTokenLifetimeSeconds: 600,
+      idTokenAlg: 'ES256',
+      managementScopes: [],
+      createdAt: new Date(),
+    });
+    expect(view).toEqual({
+      client_id: 'abc',
+      name: 'App',
+      description: 'd',
+      app_type: 'native',
+      callbacks: ['com.example.app://callback'],
+      grant_types: ['authorization_code'],
+      token_endpoint_auth_method: 'client_secret_post',
+      jwt_configuration: { lifetime_in_seconds: 600, alg: 'ES256' },
+      management_api_scopes: [],
+      is_first_party: true,
+      oidc_conformant: true,
+    });
+    expect(JSON.stringify(view)).not.toContain('scrypt');
+  });
+});

@@ -1,0 +1,33 @@
+import type { Client } from './client';
+
+/** A client as the Management API returns it (Auth0's snake_case shape); never the secret or its hash. */
+export interface ClientView {
+  client_id: string;
+  name: string;
+  description: string;
+  app_type: Client['appType'];
+  callbacks: string[];
+  grant_types: string[];
+  token_endpoint_auth_method: Client['tokenEndpointAuthMethod'];
+  jwt_configuration: { lifetime_in_seconds: number; alg: Client['idTokenAlg'] };
+  management_api_scopes: string[];
+  is_first_party: true;
+  oidc_conformant: true;
+}
+
+/** The Management API view of a client. */
+export function toClientView(client: Client): ClientView {
+  return {
+    client_id: client.clientId,
+    name: client.name,
+    description: client.description,
+    app_type: client.appType,
+    callbacks: [...client.callbacks],
+    grant_types: [...client.grantTypes],
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    jwt_configuration: { lifetime_in_seconds: client.idTokenLifetimeSeconds, alg: client.idTokenAlg },
+    management_api_scopes: [...client.managementScopes],
+    is_first_party: true,
+    oidc_conformant: true,
+  };
+}

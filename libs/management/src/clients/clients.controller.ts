@@ -1,0 +1,59 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UseFilters,
+  UsePipes,
+} from '@nestjs/common';
+import { RequireScopes } from '../auth/require-scopes.decorator';
+import { ManagementExceptionFilter } from '../errors/management-exception.filter';
+import { selectFields, withTotals } from '../http/list-params';
+import { ManagementValidationPipe } from '../http/management-validation.pipe';
+import type { AppType } from './client';
+import { CreateClientBody, GetClientQuery, ListClientsQuery } from './client.dto';
+import { toClientView, type ClientView } from './client.view';
+import { ClientsService } from './clients.service';
+
+/** `/api/v2/clients`: Auth0's applications endpoints. */
+@Controller('api/v2/clients')
+@UseFilters(ManagementExceptionFilter)
+@UsePipes(ManagementValidationPipe)
+export class ClientsController {
+  constructor(private readonly service: ClientsService) {}
+
+  /** Creates an application; the response is the only one that ever carries `client_secret`. */
+  @Post()
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store')
+  @RequireScopes('create:clients')
+  async create(@Body() body: CreateClientBody): Promise<ClientView & { client_secret?: string }> {
+    const { client, clientSecret } = await this.service.createClient(body);
+    return clientSecret ? { ...toClientView(client), client_secret: clientSecret } : toClientView(client);
+  }
+
+  /** Lists applications: an array, or Auth0's totals envelope with `include_totals=true`. */
+  @Get()
+  @RequireScopes('read:clients')
+  async list(@Query() query: ListClientsQuery): Promise<unknown> {
+    const page = await this.service.listClients({
+      page: query.page,
+      perPage: query.per_page,
+      appTypes: query.app_type?.split(',') as AppType[] | undefined,
+    });
+    const views = page.items.map((c) => selectFields(toClientView(c), query.fields, query.include_fields));
+    if (!query.include_totals) return views;
+    return withTotals('clients', views, { page: query.page, perPage: query.per_page, total: page.total });
+  }
+
+  /** One application. */
+  @Get(':id')
+  @RequireScopes('read:clients')
+  async get(@Param('id') id: string, @Query() query: GetClientQuery): Promise<Partial<ClientView>> {
+    return selectFields(toClientView(await this.service.getClient(id)), query.fields, query.include_fields);
+  }
+}

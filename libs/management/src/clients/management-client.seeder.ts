@@ -1,0 +1,51 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@libs/config';
+import { hashSecret } from '@libs/security';
+import { MANAGEMENT_SCOPES } from '../management-scopes';
+import { verifyClientSecret, type NewClient } from './client';
+import { ClientRepository } from './client.repository';
+
+/** The name the bootstrap machine-to-machine application is shown under. */
+export const MANAGEMENT_CLIENT_NAME = 'Management API (bootstrap)';
+
+/**
+ * At boot, makes the configured machine-to-machine application (`MANAGEMENT_CLIENT_ID` /
+ * `MANAGEMENT_CLIENT_SECRET`) exist with every Management API scope, so a fresh tenant can be administered.
+ */
+@Injectable()
+export class ManagementClientSeeder implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ManagementClientSeeder.name);
+
+  constructor(
+    private readonly clients: ClientRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.seed();
+  }
+
+  /** Inserts or updates the bootstrap client; its secret is re-hashed only when the configured one no longer verifies. */
+  async seed(): Promise<void> {
+    const { clientId, clientSecret } = this.config.managementClient;
+    const existing = await this.clients.findById(clientId);
+    // scrypt salts every hash, so re-hashing an unchanged secret would rewrite the row on every boot.
+    const keep = existing?.clientSecretHash && (await verifyClientSecret(existing, clientSecret));
+    const client: NewClient = {
+      clientId,
+      name: MANAGEMENT_CLIENT_NAME,
+      description:
+        'Machine-to-machine application configured by MANAGEMENT_CLIENT_ID and MANAGEMENT_CLIENT_SECRET.',
+      appType: 'non_interactive',
+      callbacks: [],
+      grantTypes: ['client_credentials'],
+      tokenEndpointAuthMethod: 'client_secret_post',
+      clientSecretHash: keep ? existing.clientSecretHash : await hashSecret(clientSecret),
+      idTokenLifetimeSeconds: 36_000,
+      idTokenAlg: 'RS256',
+      managementScopes: [...MANAGEMENT_SCOPES],
+    };
+    await this.clients.upsert(client);
+    this.logger.log({ msg: 'management client ready', clientId, secretRehashed: !keep });
+  }
+}

@@ -1,0 +1,51 @@
+import { Transform } from 'class-transformer';
+
+/** Converts a query-string integer (`"2"` → 2); anything else is left for `@IsInt` to refuse. */
+export const ToInteger = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value,
+  );
+
+/** Converts a query-string boolean (`"true"`/`"false"`); anything else is left for `@IsBoolean` to refuse. */
+export const ToBoolean = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
+
+/** A page of results as the repositories return it. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** Auth0's `include_totals=true` envelope: `{start, limit, length, total, <name>: [...]}`. */
+export function withTotals<T>(
+  name: string,
+  items: T[],
+  paging: { page: number; perPage: number; total: number },
+): Record<string, unknown> {
+  return {
+    start: paging.page * paging.perPage,
+    limit: paging.perPage,
+    length: items.length,
+    total: paging.total,
+    [name]: items,
+  };
+}
+
+/**
+ * Auth0's `fields` + `include_fields`: keeps (or drops, when `include` is false) the comma-separated fields;
+ * without `fields` the view is returned whole.
+ */
+export function selectFields<T extends object>(
+  view: T,
+  fields: string | undefined,
+  include = true,
+): Partial<T> {
+  const names = new Set(
+    (fields ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean),
+  );
+  if (names.size === 0) return view;
+  return Object.fromEntries(Object.entries(view).filter(([key]) => names.has(key) === include)) as Partial<T>;
+}

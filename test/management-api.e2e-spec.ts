@@ -1,0 +1,145 @@
+import { DataSource } from 'typeorm';
+import { loadConfig, type AppConfig } from '@libs/config';
+import { dataSourceOptions } from '@libs/database';
+import { issuerFor, JoseTokenSigner, PostgresKeyStore } from '@libs/jwt';
+import {
+  ClientRepository,
+  PostgresClientRepository,
+  ManagementTokenIssuer,
+  verifyClientSecret,
+  type ManagementScope,
+} from '@libs/management';
+import { SecretKeys } from '@libs/security';
+import {
+  createTestDatabase,
+  freePort,
+  spawnApp,
+  testBrokers,
+  waitForHealth,
+  type AppProcess,
+  type TestDatabase,
+} from '@libs/testing';
+
+const MANAGEMENT_CLIENT_ID = 'e2e-management-client';
+const MANAGEMENT_CLIENT_SECRET = 'e2e-management-secret-0123456789';
+const SERVER_SECRET = 'e2e-server-secret-0123456789-abcdefghijklmnop';
+
+/**
+ * The Management API served by the compiled api process. Until `/oauth/token` serves client_credentials,
+ * the test plays the token endpoint: it signs with the tenant's keys (same database, same SERVER_SECRET).
+ */
+describe('Management API v2 (e2e)', () => {
+  let db: TestDatabase;
+  let api: AppProcess;
+  let url: string;
+  let sql: DataSource;
+  let keys: PostgresKeyStore;
+  let issuer: ManagementTokenIssuer;
+  let clients: ClientRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const env = {
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: testBrokers().join(','),
+      PORT: String(port),
+      PUBLIC_URL: url,
+      SERVER_SECRET,
+      MANAGEMENT_CLIENT_ID,
+      MANAGEMENT_CLIENT_SECRET,
+    };
+    api = spawnApp('api', env);
+    await waitForHealth(url, api);
+
+    const config: AppConfig = loadConfig(env);
+    sql = await new DataSource(dataSourceOptions(db.url)).initialize();
+    keys = new PostgresKeyStore(sql, SecretKeys.fromConfig(config).key('signing-key-encryption'));
+    await keys.onModuleInit();
+    issuer = new ManagementTokenIssuer(new JoseTokenSigner(keys, issuerFor(config)), config);
+    clients = new PostgresClientRepository(sql);
+  });
+  afterAll(async () => {
+    await keys?.onModuleDestroy();
+    await sql?.destroy();
+    await api?.stop();
+    await db?.drop();
+  });
+
+  const bearer = async (...scopes: ManagementScope[]) => {
+    const client = await clients.findById(MANAGEMENT_CLIENT_ID);
+    return `Bearer ${(await issuer.issue(client!, scopes.join(' '))).access_token}`;
+  };
+  const call = async (method: string, path: string, auth?: string, body?: unknown) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(auth ? { Authorization: auth } : {}),
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  };
+
+  it('seeds the configured management client at boot', async () => {
+    const client = await clients.findById(MANAGEMENT_CLIENT_ID);
+    expect(client).toMatchObject({ appType: 'non_interactive', grantTypes: ['client_credentials'] });
+    await expect(verifyClientSecret(client!, MANAGEMENT_CLIENT_SECRET)).resolves.toBe(true);
+  });
+
+  it('refuses a request without a token with 401 and the Management error body', async () => {
+    expect(await call('GET', '/api/v2/users')).toEqual({
+      status: 401,
+      body: {
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Missing authentication',
+        errorCode: 'missing_authentication',
+        error_description: 'Missing authentication',
+      },
+    });
+  });
+
+  it('creates a client and a user, blocks and deletes the user; no secret or password reaches the logs', async () => {
+    const createdClient = await call('POST', '/api/v2/clients', await bearer('create:clients'), {
+      name: 'E2E backend',
+    });
+    expect(createdClient.status).toBe(201);
+    const clientSecret = createdClient.body!.client_secret as string;
+    expect(clientSecret).toBeTruthy();
+    const fetched = await call(
+      'GET',
+      `/api/v2/clients/${createdClient.body!.client_id as string}`,
+      await bearer('read:clients'),
+    );
+    expect(fetched.status).toBe(200);
+    expect(fetched.body).not.toHaveProperty('client_secret');
+
+    const password = 'e2e password that is long enough';
+    const createdUser = await call('POST', '/api/v2/users', await bearer('create:users'), {
+      connection: 'Username-Password-Authentication',
+      email: 'e2e@example.com',
+      password,
+    });
+    expect(createdUser.status).toBe(201);
+    const path = `/api/v2/users/${encodeURIComponent(createdUser.body!.user_id as string)}`;
+    const duplicate = await call('POST', '/api/v2/users', await bearer('create:users'), {
+      connection: 'Username-Password-Authentication',
+      email: 'E2E@example.com',
+      password,
+    });
+    expect(duplicate).toMatchObject({ status: 409, body: { errorCode: 'auth0_idp_error' } });
+
+    const blocked = await call('PATCH', path, await bearer('update:users'), { blocked: true });
+    expect(blocked).toMatchObject({ status: 200, body: { blocked: true } });
+    expect((await call('DELETE', path, await bearer('delete:users'))).status).toBe(204);
+    expect((await call('GET', path, await bearer('read:users'))).status).toBe(404);
+
+    const logs = [...api.lines, ...api.stderr].join('\n');
+    for (const secret of [clientSecret, password, MANAGEMENT_CLIENT_SECRET])
+      expect(logs).not.toContain(secret);
+  });
+});
