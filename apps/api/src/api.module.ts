@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthenticationModule } from '@libs/authentication';
 import { AppConfig, ConfigModule } from '@libs/config';
 import { DatabaseModule } from '@libs/database';
 import { JwtModule } from '@libs/jwt';
@@ -22,6 +23,7 @@ export class ApiModule {
         HealthModule,
         JwtModule,
         ManagementModule,
+        AuthenticationModule,
       ],
       providers: [ShutdownLogger],
     };

@@ -2,6 +2,18 @@ export { boot, type BootOptions } from './bootstrap';
 export { HealthModule } from './health/health.module';
 export { ReadinessCheck } from './health/readiness-check';
 export { oauthCodeForStatus, type OAuthErrorBody } from './http/oauth-error';
+export {
+  AccessDenied,
+  InvalidClient,
+  InvalidGrant,
+  InvalidRequest,
+  InvalidScope,
+  OAuthError,
+  TemporarilyUnavailable,
+  TooManyRequests,
+  UnauthorizedClient,
+  UnsupportedGrantType,
+} from './http/oauth-errors';
 export { OAuthExceptionFilter } from './http/oauth-exception.filter';
 export { LoggingModule, REDACTED_PATHS, requestId } from './logging/logging.module';
 export { ShutdownLogger } from './shutdown-logger';

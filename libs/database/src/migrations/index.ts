@@ -1,10 +1,12 @@
 import { CreateEventStore1764100000000 } from './1764100000000-CreateEventStore';
 import { CreateTenantTables1764100100000 } from './1764100100000-CreateTenantTables';
 import { CreateDeviceCredentialView1764100200000 } from './1764100200000-CreateDeviceCredentialView';
+import { AddAuthorizationCodeReplay1764100300000 } from './1764100300000-AddAuthorizationCodeReplay';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
   CreateEventStore1764100000000,
   CreateTenantTables1764100100000,
   CreateDeviceCredentialView1764100200000,
+  AddAuthorizationCodeReplay1764100300000,
 ];

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { oauthCodeForStatus, type OAuthErrorBody } from './oauth-error';
+import { OAuthError } from './oauth-errors';
 
 /** Errors raised before a handler runs (body parser, router) carry an HTTP status of their own. */
 interface StatusError {
@@ -32,6 +33,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const [status, body] = this.describe(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'unhandled error');
     if (res.headersSent) return;
+    if (exception instanceof OAuthError) res.set(exception.headers);
+    // RFC 6749 §5.1: token responses, errors included, are never cached.
+    res.set('Cache-Control', 'no-store');
     res.status(status).json(body);
   }
 
