@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthenticationModule } from '@libs/authentication';
 import { AppConfig, ConfigModule } from '@libs/config';
 import { DatabaseModule } from '@libs/database';
+import { DelegationModule } from '@libs/delegation';
+import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
 import { ManagementModule } from '@libs/management';
 import { MessagingModule } from '@libs/messaging';
@@ -21,9 +23,11 @@ export class ApiModule {
         MessagingModule.forRoot('api'),
         SecurityModule,
         HealthModule,
+        EventStoreModule.forRoot({ relay: true }),
         JwtModule,
         ManagementModule,
         AuthenticationModule,
+        DelegationModule,
       ],
       providers: [ShutdownLogger],
     };

@@ -1,11 +1,33 @@
 import { Module } from '@nestjs/common';
+import { DelegationModule } from '@libs/delegation';
 import { ManagementModule } from '@libs/management';
 import { AuthorizationCodeStore } from './authorization-codes/authorization-code.store';
+import { AuthorizeController } from './authorize/authorize.controller';
+import { LoginAttemptLimiter } from './authorize/login-attempt-limiter';
+import { DiscoveryController } from './discovery/discovery.controller';
+import { UserinfoController } from './discovery/userinfo.controller';
+import { ClientAuthentication } from './token/client-authentication';
+import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
+import { PasswordGrant } from './token/grants/password.grant';
+import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
+import { TokenController } from './token/token.controller';
+import { UserTokens } from './token/user-tokens';
 
-/** The Authentication API: /authorize and its login page, /oauth/token, discovery. */
+/** The Authentication API: /authorize and its login page, /oauth/token, discovery, /userinfo. */
 @Module({
-  imports: [ManagementModule],
-  providers: [AuthorizationCodeStore],
+  imports: [ManagementModule, DelegationModule],
+  controllers: [TokenController, DiscoveryController, UserinfoController, AuthorizeController],
+  providers: [
+    AuthorizationCodeStore,
+    { provide: LoginAttemptLimiter, useFactory: () => new LoginAttemptLimiter() },
+    ClientAuthentication,
+    UserTokens,
+    AuthorizationCodeGrant,
+    PasswordGrant,
+    RefreshTokenGrant,
+    ClientCredentialsGrant,
+  ],
   exports: [AuthorizationCodeStore],
 })
 export class AuthenticationModule {}

@@ -1,4 +1,5 @@
 export {
+  canDelegate,
   decide,
   evolve,
   initialState,

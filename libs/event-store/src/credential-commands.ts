@@ -22,6 +22,12 @@ export interface Snapshot {
   version: number;
 }
 
+/** A stream's state and position as just read: lets a caller decide on what it has already loaded. */
+export interface LoadedStream {
+  state: CredentialState;
+  position: StreamPosition;
+}
+
 export interface CommandResult {
   /** The state the command was decided on. */
   state: CredentialState;
@@ -44,10 +50,14 @@ export class CredentialCommands {
     streamId: string,
     command: CredentialCommand | ((state: CredentialState) => CredentialCommand),
     context: WriteContext,
-    snapshot?: Snapshot,
+    from?: Snapshot | LoadedStream,
   ): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
-      const { state, position } = await this.load(streamId, snapshot);
+      // A stream loaded by the caller is used for the first attempt only; a conflict reads it again.
+      const { state, position } =
+        attempt === 1 && from && 'position' in from
+          ? from
+          : await this.load(streamId, from && 'version' in from ? from : undefined);
       const resolved = typeof command === 'function' ? command(state) : command;
       const events = decide(resolved, state);
       try {

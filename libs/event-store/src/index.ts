@@ -1,4 +1,9 @@
-export { CredentialCommands, type CommandResult, type Snapshot } from './credential-commands';
+export {
+  CredentialCommands,
+  type CommandResult,
+  type LoadedStream,
+  type Snapshot,
+} from './credential-commands';
 export { decodeEnvelope, encodeEnvelope, MalformedEventError } from './envelope-codec';
 export { canonicalJson, eventHash } from './event-hash';
 export { EventStoreModule } from './event-store.module';

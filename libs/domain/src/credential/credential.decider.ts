@@ -152,17 +152,25 @@ function revoke(command: RevokeToken, state: CredentialState): TokenRevoked[] {
   ];
 }
 
+/**
+ * Whether `client` may exchange this credential now: it is active and was issued to that client.
+ * Unknown, revoked and foreign tokens get one answer, so a caller learns nothing about which it was.
+ */
+export function canDelegate(state: CredentialState, client: string): boolean {
+  return state.status === 'active' && state.clientId === client;
+}
+
 function delegate(command: DelegateIdToken, state: CredentialState): IdTokenDelegated {
-  // Unknown, revoked and foreign tokens get one answer, so a caller learns nothing about which it was.
-  if (state.status !== 'active' || state.clientId !== command.presentedBy) {
+  if (state.status === 'none' || !canDelegate(state, command.presentedBy)) {
     throw new DomainError('invalid_refresh_token', INVALID_REFRESH_TOKEN);
   }
+  const active = state;
   return {
     type: 'IdTokenDelegated',
     data: {
-      credential_id: state.credentialId,
-      user_id: state.userId,
-      client_id: state.clientId,
+      credential_id: active.credentialId,
+      user_id: active.userId,
+      client_id: active.clientId,
       target: command.target,
       api_type: command.apiType,
       id_token_jti: command.idTokenJti,

@@ -12,6 +12,7 @@ export class OAuthError extends HttpException {
     readonly headers: Record<string, string> = {},
   ) {
     super({ error, error_description: description }, status);
+    this.message = description;
   }
 }
 

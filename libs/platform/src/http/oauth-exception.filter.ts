@@ -31,9 +31,11 @@ export class OAuthExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.describe(exception);
-    if (status >= 500) this.logger.error({ err: exception }, 'unhandled error');
+    if (status === 503) this.logger.warn({ msg: 'dependency unavailable', err: String(exception) });
+    else if (status >= 500) this.logger.error({ msg: 'unhandled error', err: exception });
     if (res.headersSent) return;
     if (exception instanceof OAuthError) res.set(exception.headers);
+    if (status === 503) res.set('Retry-After', res.get('Retry-After') ?? '5');
     // RFC 6749 §5.1: token responses, errors included, are never cached.
     res.set('Cache-Control', 'no-store');
     res.status(status).json(body);
@@ -58,8 +60,41 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         (error?.type && BODY_PARSER_DESCRIPTIONS[error.type]) ?? 'The request is malformed.';
       return [status, { error: oauthCodeForStatus(status), error_description: description }];
     }
+    if (isDependencyOutage(exception)) {
+      return [
+        503,
+        {
+          error: 'temporarily_unavailable',
+          error_description: 'The service is temporarily unavailable. Try again shortly.',
+        },
+      ];
+    }
     return [500, { error: 'server_error', error_description: 'An unexpected error occurred.' }];
   }
+}
+
+// PostgreSQL SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown,
+// restart), 53300 (too many connections), and the node socket errors of a dependency that is down.
+const OUTAGE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const OUTAGE_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i;
+
+/** True for errors that mean a dependency is down (503 + Retry-After), not that the request was wrong. */
+export function isDependencyOutage(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; driverError?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && (OUTAGE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  if (typeof e.message === 'string' && OUTAGE_MESSAGES.test(e.message)) return true;
+  return e.driverError !== undefined && isDependencyOutage(e.driverError);
 }
 
 function describeHttpException(exception: HttpException): string {

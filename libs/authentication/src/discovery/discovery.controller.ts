@@ -1,0 +1,49 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { AppConfig } from '@libs/config';
+import { SIGNING_ALGS } from '@libs/jwt';
+import { SUPPORTED_GRANT_TYPES } from '../token/token.controller';
+
+/** OpenID Connect Discovery 1.0 §3: describes exactly what this tenant implements. */
+@Controller('.well-known')
+export class DiscoveryController {
+  constructor(private readonly config: AppConfig) {}
+
+  @Get('openid-configuration')
+  @Header('Cache-Control', 'public, max-age=300')
+  configuration() {
+    const base = this.config.publicUrl;
+    return {
+      issuer: `${base}/`,
+      authorization_endpoint: `${base}/authorize`,
+      token_endpoint: `${base}/oauth/token`,
+      userinfo_endpoint: `${base}/userinfo`,
+      jwks_uri: `${base}/.well-known/jwks.json`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: [...SUPPORTED_GRANT_TYPES],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: [...SIGNING_ALGS],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      claims_supported: [
+        'sub',
+        'iss',
+        'aud',
+        'azp',
+        'exp',
+        'iat',
+        'auth_time',
+        'nonce',
+        'name',
+        'nickname',
+        'picture',
+        'updated_at',
+        'email',
+        'email_verified',
+      ],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+    };
+  }
+}

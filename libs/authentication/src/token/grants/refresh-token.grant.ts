@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { Response } from 'express';
+import { AppConfig } from '@libs/config';
+import { RefreshTokenExchange, setRateLimitHeaders, translateExchangeError } from '@libs/delegation';
+import type { WriteContext } from '@libs/event-store';
+import { TokenSigner } from '@libs/jwt';
+import { stringParam, UnauthorizedClient, type OAuthParams } from '@libs/platform';
+import type { AuthenticatedClient } from '../client-authentication';
+import { USER_ACCESS_TOKEN_LIFETIME_SECONDS, type TokenResponse } from '../user-tokens';
+
+/**
+ * `grant_type=refresh_token` (RFC 6749 §6): the same validation and recording as `/delegation`, an
+ * optional narrower `scope`, no rotation (the refresh token stays valid until revoked, no new one).
+ */
+@Injectable()
+export class RefreshTokenGrant {
+  constructor(
+    private readonly exchange: RefreshTokenExchange,
+    private readonly signer: TokenSigner,
+    private readonly config: AppConfig,
+  ) {}
+
+  async handle(
+    params: OAuthParams,
+    { client }: AuthenticatedClient,
+    context: WriteContext & { ip: string },
+    res: Response,
+  ): Promise<TokenResponse> {
+    if (!client.grantTypes.includes('refresh_token')) {
+      throw new UnauthorizedClient('The client is not allowed to use the refresh_token grant.');
+    }
+    const refreshToken = stringParam(params, 'refresh_token', { required: true, max: 512 });
+    const requested = stringParam(params, 'scope', { max: 1_024 });
+
+    let result;
+    try {
+      result = await this.exchange.exchange(
+        {
+          refreshToken,
+          client,
+          scope: requested,
+          apiType: 'app',
+          via: 'refresh_token',
+          ip: context.ip,
+          strictScope: true,
+        },
+        context,
+      );
+    } catch (error) {
+      throw translateExchangeError(error, res);
+    }
+    setRateLimitHeaders(res, result.rateLimit);
+    const access = await this.signer.sign(
+      {
+        sub: result.user.userId,
+        aud: `${this.config.publicUrl}/userinfo`,
+        azp: client.clientId,
+        scope: result.scope,
+      },
+      { alg: 'RS256', lifetimeSeconds: USER_ACCESS_TOKEN_LIFETIME_SECONDS, typ: 'at+jwt' },
+    );
+    return {
+      access_token: access.token,
+      id_token: result.idToken,
+      token_type: 'Bearer',
+      expires_in: USER_ACCESS_TOKEN_LIFETIME_SECONDS,
+      scope: result.scope,
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { oauthParams, stringParam, UnsupportedGrantType } from '@libs/platform';
+import { ClientAuthentication } from './client-authentication';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { PasswordGrant } from './grants/password.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+
+/** The grant types `/oauth/token` serves (also listed in the discovery document). */
+export const SUPPORTED_GRANT_TYPES = [
+  'authorization_code',
+  'password',
+  'refresh_token',
+  'client_credentials',
+] as const;
+
+/** `POST /oauth/token`: form or JSON body; one handler per grant type. */
+@Controller('oauth/token')
+export class TokenController {
+  constructor(
+    private readonly clients: ClientAuthentication,
+    private readonly authorizationCode: AuthorizationCodeGrant,
+    private readonly password: PasswordGrant,
+    private readonly refreshToken: RefreshTokenGrant,
+    private readonly clientCredentials: ClientCredentialsGrant,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  async token(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const params = oauthParams(req.body);
+    const grantType = stringParam(params, 'grant_type', { required: true, max: 128 });
+    if (!(SUPPORTED_GRANT_TYPES as readonly string[]).includes(grantType)) {
+      throw new UnsupportedGrantType(`Unsupported grant type: ${grantType}`);
+    }
+    const client = await this.clients.authenticate(req, params);
+    const context = { correlationId: String(req.id), ip: req.ip ?? 'unknown' };
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    switch (grantType as (typeof SUPPORTED_GRANT_TYPES)[number]) {
+      case 'authorization_code':
+        return this.authorizationCode.handle(params, client, context);
+      case 'password':
+        return this.password.handle(params, client, context);
+      case 'refresh_token':
+        return this.refreshToken.handle(params, client, context, res);
+      case 'client_credentials':
+        return this.clientCredentials.handle(params, client);
+    }
+  }
+}

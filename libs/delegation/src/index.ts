@@ -1,0 +1,20 @@
+export { ClientCache } from './credentials/client-cache';
+export { CredentialLookup, type FoundCredential } from './credentials/credential-lookup';
+export {
+  DeviceCredentials,
+  type ActiveCredential,
+  type IssueRequest,
+  type ResolvedCredential,
+} from './credentials/device-credentials.service';
+export { DelegationModule } from './delegation.module';
+export { setRateLimitHeaders } from './http/rate-limit-headers';
+export { translate as translateExchangeError } from './http/delegation.controller';
+export { exchangeScope, idTokenClaims, scopeValues } from './id-tokens/id-token-claims';
+export { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
+export {
+  RateLimited,
+  RefreshTokenExchange,
+  UnknownTarget,
+  type ExchangeRequest,
+  type ExchangeResult,
+} from './refresh-token-exchange';
