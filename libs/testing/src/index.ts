@@ -1,6 +1,7 @@
 export { APP_ENTRIES, freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
 export { deciderSpec } from './given-when-then';
 export { createTestStack, SILENT, type TestStack } from './stack';
+export { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from './system';
 export { createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
 export { DedicatedKafkaBroker } from './kafka-broker';
 export { deleteTopics, eventually, testBrokers, testKafka, uniqueName } from './test-kafka';
