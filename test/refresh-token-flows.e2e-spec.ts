@@ -80,7 +80,7 @@ describe('refresh tokens: issue and exchange (e2e)', () => {
   afterAll(async () => {
     await system?.stop();
     if (system) await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]);
-  });
+  }, 30_000);
 
   describe('password grant', () => {
     it('issues a refresh token for a named device, with an id_token and access token', async () => {

@@ -15,4 +15,4 @@ export {
   type WriteContext,
 } from './event-store.port';
 export { OutboxRelay } from './outbox-relay';
-export { envelopeFromRow, PostgresEventStore } from './postgres-event-store';
+export { envelopeFromRow, EVENT_COLUMNS, PostgresEventStore } from './postgres-event-store';

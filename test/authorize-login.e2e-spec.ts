@@ -1,0 +1,104 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { decodeJwt } from 'jose';
+import { startSystem, TenantClient, type RunningSystem } from '@libs/testing';
+
+const CALLBACK = 'com.example.notes://callback';
+const PASSWORD = 'correct horse battery staple';
+
+/**
+ * A native app's browser login against the compiled api process: /authorize, the hosted login form
+ * (form-urlencoded, parsed by the app's own body parser, CSRF cookie over plain http), the code back at
+ * the app's private-use scheme, and its PKCE exchange at /oauth/token for a refresh token bound to the device.
+ */
+describe('GET /authorize → login form → code → /oauth/token (e2e)', () => {
+  let system: RunningSystem;
+  let tenant: TenantClient;
+  let clientId: string;
+
+  beforeAll(async () => {
+    system = await startSystem({ projector: false });
+    tenant = new TenantClient(system.url);
+    clientId = (
+      await tenant.createClient({ name: 'Notes & Co "beta"', app_type: 'native', callbacks: [CALLBACK] })
+    ).client_id;
+    await tenant.createUser('ann@example.com', PASSWORD);
+  }, 60_000);
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('logs a user in and hands the code to the native app, which exchanges it with its verifier', async () => {
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: CALLBACK,
+      scope: 'openid offline_access',
+      device: 'Ann’s iPhone',
+      state: 'st-e2e',
+      nonce: 'nonce-e2e',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+
+    const page = await fetch(`${system.url}/authorize?${query}`, { redirect: 'manual' });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Notes &amp; Co &quot;beta&quot;');
+    expect(html).toContain('Ann’s iPhone');
+    const [cookie] = page.headers.getSetCookie();
+    // PUBLIC_URL is http here: no Secure attribute, no __Secure- prefix, or the browser would drop it.
+    expect(cookie).toMatch(/^authorize_csrf=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/authorize; /);
+    expect(cookie).not.toMatch(/Secure/);
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1];
+
+    const login = await fetch(`${system.url}/authorize/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie.split(';')[0] },
+      body: new URLSearchParams({
+        csrf_token: field('csrf_token'),
+        login_state: field('login_state'),
+        email: 'ann@example.com',
+        password: PASSWORD,
+      }),
+    });
+    expect(login.status).toBe(302);
+    const location = new URL(login.headers.get('location')!);
+    expect(`${location.protocol}//${location.host}${location.pathname}`).toBe(CALLBACK);
+    expect(location.searchParams.get('state')).toBe('st-e2e');
+    const code = location.searchParams.get('code')!;
+
+    const token = await tenant.form('/oauth/token', {
+      grant_type: 'authorization_code',
+      client_id: clientId,
+      code,
+      code_verifier: verifier,
+      redirect_uri: CALLBACK,
+    });
+    if (token.status !== 200) throw new Error(`token: ${token.status} ${JSON.stringify(token.body)}\n${system.api.lines.slice(-8).join("\n")}`);
+    expect(token.body).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String) });
+    expect(decodeJwt(token.body.id_token as string)).toMatchObject({ nonce: 'nonce-e2e', aud: clientId });
+
+    const devices = await tenant.management('GET', `/device-credentials?client_id=${clientId}`);
+    if (devices.status === 200 && Array.isArray(devices.body) && devices.body.length > 0) {
+      expect(devices.body[0]).toMatchObject({ device_name: 'Ann’s iPhone' });
+    }
+
+    const logs = [...system.api.lines, ...system.api.stderr].join('\n');
+    expect(logs).not.toContain(PASSWORD);
+    expect(logs).not.toContain(field('csrf_token'));
+  });
+
+  it('shows an error page, never a redirect, for a callback that is not registered', async () => {
+    const res = await fetch(
+      `${system.url}/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: 'https://evil.example/cb' })}`,
+      { redirect: 'manual' },
+    );
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+});
