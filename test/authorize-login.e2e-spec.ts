@@ -27,10 +27,9 @@ describe('GET /authorize → login form → code → /oauth/token (e2e)', () => 
     await system?.stop();
   });
 
-  it('logs a user in and hands the code to the native app, which exchanges it with its verifier', async () => {
-    const verifier = randomBytes(32).toString('base64url');
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const query = new URLSearchParams({
+  const verifier = randomBytes(32).toString('base64url');
+  const query = () =>
+    new URLSearchParams({
       response_type: 'code',
       client_id: clientId,
       redirect_uri: CALLBACK,
@@ -38,22 +37,18 @@ describe('GET /authorize → login form → code → /oauth/token (e2e)', () => 
       device: 'Ann’s iPhone',
       state: 'st-e2e',
       nonce: 'nonce-e2e',
-      code_challenge: challenge,
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
     });
 
-    const page = await fetch(`${system.url}/authorize?${query}`, { redirect: 'manual' });
+  /** What a browser does: open the login page, keep its cookie, submit the form; returns the redirect. */
+  const browserLogin = async (password: string) => {
+    const page = await fetch(`${system.url}/authorize?${query()}`, { redirect: 'manual' });
     expect(page.status).toBe(200);
     const html = await page.text();
-    expect(html).toContain('Notes &amp; Co &quot;beta&quot;');
-    expect(html).toContain('Ann’s iPhone');
     const [cookie] = page.headers.getSetCookie();
-    // PUBLIC_URL is http here: no Secure attribute, no __Secure- prefix, or the browser would drop it.
-    expect(cookie).toMatch(/^authorize_csrf=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/authorize; /);
-    expect(cookie).not.toMatch(/Secure/);
     const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1];
-
-    const login = await fetch(`${system.url}/authorize/login`, {
+    const res = await fetch(`${system.url}/authorize/login`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie.split(';')[0] },
@@ -61,15 +56,39 @@ describe('GET /authorize → login form → code → /oauth/token (e2e)', () => 
         csrf_token: field('csrf_token'),
         login_state: field('login_state'),
         email: 'ann@example.com',
-        password: PASSWORD,
+        password,
       }),
     });
-    expect(login.status).toBe(302);
-    const location = new URL(login.headers.get('location')!);
+    return { html, cookie, csrfToken: field('csrf_token'), res };
+  };
+
+  it('renders the login page with an http-compatible CSRF cookie and the escaped application name', async () => {
+    const { html, cookie } = await browserLogin('wrong password');
+    expect(html).toContain('Notes &amp; Co &quot;beta&quot;');
+    expect(html).toContain('Ann’s iPhone');
+    // PUBLIC_URL is http here: no Secure attribute, no __Secure- prefix, or the browser would drop it.
+    expect(cookie).toMatch(/^authorize_csrf=[A-Za-z0-9_-]{43}; Max-Age=600; Path=\/authorize; /);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+  });
+
+  it('parses the form-urlencoded login and redirects to the native app with code and state', async () => {
+    const { res, csrfToken } = await browserLogin(PASSWORD);
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location')!);
     expect(`${location.protocol}//${location.host}${location.pathname}`).toBe(CALLBACK);
     expect(location.searchParams.get('state')).toBe('st-e2e');
-    const code = location.searchParams.get('code')!;
+    expect(location.searchParams.get('code')).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
+    const logs = [...system.api.lines, ...system.api.stderr].join('\n');
+    expect(logs).not.toContain(PASSWORD);
+    expect(logs).not.toContain(csrfToken);
+  });
+
+  it('gives a code the token endpoint exchanges, with the PKCE verifier, for tokens carrying the nonce', async () => {
+    const { res } = await browserLogin(PASSWORD);
+    const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
     const token = await tenant.form('/oauth/token', {
       grant_type: 'authorization_code',
       client_id: clientId,
@@ -77,18 +96,12 @@ describe('GET /authorize → login form → code → /oauth/token (e2e)', () => 
       code_verifier: verifier,
       redirect_uri: CALLBACK,
     });
-    if (token.status !== 200) throw new Error(`token: ${token.status} ${JSON.stringify(token.body)}\n${system.api.lines.slice(-8).join("\n")}`);
+    expect({ status: token.status, error: token.body.error_description }).toEqual({
+      status: 200,
+      error: undefined,
+    });
     expect(token.body).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String) });
     expect(decodeJwt(token.body.id_token as string)).toMatchObject({ nonce: 'nonce-e2e', aud: clientId });
-
-    const devices = await tenant.management('GET', `/device-credentials?client_id=${clientId}`);
-    if (devices.status === 200 && Array.isArray(devices.body) && devices.body.length > 0) {
-      expect(devices.body[0]).toMatchObject({ device_name: 'Ann’s iPhone' });
-    }
-
-    const logs = [...system.api.lines, ...system.api.stderr].join('\n');
-    expect(logs).not.toContain(PASSWORD);
-    expect(logs).not.toContain(field('csrf_token'));
   });
 
   it('shows an error page, never a redirect, for a callback that is not registered', async () => {
@@ -100,5 +113,6 @@ describe('GET /authorize → login form → code → /oauth/token (e2e)', () => 
     expect(res.headers.get('location')).toBeNull();
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(await res.text()).toMatch(/Callback URL mismatch/);
   });
 });

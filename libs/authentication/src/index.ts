@@ -6,3 +6,12 @@ export {
   type ConsumeResult,
   type StoredAuthorizationCode,
 } from './authorization-codes/authorization-code.store';
+export { AuthorizeController } from './authorize/authorize.controller';
+export {
+  DEVICE_MAX_LENGTH,
+  SUPPORTED_SCOPES,
+  validateAuthorizeRequest,
+  type AuthorizeOutcome,
+  type AuthorizeRequest,
+} from './authorize/authorize-request';
+export { LoginAttemptLimiter, type LoginAttemptLimits } from './authorize/login-attempt-limiter';

@@ -1,6 +1,6 @@
 export { APP_ENTRIES, freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
 export { deciderSpec } from './given-when-then';
-export { createTestStack, SILENT, type TestStack } from './stack';
+export { createHttpTestApp, createTestStack, SILENT, type HttpTestApp, type TestStack } from './stack';
 export { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from './system';
 export { createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
 export { DedicatedKafkaBroker } from './kafka-broker';

@@ -1,8 +1,15 @@
-import type { DynamicModule, INestApplicationContext, LoggerService, Type } from '@nestjs/common';
+import type {
+  DynamicModule,
+  INestApplication,
+  INestApplicationContext,
+  LoggerService,
+  Type,
+} from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ConfigModule, loadConfig, type AppConfig } from '@libs/config';
 import { DatabaseModule } from '@libs/database';
 import { MessagingModule } from '@libs/messaging';
+import { OAuthExceptionFilter } from '@libs/platform';
 import { SecurityModule } from '@libs/security';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { testBrokers, uniqueName } from './test-kafka';
@@ -51,6 +58,50 @@ export async function createTestStack(
     app,
     async close() {
       await app.close();
+      await db.drop();
+    },
+  };
+}
+
+export interface HttpTestApp extends TestStack {
+  http: INestApplication;
+}
+
+/**
+ * Like `createTestStack`, as an HTTP application (global OAuth error filter included), for in-process
+ * supertest specs of a feature module.
+ */
+export async function createHttpTestApp(
+  imports: Array<Type | DynamicModule>,
+  env: Record<string, string> = {},
+): Promise<HttpTestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: testBrokers().join(','),
+    KAFKA_TOPIC_PREFIX: `${uniqueName('it')}.`,
+    ...env,
+  });
+  const builder = Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot(config),
+      DatabaseModule,
+      MessagingModule.forRoot('it'),
+      SecurityModule,
+      ...imports,
+    ],
+  });
+  if (!process.env.TEST_LOGS) builder.setLogger(SILENT);
+  const http = (await builder.compile()).createNestApplication();
+  http.useGlobalFilters(new OAuthExceptionFilter());
+  await http.init();
+  return {
+    db,
+    config,
+    app: http,
+    http,
+    async close() {
+      await http.close();
       await db.drop();
     },
   };

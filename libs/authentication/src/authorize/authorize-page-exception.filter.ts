@@ -1,0 +1,37 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { OAuthError } from '@libs/platform';
+import { sendErrorPage } from './page-response';
+
+/**
+ * The browser-facing endpoints' last line: an unexpected error shows an HTML page instead of the JSON the
+ * global filter writes for API callers. Infrastructure failures stay 5xx and are logged.
+ */
+@Catch()
+export class AuthorizePageExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(AuthorizePageExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const status = exception instanceof HttpException ? exception.getStatus() : 500;
+    if (status >= 500) this.logger.error({ msg: 'unhandled error', err: exception });
+    if (res.headersSent) return;
+    if (exception instanceof OAuthError) {
+      sendErrorPage(
+        res,
+        status,
+        { title: 'Something went wrong', description: exception.description, code: exception.error },
+        exception.headers,
+      );
+      return;
+    }
+    sendErrorPage(res, status, {
+      title: 'Something went wrong',
+      description:
+        status >= 500
+          ? 'The login service could not complete your request. Try again in a moment.'
+          : 'The request could not be processed.',
+      code: status >= 500 ? 'server_error' : 'invalid_request',
+    });
+  }
+}

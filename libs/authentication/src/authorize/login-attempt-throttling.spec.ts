@@ -1,0 +1,57 @@
+import { loginAttemptKey, LoginAttemptLimiter } from './login-attempt-limiter';
+
+describe('failed login throttling (per IP and email, in memory)', () => {
+  let clock = 0;
+  const limiter = (limits: { maxKeys?: number } = {}) =>
+    new LoginAttemptLimiter({ maxFailures: 3, windowMs: 60_000, now: () => clock, ...limits });
+
+  beforeEach(() => {
+    clock = 1_000_000;
+  });
+
+  it('lets a key fail up to the limit, then asks it to wait until the window ends', () => {
+    const l = limiter();
+    for (let i = 0; i < 3; i++) {
+      expect(l.retryAfterSeconds('k')).toBeNull();
+      l.recordFailure('k');
+      clock += 1_000;
+    }
+    expect(l.retryAfterSeconds('k')).toBe(57);
+    clock += 56_500;
+    expect(l.retryAfterSeconds('k')).toBe(1);
+    clock += 500;
+    expect(l.retryAfterSeconds('k')).toBeNull();
+  });
+
+  it('counts keys apart, and forgets a key on reset (a successful login)', () => {
+    const l = limiter();
+    for (let i = 0; i < 3; i++) l.recordFailure('a');
+    expect(l.retryAfterSeconds('a')).not.toBeNull();
+    expect(l.retryAfterSeconds('b')).toBeNull();
+    l.reset('a');
+    expect(l.retryAfterSeconds('a')).toBeNull();
+  });
+
+  it('keeps at most maxKeys windows, forgetting the oldest first', () => {
+    const l = limiter({ maxKeys: 2 });
+    for (const key of ['old', 'mid', 'new']) for (let i = 0; i < 3; i++) l.recordFailure(key);
+    expect(l.retryAfterSeconds('old')).toBeNull();
+    expect(l.retryAfterSeconds('mid')).not.toBeNull();
+    expect(l.retryAfterSeconds('new')).not.toBeNull();
+  });
+
+  it('defaults to 10 failures per 15 minutes', () => {
+    const l = new LoginAttemptLimiter({ now: () => clock });
+    for (let i = 0; i < 10; i++) l.recordFailure('k');
+    expect(l.retryAfterSeconds('k')).toBe(15 * 60);
+  });
+
+  it('keys by address and email without regard to case or surrounding spaces', () => {
+    expect(loginAttemptKey('10.0.0.1', ' Jane@Example.com ')).toBe(
+      loginAttemptKey('10.0.0.1', 'jane@example.com'),
+    );
+    expect(loginAttemptKey('10.0.0.1', 'jane@example.com')).not.toBe(
+      loginAttemptKey('10.0.0.2', 'jane@example.com'),
+    );
+  });
+});
