@@ -51,7 +51,7 @@ describe('Kafka outage (e2e, a broker of its own stopped and started)', () => {
 
     await broker.stop();
     await eventually(async () => (await fetch(`${system.url}/health/ready`)).status === 503, 15_000);
-    const ready = await (await fetch(`${system.url}/health/ready`)).json();
+    const ready = (await (await fetch(`${system.url}/health/ready`)).json()) as { down: string[] };
     expect(ready.down).toEqual(['kafka']);
 
     const issued = await login('offline phone');

@@ -182,7 +182,7 @@ describe('refresh tokens: issue and exchange (e2e)', () => {
       });
       const plain = await fetch(`${system.url}/delegation?${query}`);
       expect(plain.status).toBe(200);
-      expect((await plain.json()).token_type).toBe('Bearer');
+      expect(((await plain.json()) as { token_type: string }).token_type).toBe('Bearer');
       query.set('callback', 'handleToken');
       const jsonp = await fetch(`${system.url}/delegation?${query}`);
       expect(jsonp.headers.get('content-type')).toMatch(/application\/javascript/);

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthenticationModule } from '@libs/authentication';
 import { AppConfig, ConfigModule } from '@libs/config';
+import { CredentialsModule } from '@libs/credentials';
 import { DatabaseModule } from '@libs/database';
 import { DelegationModule } from '@libs/delegation';
 import { EventStoreModule } from '@libs/event-store';
@@ -24,6 +25,7 @@ export class ApiModule {
         SecurityModule,
         HealthModule,
         EventStoreModule.forRoot({ relay: true }),
+        CredentialsModule,
         JwtModule,
         ManagementModule,
         AuthenticationModule,

@@ -3,7 +3,8 @@ import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
 import { ClientRepository, UserRepository } from '@libs/management';
 import { createHttpTestApp, type HttpTestApp } from '@libs/testing';
-import { DelegationModule, DeviceCredentials } from '@libs/delegation';
+import { CredentialsModule, DeviceCredentials } from '@libs/credentials';
+import { DelegationModule } from '@libs/delegation';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -13,9 +14,12 @@ describe('/delegation rate limits (HTTP, real PostgreSQL)', () => {
   let refreshToken: string;
 
   beforeAll(async () => {
-    t = await createHttpTestApp([EventStoreModule.forRoot({ relay: false }), JwtModule, DelegationModule], {
-      DELEGATION_RATE_LIMIT_PER_MINUTE: '3',
-    });
+    t = await createHttpTestApp(
+      [EventStoreModule.forRoot({ relay: false }), CredentialsModule, JwtModule, DelegationModule],
+      {
+        DELEGATION_RATE_LIMIT_PER_MINUTE: '3',
+      },
+    );
     await t.app.get(ClientRepository).create({
       clientId: 'rate-app',
       name: 'Rate app',
@@ -40,18 +44,16 @@ describe('/delegation rate limits (HTTP, real PostgreSQL)', () => {
       blocked: false,
     });
     refreshToken = (
-      await t.app
-        .get(DeviceCredentials)
-        .issue(
-          {
-            userId: user.userId,
-            clientId: 'rate-app',
-            deviceName: 'phone',
-            scope: 'openid offline_access',
-            grant: 'password',
-          },
-          { correlationId: 'test' },
-        )
+      await t.app.get(DeviceCredentials).issue(
+        {
+          userId: user.userId,
+          clientId: 'rate-app',
+          deviceName: 'phone',
+          scope: 'openid offline_access',
+          grant: 'password',
+        },
+        { correlationId: 'test' },
+      )
     ).refreshToken;
   });
   afterAll(() => t?.close());

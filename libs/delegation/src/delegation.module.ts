@@ -1,8 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ManagementModule } from '@libs/management';
 import { ClientCache } from './credentials/client-cache';
-import { CredentialLookup } from './credentials/credential-lookup';
-import { DeviceCredentials } from './credentials/device-credentials.service';
 import { DelegationController } from './http/delegation.controller';
 import { RefreshTokenExchange } from './refresh-token-exchange';
 
@@ -10,7 +8,7 @@ import { RefreshTokenExchange } from './refresh-token-exchange';
 @Module({
   imports: [ManagementModule],
   controllers: [DelegationController],
-  providers: [CredentialLookup, DeviceCredentials, ClientCache, RefreshTokenExchange],
-  exports: [DeviceCredentials, ClientCache, RefreshTokenExchange],
+  providers: [ClientCache, RefreshTokenExchange],
+  exports: [ClientCache, RefreshTokenExchange],
 })
 export class DelegationModule {}

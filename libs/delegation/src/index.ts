@@ -1,11 +1,4 @@
 export { ClientCache } from './credentials/client-cache';
-export { CredentialLookup, type FoundCredential } from './credentials/credential-lookup';
-export {
-  DeviceCredentials,
-  type ActiveCredential,
-  type IssueRequest,
-  type ResolvedCredential,
-} from './credentials/device-credentials.service';
 export { DelegationModule } from './delegation.module';
 export { setRateLimitHeaders } from './http/rate-limit-headers';
 export { translate as translateExchangeError } from './http/delegation.controller';

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
+import { DeviceCredentials, type ActiveCredential } from '@libs/credentials';
 import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';
 import { UserRepository, type Client, type User } from '@libs/management';
 import { ClientCache } from './credentials/client-cache';
-import { DeviceCredentials, type ActiveCredential } from './credentials/device-credentials.service';
+
 import { exchangeScope, idTokenClaims, scopeValues } from './id-tokens/id-token-claims';
 import { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
 

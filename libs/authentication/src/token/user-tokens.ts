@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
-import { DeviceCredentials, idTokenClaims, scopeValues } from '@libs/delegation';
+import { DeviceCredentials } from '@libs/credentials';
+import { idTokenClaims, scopeValues } from '@libs/delegation';
 import type { IssuingGrant } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';

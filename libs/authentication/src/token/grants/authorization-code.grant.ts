@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DeviceCredentials } from '@libs/delegation';
+import { DeviceCredentials } from '@libs/credentials';
 import type { WriteContext } from '@libs/event-store';
 import { UserRepository } from '@libs/management';
 import {

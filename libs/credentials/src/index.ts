@@ -1,0 +1,8 @@
+export { CredentialLookup, type FoundCredential } from './credential-lookup';
+export { CredentialsModule } from './credentials.module';
+export {
+  DeviceCredentials,
+  type ActiveCredential,
+  type IssueRequest,
+  type ResolvedCredential,
+} from './device-credentials.service';
