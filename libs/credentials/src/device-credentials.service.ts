@@ -121,17 +121,32 @@ export class DeviceCredentials {
     );
   }
 
-  /** Revokes a credential; idempotent. Resolves once `TokenRevoked` is durable (or was already). */
+  /**
+   * Revokes a credential; idempotent: resolves `true` once this call's `TokenRevoked` is durable, `false`
+   * when it was revoked already. Rejects with `credential_not_found` for an unknown id.
+   */
   async revoke(
     credentialId: string,
     reason: RevocationReason,
     actor: string,
     context: WriteContext,
-  ): Promise<void> {
-    await this.commands.execute(
+  ): Promise<boolean> {
+    const { events } = await this.commands.execute(
       credentialId,
       { type: 'RevokeToken', reason, actor, now: new Date() },
       context,
     );
+    return events.length > 0;
+  }
+
+  /**
+   * The credential a refresh token names, whatever its state, if it was issued to `clientId`
+   * (RFC 7009 §2.1: a client revokes only its own tokens).
+   */
+  async findOwn(refreshToken: string, clientId: string): Promise<string | null> {
+    const found = await this.lookup.byTokenHash(this.keys.refreshTokenHash(refreshToken));
+    if (!found) return null;
+    const { state } = await this.commands.load(found.credentialId, found.snapshot);
+    return state.status !== 'none' && state.clientId === clientId ? state.credentialId : null;
   }
 }

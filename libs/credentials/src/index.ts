@@ -6,3 +6,10 @@ export {
   type IssueRequest,
   type ResolvedCredential,
 } from './device-credentials.service';
+export {
+  DeviceCredentialQueries,
+  type DeviceCredentialFilter,
+  type DeviceCredentialSummary,
+  type UserDevice,
+} from './device-credential.queries';
+export { Revocations, type RevocationScope } from './revocations';

@@ -61,3 +61,5 @@ export type { CreateUserInput, UpdateUserInput } from './users/user-input';
 export { toUserView, type UserView } from './users/user.view';
 export { UsersService } from './users/users.service';
 export type { Page } from './http/list-params';
+export { CurrentCaller, type Caller } from './auth/principal.decorator';
+export { DeviceCredentialsController } from './device-credentials/device-credentials.controller';

@@ -4,7 +4,9 @@ import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigModule, loadConfig } from '@libs/config';
+import { CredentialsModule } from '@libs/credentials';
 import { DatabaseModule } from '@libs/database';
+import { EventStoreModule } from '@libs/event-store';
 import { issuerFor, JoseTokenSigner, JwtModule, PostgresKeyStore, TokenSigner } from '@libs/jwt';
 import { OAuthExceptionFilter } from '@libs/platform';
 import { SecurityModule } from '@libs/security';
@@ -36,7 +38,15 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
     db = await createTestDatabase();
     config = loadConfig({ DATABASE_URL: db.url, PUBLIC_URL, MANAGEMENT_CLIENT_ID, MANAGEMENT_CLIENT_SECRET });
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), DatabaseModule, SecurityModule, JwtModule, ManagementModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        SecurityModule,
+        EventStoreModule.forRoot({ relay: false }),
+        CredentialsModule,
+        JwtModule,
+        ManagementModule,
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalFilters(new OAuthExceptionFilter());

@@ -5,6 +5,7 @@ import { ClientsController } from './clients/clients.controller';
 import { ClientsService } from './clients/clients.service';
 import { ManagementClientSeeder } from './clients/management-client.seeder';
 import { PostgresClientRepository } from './clients/postgres-client.repository';
+import { DeviceCredentialsController } from './device-credentials/device-credentials.controller';
 import { ManagementExceptionFilter } from './errors/management-exception.filter';
 import { ManagementValidationPipe } from './http/management-validation.pipe';
 import { SigningKeysController } from './signing-keys/signing-keys.controller';
@@ -16,11 +17,12 @@ import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
 /**
- * Management API v2: applications (clients), users, signing keys, and the Management API access tokens.
- * Relies on the global `AppConfig`, `DataSource` and the jwt ports (`TokenSigner`, `TokenVerifier`, `KeyStore`).
+ * Management API v2: applications (clients), users, device credentials, signing keys, and the Management
+ * API access tokens. Relies on the global `AppConfig`, `DataSource`, the jwt ports (`TokenSigner`,
+ * `TokenVerifier`, `KeyStore`) and the credentials services (`DeviceCredentials`, `Revocations`).
  */
 @Module({
-  controllers: [ClientsController, UsersController, SigningKeysController],
+  controllers: [ClientsController, UsersController, SigningKeysController, DeviceCredentialsController],
   providers: [
     { provide: ClientRepository, useClass: PostgresClientRepository },
     { provide: UserRepository, useClass: PostgresUserRepository },

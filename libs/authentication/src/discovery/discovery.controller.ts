@@ -17,6 +17,8 @@ export class DiscoveryController {
       authorization_endpoint: `${base}/authorize`,
       token_endpoint: `${base}/oauth/token`,
       userinfo_endpoint: `${base}/userinfo`,
+      revocation_endpoint: `${base}/oauth/revoke`,
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       jwks_uri: `${base}/.well-known/jwks.json`,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

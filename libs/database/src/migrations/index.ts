@@ -2,6 +2,7 @@ import { CreateEventStore1764100000000 } from './1764100000000-CreateEventStore'
 import { CreateTenantTables1764100100000 } from './1764100100000-CreateTenantTables';
 import { CreateDeviceCredentialView1764100200000 } from './1764100200000-CreateDeviceCredentialView';
 import { AddAuthorizationCodeReplay1764100300000 } from './1764100300000-AddAuthorizationCodeReplay';
+import { IndexIssuedTokensByUser1764100400000 } from './1764100400000-IndexIssuedTokensByUser';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateTenantTables1764100100000,
   CreateDeviceCredentialView1764100200000,
   AddAuthorizationCodeReplay1764100300000,
+  IndexIssuedTokensByUser1764100400000,
 ];

@@ -16,6 +16,8 @@ export enum ManagementErrorCode {
   InexistentUser = 'inexistent_user',
   /** No client has this id. */
   InexistentClient = 'inexistent_client',
+  /** No device credential has this id. */
+  InexistentDeviceCredential = 'inexistent_device_credential',
   /** No `Authorization: Bearer` credential was sent. */
   MissingAuthentication = 'missing_authentication',
   /** The bearer token is malformed, forged, expired or not meant for this API. */
@@ -46,6 +48,7 @@ export function statusOf(code: ManagementErrorCode): number {
       return 403;
     case ManagementErrorCode.InexistentUser:
     case ManagementErrorCode.InexistentClient:
+    case ManagementErrorCode.InexistentDeviceCredential:
       return 404;
     case ManagementErrorCode.UserExists:
       return 409;

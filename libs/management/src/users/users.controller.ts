@@ -11,6 +11,7 @@ import {
   UseFilters,
   UsePipes,
 } from '@nestjs/common';
+import { CurrentCaller, type Caller } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ManagementExceptionFilter } from '../errors/management-exception.filter';
 import { selectFields, withTotals } from '../http/list-params';
@@ -74,15 +75,19 @@ export class UsersController {
   /** Changes a user: `blocked`, `name`, `nickname`, `email`, `email_verified`, `picture`, `password`. */
   @Patch('users/:id')
   @RequireScopes('update:users')
-  async update(@Param('id') id: string, @Body() body: UpdateUserBody): Promise<UserView> {
-    return toUserView(await this.service.updateUser(id, body));
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateUserBody,
+    @CurrentCaller() caller: Caller,
+  ): Promise<UserView> {
+    return toUserView(await this.service.updateUser(id, body, caller));
   }
 
   /** Deletes a user. */
   @Delete('users/:id')
   @HttpCode(204)
   @RequireScopes('delete:users')
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.service.deleteUser(id);
+  async remove(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
+    await this.service.deleteUser(id, caller);
   }
 }

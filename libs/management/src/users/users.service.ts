@@ -1,3 +1,5 @@
+import { Revocations } from '@libs/credentials';
+import type { Caller } from '../auth/principal.decorator';
 import { Injectable } from '@nestjs/common';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
 import type { Page } from '../http/list-params';
@@ -17,9 +19,14 @@ const inexistentUser = () =>
  * The Management API's use cases on users. Blocking and deleting each go through one method
  * (`blockUser`, `deleteUser`): the single place where their consequences for the user's tokens belong.
  */
+const SYSTEM: Caller = { actor: 'system', correlationId: 'system' };
+
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly revocations: Revocations,
+  ) {}
 
   /** Creates a user of the database connection; a taken email is refused with 409. */
   async createUser(input: CreateUserInput): Promise<User> {
@@ -45,23 +52,30 @@ export class UsersService {
   }
 
   /** Applies a patch; one that blocks the user goes through `blockUser`. */
-  async updateUser(userId: string, input: UpdateUserInput): Promise<User> {
+  async updateUser(userId: string, input: UpdateUserInput, caller: Caller = SYSTEM): Promise<User> {
     const changes = userChangesFromBody(input);
-    if (changes.blocked === true) return this.blockUser(userId, changes);
+    if (changes.blocked === true) return this.blockUser(userId, changes, caller);
     const user = await this.users.update(userId, changes);
     if (!user) throw inexistentUser();
     return user;
   }
 
   /** Blocks the user, with any other changes of the same patch in the same write. */
-  async blockUser(userId: string, alsoChange: UserChanges = {}): Promise<User> {
+  async blockUser(userId: string, alsoChange: UserChanges = {}, caller: Caller = SYSTEM): Promise<User> {
     const user = await this.users.update(userId, { ...alsoChange, blocked: true });
     if (!user) throw inexistentUser();
+    // A blocked user's refresh tokens are revoked, each with its own TokenRevoked, before this returns.
+    await this.revocations.revoke({ userId }, 'user_blocked', caller.actor, {
+      correlationId: caller.correlationId,
+    });
     return user;
   }
 
-  /** Deletes the user; refuses an unknown id with `inexistent_user`. */
-  async deleteUser(userId: string): Promise<void> {
+  /** Deletes the user and revokes every refresh token they had; refuses an unknown id. */
+  async deleteUser(userId: string, caller: Caller = SYSTEM): Promise<void> {
     if (!(await this.users.delete(userId))) throw inexistentUser();
+    await this.revocations.revoke({ userId }, 'user_deleted', caller.actor, {
+      correlationId: caller.correlationId,
+    });
   }
 }

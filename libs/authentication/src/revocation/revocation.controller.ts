@@ -1,0 +1,39 @@
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DeviceCredentials } from '@libs/credentials';
+import { InvalidRequest, oauthParams, stringParam, UnauthorizedClient } from '@libs/platform';
+import { ClientAuthentication } from '../token/client-authentication';
+
+/**
+ * `POST /oauth/revoke` (RFC 7009, as Auth0 serves it): a client revokes one of its refresh tokens.
+ * 200 with an empty body also for an unknown token or another client's (§2.2: the client learns
+ * nothing); 200 is sent only once the revocation is durable.
+ */
+@Controller('oauth/revoke')
+export class RevocationController {
+  constructor(
+    private readonly clients: ClientAuthentication,
+    private readonly credentials: DeviceCredentials,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  async revoke(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const params = oauthParams(req.body);
+    const { client } = await this.clients.authenticate(req, params);
+    if (!client.grantTypes.includes('refresh_token')) {
+      throw new UnauthorizedClient('The client is not allowed to use refresh tokens.');
+    }
+    const token = stringParam(params, 'token', { required: true, max: 8_192 });
+    const hint = stringParam(params, 'token_type_hint', { max: 64 });
+    if (hint !== undefined && hint !== 'refresh_token' && hint !== 'access_token') {
+      throw new InvalidRequest('token_type_hint must be refresh_token or access_token.');
+    }
+    res.set('Cache-Control', 'no-store');
+    // Access tokens are self-contained JWTs: they cannot be revoked, only expire (§2.2 allows this).
+    const credentialId = await this.credentials.findOwn(token, client.clientId);
+    if (credentialId) {
+      await this.credentials.revoke(credentialId, 'oauth_revoke', client.clientId, { correlationId: String(req.id) });
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { Controller, Delete, Get, HttpCode, Param, Query, UseFilters, UsePipes } from '@nestjs/common';
+import { DeviceCredentialQueries, DeviceCredentials } from '@libs/credentials';
+import { CREDENTIAL_ID, DomainError } from '@libs/domain';
+import { CurrentCaller, type Caller } from '../auth/principal.decorator';
+import { RequireScopes } from '../auth/require-scopes.decorator';
+import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
+import { ManagementExceptionFilter } from '../errors/management-exception.filter';
+import { selectFields, withTotals } from '../http/list-params';
+import { ManagementValidationPipe } from '../http/management-validation.pipe';
+import { ListDeviceCredentialsQuery } from './device-credentials.dto';
+
+const inexistent = () =>
+  new ManagementApiError(
+    ManagementErrorCode.InexistentDeviceCredential,
+    'The device credential does not exist.',
+  );
+
+/**
+ * `/api/v2/device-credentials`: list a tenant's refresh tokens (from the projection; never the token
+ * or its hash) and revoke one. A DELETE answers 204 only once its `TokenRevoked` is durable: from then
+ * on the token is refused everywhere, whatever the projector or Kafka are doing.
+ */
+@Controller('api/v2/device-credentials')
+@UseFilters(ManagementExceptionFilter)
+@UsePipes(ManagementValidationPipe)
+export class DeviceCredentialsController {
+  constructor(
+    private readonly queries: DeviceCredentialQueries,
+    private readonly credentials: DeviceCredentials,
+  ) {}
+
+  @Get()
+  @RequireScopes('read:device_credentials')
+  async list(@Query() query: ListDeviceCredentialsQuery): Promise<unknown> {
+    // Only refresh tokens live here: public_key and rotating credentials list as empty.
+    const page =
+      query.type && query.type !== 'refresh_token'
+        ? { items: [], total: 0 }
+        : await this.queries.list({
+            userId: query.user_id,
+            clientId: query.client_id,
+            page: query.page,
+            perPage: query.per_page,
+          });
+    const items = page.items.map((c) => selectFields(c, query.fields, query.include_fields));
+    if (!query.include_totals) return items;
+    return withTotals('device_credentials', items, {
+      page: query.page,
+      perPage: query.per_page,
+      total: page.total,
+    });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('delete:device_credentials')
+  async revoke(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
+    if (!CREDENTIAL_ID.test(id)) throw inexistent();
+    try {
+      await this.credentials.revoke(id, 'management_api', caller.actor, {
+        correlationId: caller.correlationId,
+      });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'credential_not_found') throw inexistent();
+      throw error;
+    }
+  }
+}
