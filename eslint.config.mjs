@@ -52,6 +52,7 @@ export default tseslint.config(
       'libs/testing/**/*.ts',
       'scripts/**/*.ts',
       'bench/**/*.ts',
+      'examples/**/*.ts',
     ],
     rules: {
       'no-console': 'off',
