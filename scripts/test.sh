@@ -23,6 +23,7 @@ fi
 
 echo "test: building the apps"
 npm run --silent build
+bash scripts/ensure-chromium.sh # the dashboard e2e drives /usr/bin/chromium
 
 mkdir -p .data
 results=.data/test-results.json

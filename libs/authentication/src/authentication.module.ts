@@ -6,6 +6,7 @@ import { AuthorizeController } from './authorize/authorize.controller';
 import { LoginAttemptLimiter } from './authorize/login-attempt-limiter';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { UserinfoController } from './discovery/userinfo.controller';
+import { RevocationController } from './revocation/revocation.controller';
 import { ClientAuthentication } from './token/client-authentication';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
@@ -17,7 +18,13 @@ import { UserTokens } from './token/user-tokens';
 /** The Authentication API: /authorize and its login page, /oauth/token, discovery, /userinfo. */
 @Module({
   imports: [ManagementModule, DelegationModule],
-  controllers: [TokenController, DiscoveryController, UserinfoController, AuthorizeController],
+  controllers: [
+    TokenController,
+    RevocationController,
+    DiscoveryController,
+    UserinfoController,
+    AuthorizeController,
+  ],
   providers: [
     AuthorizationCodeStore,
     { provide: LoginAttemptLimiter, useFactory: () => new LoginAttemptLimiter() },

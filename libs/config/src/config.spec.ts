@@ -20,6 +20,13 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('https://auth.example.com');
   });
 
+  it('trusts no proxy by default and refuses to trust every proxy', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toBe('10.0.0.0/8, 127.0.0.1');
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY="true"/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).http.port).toBe(3000);
   });
@@ -39,14 +46,32 @@ describe('loadConfig', () => {
 
   it('refuses the development secrets in production, naming them', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /SERVER_SECRET: must be set to a secret of your own[\s\S]*MANAGEMENT_CLIENT_SECRET/,
+      /SERVER_SECRET: must be set to a secret of your own[\s\S]*MANAGEMENT_CLIENT_SECRET[\s\S]*DASHBOARD_ADMIN_PASSWORD/,
     );
     const config = loadConfig({
       NODE_ENV: 'production',
       SERVER_SECRET: 'x'.repeat(32),
       MANAGEMENT_CLIENT_SECRET: 'y'.repeat(16),
+      DASHBOARD_ADMIN_PASSWORD: 'z'.repeat(12),
     });
     expect(config.usesDevelopmentSecrets).toBe(false);
+  });
+
+  it('reads the dashboard administrator, lowercasing the email, and refuses a short password unechoed', () => {
+    expect(loadConfig({}).dashboardAdmin).toEqual({
+      email: 'admin@example.com',
+      password: 'development-only-dashboard-password',
+    });
+    expect(
+      loadConfig({ DASHBOARD_ADMIN_EMAIL: 'Ops@Example.COM', DASHBOARD_ADMIN_PASSWORD: 'p'.repeat(12) })
+        .dashboardAdmin,
+    ).toEqual({ email: 'ops@example.com', password: 'p'.repeat(12) });
+    const short = () => loadConfig({ DASHBOARD_ADMIN_PASSWORD: 'elevenchars' });
+    expect(short).toThrow(/DASHBOARD_ADMIN_PASSWORD=\[redacted\]: .*longer than or equal to 12/);
+    expect(short).not.toThrow(/elevenchars/);
+    expect(() => loadConfig({ DASHBOARD_ADMIN_EMAIL: 'not-an-email' })).toThrow(
+      /DASHBOARD_ADMIN_EMAIL="not-an-email": must be an email address/,
+    );
   });
 
   it('refuses a short server secret without echoing it', () => {

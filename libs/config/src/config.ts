@@ -9,10 +9,14 @@ export abstract class AppConfig {
   abstract readonly database: { url: string };
   abstract readonly kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number };
   abstract readonly logLevel: EnvDto['LOG_LEVEL'];
+  /** Express `trust proxy` setting (false: trust no proxy). */
+  abstract readonly trustProxy: string | number | false;
   abstract readonly environment: EnvDto['NODE_ENV'];
   abstract readonly serverSecret: string;
   abstract readonly managementClient: { clientId: string; clientSecret: string };
-  abstract readonly rateLimits: { delegationPerMinute: number };
+  abstract readonly rateLimits: { delegationPerMinute: number; failuresPerMinute: number };
+  /** The dashboard administrator seeded at the first start (see `DASHBOARD_ADMIN_EMAIL`). */
+  abstract readonly dashboardAdmin: { email: string; password: string };
   /** True when a development default secret is in use (never allowed in production). */
   abstract readonly usesDevelopmentSecrets: boolean;
 }
@@ -27,9 +31,9 @@ export class InvalidConfigError extends Error {
   }
 }
 
-// A rejected secret is named, never echoed.
+// A rejected secret or password is named, never echoed.
 const shown = (property: string, raw: unknown) =>
-  /SECRET/.test(property) ? '[redacted]' : JSON.stringify(raw);
+  /SECRET|PASSWORD/.test(property) ? '[redacted]' : JSON.stringify(raw);
 const describe = (error: ValidationError, raw: unknown): string =>
   `${error.property}=${shown(error.property, raw)}: ${Object.values(error.constraints ?? {}).join('; ')}`;
 
@@ -69,10 +73,23 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       partitions: dto.KAFKA_PARTITIONS,
     },
     logLevel: dto.LOG_LEVEL,
+    trustProxy:
+      dto.TRUST_PROXY === 'false'
+        ? false
+        : /^\d+$/.test(dto.TRUST_PROXY)
+          ? Number(dto.TRUST_PROXY)
+          : dto.TRUST_PROXY,
     environment: dto.NODE_ENV,
     serverSecret: dto.SERVER_SECRET,
     managementClient: { clientId: dto.MANAGEMENT_CLIENT_ID, clientSecret: dto.MANAGEMENT_CLIENT_SECRET },
-    rateLimits: { delegationPerMinute: dto.DELEGATION_RATE_LIMIT_PER_MINUTE },
+    rateLimits: {
+      delegationPerMinute: dto.DELEGATION_RATE_LIMIT_PER_MINUTE,
+      failuresPerMinute: dto.DELEGATION_FAILURE_LIMIT_PER_MINUTE,
+    },
+    dashboardAdmin: {
+      email: dto.DASHBOARD_ADMIN_EMAIL.toLowerCase(),
+      password: dto.DASHBOARD_ADMIN_PASSWORD,
+    },
     usesDevelopmentSecrets: developmentSecrets.length > 0,
   };
 }

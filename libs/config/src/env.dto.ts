@@ -1,5 +1,17 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const toInt = ({ value }: { value: unknown }) =>
@@ -9,6 +21,7 @@ const toInt = ({ value }: { value: unknown }) =>
 export const DEVELOPMENT_SECRETS = {
   SERVER_SECRET: 'development-only-server-secret-change-me-0123456789',
   MANAGEMENT_CLIENT_SECRET: 'development-only-management-secret',
+  DASHBOARD_ADMIN_PASSWORD: 'development-only-dashboard-password',
 } as const;
 
 /**
@@ -83,12 +96,42 @@ export class EnvDto {
   @MinLength(16)
   MANAGEMENT_CLIENT_SECRET: string = DEVELOPMENT_SECRETS.MANAGEMENT_CLIENT_SECRET;
 
+  /**
+   * Email of the dashboard's administrator. Read once: it is stored with the password's hash when the
+   * dashboard has no administrator yet (the first start); changing it later does not change the stored one.
+   */
+  @IsEmail({ require_tld: false }, { message: 'must be an email address' })
+  DASHBOARD_ADMIN_EMAIL = 'admin@example.com';
+
+  /** The administrator's password (12 to 128 characters), stored as a scrypt hash at the first start only. */
+  @IsString()
+  @MinLength(12)
+  @MaxLength(128)
+  DASHBOARD_ADMIN_PASSWORD: string = DEVELOPMENT_SECRETS.DASHBOARD_ADMIN_PASSWORD;
+
   /** Requests per minute per IP and user on /delegation and the refresh-token grant (Auth0: 10). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1_000_000)
   DELEGATION_RATE_LIMIT_PER_MINUTE = 10;
+
+  /** Unknown or unusable refresh tokens per minute per IP and per client before answers slow to 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  DELEGATION_FAILURE_LIMIT_PER_MINUTE = 30;
+
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (Express `trust proxy`): `false` (default: the socket's
+   * address is the client's), `loopback`, a hop count, or comma-separated addresses/CIDRs. Rate limits
+   * key on the resulting address, so trusting every proxy (`true`) is refused.
+   */
+  @Matches(/^(false|loopback|linklocal|uniquelocal|\d{1,2}|[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*)$/, {
+    message: 'must be false, loopback, linklocal, uniquelocal, a hop count, or addresses/CIDRs',
+  })
+  TRUST_PROXY = 'false';
 
   /** Minimum pino level written to stdout. */
   @IsIn(LOG_LEVELS)

@@ -37,6 +37,8 @@ describe('migrations (real PostgreSQL)', () => {
     expect(await tables()).toEqual([
       'authorization_codes',
       'clients',
+      'dashboard_admins',
+      'dashboard_sessions',
       'device_credentials',
       'events',
       'outbox',

@@ -50,9 +50,6 @@ export class ScopeNotGranted extends Error {
   }
 }
 
-// Failed look-ups allowed per IP and per client per minute before they are slowed down (guessing).
-const FAILURES_PER_MINUTE = 30;
-
 /**
  * The hot path shared by `/delegation` and the `refresh_token` grant: resolve the token against the view
  * and the newer events, check the user, sign the id_token, record `IdTokenDelegated`, and only then
@@ -61,7 +58,8 @@ const FAILURES_PER_MINUTE = 30;
 @Injectable()
 export class RefreshTokenExchange {
   private readonly perUser: RateLimiter;
-  private readonly failures = new RateLimiter(FAILURES_PER_MINUTE, 60_000);
+  /** Failed look-ups per IP and per client: guessing tokens is slowed down. */
+  private readonly failures: RateLimiter;
 
   constructor(
     private readonly credentials: DeviceCredentials,
@@ -71,6 +69,7 @@ export class RefreshTokenExchange {
     config: AppConfig,
   ) {
     this.perUser = new RateLimiter(config.rateLimits.delegationPerMinute, 60_000);
+    this.failures = new RateLimiter(config.rateLimits.failuresPerMinute, 60_000);
   }
 
   async exchange(request: ExchangeRequest, context: WriteContext): Promise<ExchangeResult> {

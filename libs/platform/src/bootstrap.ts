@@ -35,6 +35,9 @@ export async function boot(options: BootOptions): Promise<INestApplication> {
   app.useLogger(app.get(PinoLogger));
   app.useGlobalFilters(new OAuthExceptionFilter());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // X-Forwarded-For is believed only from configured proxies (TRUST_PROXY); by default never.
+  app.getHttpAdapter().getInstance().set('trust proxy', config.trustProxy);
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
   await options.configure?.(app, config);
   const port = options.port(config);
   await app.listen(port, config.http.host);

@@ -14,7 +14,7 @@ export {
   UnauthorizedClient,
   UnsupportedGrantType,
 } from './http/oauth-errors';
-export { OAuthExceptionFilter } from './http/oauth-exception.filter';
+export { isDependencyOutage, OAuthExceptionFilter } from './http/oauth-exception.filter';
 export { oauthParams, stringParam, type OAuthParams } from './http/oauth-params';
 export { LoggingModule, REDACTED_PATHS, requestId } from './logging/logging.module';
 export { ShutdownLogger } from './shutdown-logger';

@@ -101,14 +101,15 @@ export class AuthorizationCodeStore {
    */
   async consume(code: string, credentialId: string): Promise<ConsumeResult> {
     const codeHash = this.keys.authorizationCodeHash(code);
-    const consumed: CodeRow[] = await this.db.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [consumed]: [CodeRow[], number] = await this.db.query(
       `UPDATE authorization_codes SET consumed_at = now(), credential_id = $2
         WHERE code_hash = $1 AND consumed_at IS NULL AND expires_at > now()
         RETURNING *`,
       [codeHash, credentialId],
     );
     if (consumed.length === 1) return { outcome: 'consumed', code: fromRow(consumed[0]), codeHash };
-    const [row]: CodeRow[] = await this.db.query(
+    const [[row]]: [CodeRow[], number] = await this.db.query(
       `UPDATE authorization_codes SET replayed_at = coalesce(replayed_at, now())
         WHERE code_hash = $1 AND consumed_at IS NOT NULL
         RETURNING *`,

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ConfigModule, loadConfig } from '@libs/config';
+import { CredentialsModule } from '@libs/credentials';
 import { DatabaseModule } from '@libs/database';
 import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
@@ -52,6 +53,7 @@ describe('GET /authorize and the hosted login page (HTTP, real PostgreSQL)', () 
         DatabaseModule,
         SecurityModule,
         EventStoreModule.forRoot({ relay: false }),
+        CredentialsModule,
         JwtModule,
         ManagementModule,
         AuthenticationModule,

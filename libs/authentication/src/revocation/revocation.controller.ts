@@ -33,7 +33,9 @@ export class RevocationController {
     // Access tokens are self-contained JWTs: they cannot be revoked, only expire (§2.2 allows this).
     const credentialId = await this.credentials.findOwn(token, client.clientId);
     if (credentialId) {
-      await this.credentials.revoke(credentialId, 'oauth_revoke', client.clientId, { correlationId: String(req.id) });
+      await this.credentials.revoke(credentialId, 'oauth_revoke', client.clientId, {
+        correlationId: String(req.id),
+      });
     }
   }
 }

@@ -3,6 +3,7 @@ import { CreateTenantTables1764100100000 } from './1764100100000-CreateTenantTab
 import { CreateDeviceCredentialView1764100200000 } from './1764100200000-CreateDeviceCredentialView';
 import { AddAuthorizationCodeReplay1764100300000 } from './1764100300000-AddAuthorizationCodeReplay';
 import { IndexIssuedTokensByUser1764100400000 } from './1764100400000-IndexIssuedTokensByUser';
+import { CreateDashboardAdmins1764100500000 } from './1764100500000-CreateDashboardAdmins';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateDeviceCredentialView1764100200000,
   AddAuthorizationCodeReplay1764100300000,
   IndexIssuedTokensByUser1764100400000,
+  CreateDashboardAdmins1764100500000,
 ];

@@ -26,6 +26,8 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
+  // Redirects from /authorize carry the authorization code.
+  'res.headers.location',
   '*.password',
   '*.client_secret',
   '*.refresh_token',
