@@ -1,3 +1,4 @@
+export { browserLogin } from './browser-login';
 export { APP_ENTRIES, freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
 export { deciderSpec } from './given-when-then';
 export { createHttpTestApp, createTestStack, SILENT, type HttpTestApp, type TestStack } from './stack';
