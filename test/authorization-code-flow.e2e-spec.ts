@@ -145,10 +145,11 @@ describe('authorization code + PKCE → refresh token → /delegation (e2e)', ()
   });
 
   it('refuses a public client without PKCE, and plain PKCE, at /authorize', async () => {
-    for (const extra of [
+    const variants: Record<string, string>[] = [
       { code_challenge: '', code_challenge_method: '' },
       { code_challenge_method: 'plain' },
-    ]) {
+    ];
+    for (const extra of variants) {
       const query = new URLSearchParams({
         response_type: 'code',
         client_id: app.client_id,
@@ -157,8 +158,8 @@ describe('authorization code + PKCE → refresh token → /delegation (e2e)', ()
         state: 's',
         code_challenge: 'x'.repeat(43),
         code_challenge_method: 'S256',
-        ...extra,
       });
+      for (const [key, value] of Object.entries(extra)) query.set(key, value);
       const res = await fetch(`${system.url}/authorize?${query}`, { redirect: 'manual' });
       expect(res.status).toBe(302);
       expect(new URL(res.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
