@@ -1,6 +1,11 @@
 export { browserLogin } from './browser-login';
 export { APP_ENTRIES, freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
 export { deciderSpec } from './given-when-then';
+export {
+  revokeUnderLoad,
+  type RevokeUnderLoadOptions,
+  type RevokeUnderLoadResult,
+} from './revoke-under-load';
 export { createHttpTestApp, createTestStack, SILENT, type HttpTestApp, type TestStack } from './stack';
 export { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from './system';
 export { createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
