@@ -12,6 +12,9 @@ import { encodeEnvelope } from './envelope-codec';
 const RELAY_LOCK_KEY = 0x5245_4c41; // "RELA"
 const BATCH_SIZE = 500;
 const IDLE_POLL_MS = 250;
+// After a local append, wait this long for more before publishing (as Kafka's linger.ms): under load
+// one transaction and one produce request carry many events instead of one each.
+const LINGER_MS = 15;
 const MAX_BACKOFF_MS = 5_000;
 
 /**
@@ -26,8 +29,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly topic: string;
   private running = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  private wake?: (immediately?: boolean) => void;
   private topicReady = false;
+  /** An append happened since the last batch began: do not wait the whole poll interval. */
+  private pending = false;
   private failing = false;
 
   constructor(
@@ -38,7 +43,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     store: PostgresEventStore,
   ) {
     this.topic = eventTopic(config.kafka.topicPrefix);
-    store.appended.on('appended', () => this.wake?.());
+    store.appended.on('appended', () => {
+      this.pending = true;
+      this.wake?.();
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -48,7 +56,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.wake?.(true);
     await this.loop;
   }
 
@@ -70,7 +78,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         if (this.failing) this.logger.log({ msg: 'outbox relay recovered: publishing again' });
         this.failing = false;
         backoff = 0;
-        if (published === 0 || published === null) await this.sleep(IDLE_POLL_MS);
+        // A full batch means more are waiting; otherwise wait for the next append (or the poll).
+        if (published === null || published < BATCH_SIZE) await this.sleep(IDLE_POLL_MS);
       } catch (error) {
         if (!this.failing)
           this.logger.warn({ msg: 'outbox relay cannot publish; events stay queued', err: String(error) });
@@ -84,6 +93,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** One batch under the relay lock; null when another instance holds the lock. */
   private async publishBatch(): Promise<number | null> {
     await this.ensureTopic();
+    this.pending = false;
     return this.db.transaction(async (tx) => {
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
       if (!locked) return null;
@@ -116,12 +126,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      let timer = setTimeout(done, ms);
+      let lingering = false;
       function done() {
         clearTimeout(timer);
         resolve();
       }
-      this.wake = done;
+      this.wake = (immediately = false) => {
+        if (immediately) return done();
+        if (lingering) return;
+        lingering = true;
+        clearTimeout(timer);
+        timer = setTimeout(done, LINGER_MS);
+      };
+      if (this.pending) this.wake();
     });
   }
 }
