@@ -21,8 +21,12 @@ if [ -z "${KAFKA_BROKERS:-}" ]; then
   fi
 fi
 
-echo "start: building"
-npm run --silent build
+# Rebuild only when a source is newer than the build (a warm restart skips the compile).
+if [ ! -f dist/apps/api/apps/api/src/main.js ] || [ ! -f dist/apps/projector/apps/projector/src/main.js ] \
+  || [ -n "$(find apps libs -name '*.ts' -newer dist/apps/api/apps/api/src/main.js -print -quit)" ]; then
+  echo "start: building"
+  npm run --silent build
+fi
 echo "start: migrating"
 node dist/apps/api/apps/api/src/migrate.js
 
@@ -49,6 +53,20 @@ cat <<INFO
     Projector health      $projector_url/health/ready
     Kafka brokers         ${KAFKA_BROKERS:-127.0.0.1:9092}
     Logs                  .data/logs/api.log, .data/logs/projector.log
+
+$(if [ -z "${MANAGEMENT_CLIENT_SECRET:-}" ]; then cat <<DEV
+  Development defaults (set the variables to change them; refused when NODE_ENV=production):
+    Management API client  MANAGEMENT_CLIENT_ID=management-bootstrap
+                           MANAGEMENT_CLIENT_SECRET=development-only-management-secret
+    Dashboard              $public_url/dashboard
+                           DASHBOARD_ADMIN_EMAIL=admin@example.com
+                           DASHBOARD_ADMIN_PASSWORD=development-only-dashboard-password
+    Get a Management API token:
+      curl -s $public_url/oauth/token -d grant_type=client_credentials \\
+        -d client_id=management-bootstrap -d client_secret=development-only-management-secret \\
+        -d audience=$public_url/api/v2/
+DEV
+fi)
 
   Ctrl-C stops everything this command started.
 

@@ -148,5 +148,5 @@ describe('process lifecycle (e2e)', () => {
       await proc.stop('SIGKILL');
       await db.drop();
     }
-  });
+  }, 60_000);
 });

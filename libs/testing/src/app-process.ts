@@ -30,6 +30,10 @@ export function spawnApp(app: keyof typeof APP_ENTRIES, env: Record<string, stri
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test run that ends abruptly (timeout, --forceExit) must not leave the app running behind it.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.removeListener('exit', reap));
   const lines: string[] = [];
   const stderr: string[] = [];
   const collect = (into: string[]) => {
