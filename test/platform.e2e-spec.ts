@@ -24,7 +24,7 @@ describe('operational surface (e2e)', () => {
       PORT: String(port),
     });
     await waitForHealth(url, api);
-  });
+  }, 60_000);
   afterAll(async () => {
     await api?.stop();
     await db?.drop();
@@ -109,7 +109,7 @@ describe('readiness with a dependency down (e2e)', () => {
     } finally {
       await api.stop();
     }
-  });
+  }, 60_000);
 
   it('refuses to start, saying why, when PostgreSQL cannot be reached at boot', async () => {
     const deadDb = `postgres://postgres@127.0.0.1:${await freePort()}/nothing`;
@@ -129,24 +129,28 @@ describe('process lifecycle (e2e)', () => {
     expect(message).toContain('KAFKA_BROKERS="no-port-here": must be a comma-separated list of host:port');
   });
 
-  it.each(['api', 'projector'] as const)('%s drains and exits cleanly on SIGTERM', async (app) => {
-    const db = await createTestDatabase();
-    const port = await freePort();
-    const proc = spawnApp(app, {
-      DATABASE_URL: db.url,
-      KAFKA_BROKERS: testBrokers().join(','),
-      PORT: String(port),
-      PROJECTOR_PORT: String(port),
-    });
-    try {
-      await waitForHealth(`http://127.0.0.1:${port}`, proc);
-      const code = await proc.stop('SIGTERM');
-      expect([0, 'SIGTERM']).toContain(code);
-      const messages = proc.logs().map((l) => l.msg);
-      expect(messages).toEqual(expect.arrayContaining(['shutting down', 'shutdown complete']));
-    } finally {
-      await proc.stop('SIGKILL');
-      await db.drop();
-    }
-  }, 60_000);
+  it.each(['api', 'projector'] as const)(
+    '%s drains and exits cleanly on SIGTERM',
+    async (app) => {
+      const db = await createTestDatabase();
+      const port = await freePort();
+      const proc = spawnApp(app, {
+        DATABASE_URL: db.url,
+        KAFKA_BROKERS: testBrokers().join(','),
+        PORT: String(port),
+        PROJECTOR_PORT: String(port),
+      });
+      try {
+        await waitForHealth(`http://127.0.0.1:${port}`, proc);
+        const code = await proc.stop('SIGTERM');
+        expect([0, 'SIGTERM']).toContain(code);
+        const messages = proc.logs().map((l) => l.msg);
+        expect(messages).toEqual(expect.arrayContaining(['shutting down', 'shutdown complete']));
+      } finally {
+        await proc.stop('SIGKILL');
+        await db.drop();
+      }
+    },
+    60_000,
+  );
 });

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthenticationModule } from '@libs/authentication';
 import { AppConfig, ConfigModule } from '@libs/config';
 import { CredentialsModule } from '@libs/credentials';
+import { DashboardModule } from '@libs/dashboard';
 import { DatabaseModule } from '@libs/database';
 import { DelegationModule } from '@libs/delegation';
 import { EventStoreModule } from '@libs/event-store';
@@ -30,6 +31,7 @@ export class ApiModule {
         ManagementModule,
         AuthenticationModule,
         DelegationModule,
+        DashboardModule,
       ],
       providers: [ShutdownLogger],
     };

@@ -128,7 +128,7 @@ export class EnvDto {
    * address is the client's), `loopback`, a hop count, or comma-separated addresses/CIDRs. Rate limits
    * key on the resulting address, so trusting every proxy (`true`) is refused.
    */
-  @Matches(/^(false|loopback|linklocal|uniquelocal|\d{1,2}|[0-9A-Fa-f:.\/]+(\s*,\s*[0-9A-Fa-f:.\/]+)*)$/, {
+  @Matches(/^(false|loopback|linklocal|uniquelocal|\d{1,2}|[0-9A-Fa-f:./]+(\s*,\s*[0-9A-Fa-f:./]+)*)$/, {
     message: 'must be false, loopback, linklocal, uniquelocal, a hop count, or addresses/CIDRs',
   })
   TRUST_PROXY = 'false';

@@ -1,0 +1,50 @@
+import { deriveKey } from '@libs/security';
+import { csrfToken, isSameOriginRequest, verifyCsrfToken } from './csrf';
+
+describe('dashboard CSRF tokens', () => {
+  const key = deriveKey('s'.repeat(40), 'csrf');
+  const session = { session: 'A'.repeat(43) };
+
+  it('accepts the token of its own session only', () => {
+    const token = csrfToken(key, session);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).not.toContain(session.session);
+    expect(verifyCsrfToken(key, session, token)).toBe(true);
+    expect(verifyCsrfToken(key, { session: 'B'.repeat(43) }, token)).toBe(false);
+  });
+
+  it('refuses a missing, altered or non-string token', () => {
+    const token = csrfToken(key, session);
+    const altered = (token[0] === 'a' ? 'b' : 'a') + token.slice(1);
+    for (const presented of [undefined, '', altered, token.slice(1), [token], 42]) {
+      expect(verifyCsrfToken(key, session, presented)).toBe(false);
+    }
+  });
+
+  it('gives the login form and a session different tokens for the same value, and depends on the key', () => {
+    const value = 'C'.repeat(43);
+    expect(csrfToken(key, { loginForm: value })).not.toBe(csrfToken(key, { session: value }));
+    expect(verifyCsrfToken(key, { session: value }, csrfToken(key, { loginForm: value }))).toBe(false);
+    const otherKey = deriveKey('t'.repeat(40), 'csrf');
+    expect(verifyCsrfToken(otherKey, session, csrfToken(key, session))).toBe(false);
+  });
+});
+
+describe('isSameOriginRequest', () => {
+  const origin = 'https://tenant.example.com';
+
+  it.each([
+    [{}, true],
+    [{ origin }, true],
+    [{ origin, 'sec-fetch-site': 'same-origin' }, true],
+    [{ 'sec-fetch-site': 'none' }, true],
+    [{ origin: 'https://evil.example' }, false],
+    [{ origin: 'null' }, false],
+    [{ origin: 'http://tenant.example.com' }, false],
+    [{ origin: 'https://tenant.example.com:8443' }, false],
+    [{ origin, 'sec-fetch-site': 'cross-site' }, false],
+    [{ 'sec-fetch-site': 'same-site' }, false],
+  ])('%j → %s', (headers, expected) => {
+    expect(isSameOriginRequest(headers, origin)).toBe(expected);
+  });
+});
