@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { logLevel, Partitioners, type IHeaders, type Message } from 'kafkajs';
@@ -8,6 +8,7 @@ import { eventTopic } from '@libs/messaging';
 import {
   deleteTopics,
   eventually,
+  MANAGEMENT,
   startSystem,
   TenantClient,
   testBrokers,
@@ -41,6 +42,13 @@ describe('revocation consumer example (e2e)', () => {
   let dir: string;
   const scratchTopics: string[] = [];
   const running: RunningConsumer[] = [];
+  const groups: string[] = [];
+  /** A consumer group of its own, deleted after the file. */
+  const group = (prefix: string) => {
+    const id = uniqueName(prefix);
+    groups.push(id);
+    return id;
+  };
   const ids = {} as Record<Device, string>;
   const tokens = {} as Record<Device, string>;
   let app: { client_id: string };
@@ -52,7 +60,7 @@ describe('revocation consumer example (e2e)', () => {
     const consumer = await startRevocationConsumer({
       brokers: testBrokers(),
       topic,
-      groupId: uniqueName('revocation-consumer'),
+      groupId: group('revocation-consumer'),
       clientId: 'revocation-consumer-e2e',
       kafkaLogLevel: logLevel.NOTHING,
       log: (line) => lines.push(line),
@@ -67,6 +75,12 @@ describe('revocation consumer example (e2e)', () => {
     await producer.connect();
     await producer.send({ topic: target, messages, acks: -1 });
     await producer.disconnect();
+  };
+  let revocations: Promise<Map<string, Message>> | undefined;
+  /** The service's own TokenRevoked messages for the phone and the tablet, read once. */
+  const revocationOf = async (device: 'phone' | 'tablet') => {
+    revocations ??= rawRevocations(topic, group('raw-reader'), [ids.phone, ids.tablet]);
+    return (await revocations).get(ids[device])!;
   };
   const listed = () =>
     tenant.management('GET', `/device-credentials?user_id=${encodeURIComponent(user.user_id)}`);
@@ -101,7 +115,7 @@ describe('revocation consumer example (e2e)', () => {
       const res = await listed();
       return res.body.length === 3 ? (res.body as { id: string; device_name: Device }[]) : undefined;
     });
-    for (const c of credentials) ids[c.device_name] = c.id;
+    for (const c of credentials!) ids[c.device_name] = c.id;
 
     expect((await tenant.management('DELETE', `/device-credentials/${ids.phone}`)).status).toBe(204);
     const revoke = await tenant.form('/oauth/revoke', { client_id: app.client_id, token: tokens.tablet });
@@ -112,6 +126,10 @@ describe('revocation consumer example (e2e)', () => {
     await Promise.all(running.map((c) => c.stop()));
     await system?.stop();
     if (system) await deleteTopics(testKafka(), [topic, ...scratchTopics]);
+    const admin = testKafka().admin();
+    await admin.connect();
+    await admin.deleteGroups(groups).catch(() => undefined); // best effort, like deleteTopics
+    await admin.disconnect();
     if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
@@ -126,7 +144,7 @@ describe('revocation consumer example (e2e)', () => {
       client_id: app.client_id,
       device_name: 'phone',
       reason: 'management_api',
-      actor: expect.stringMatching(/@clients$/),
+      actor: `${MANAGEMENT.clientId}@clients`,
       revoked_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect(consumer.denyList.get(ids.tablet)).toMatchObject({
@@ -163,10 +181,7 @@ describe('revocation consumer example (e2e)', () => {
   it('recognises a redelivered TokenRevoked by its event_id and changes nothing', async () => {
     const { consumer, logged } = await start();
     await eventually(() => consumer.denyList.size === 2);
-    const original = await rawMessage(
-      topic,
-      (m) => m.key === ids.phone && m.headers.event_type === 'TokenRevoked',
-    );
+    const original = await revocationOf('phone');
 
     await produce(topic, [original]);
     const eventId = consumer.denyList.get(ids.phone)!.event_id;
@@ -219,7 +234,7 @@ describe('revocation consumer example (e2e)', () => {
 
   it('resumes from its deny-list file where it stopped', async () => {
     const file = join(dir, 'resume.json');
-    const groupId = uniqueName('revocation-consumer-file');
+    const groupId = group('revocation-consumer-file');
     const first = await start({ groupId, denyListFile: file });
     await first.consumer.caughtUp;
     await eventually(() => first.consumer.denyList.size === 3);
@@ -237,7 +252,7 @@ describe('revocation consumer example (e2e)', () => {
   }, 60_000);
 
   it('rebuilds an in-memory deny-list from the beginning, whatever offsets its group committed', async () => {
-    const groupId = uniqueName('revocation-consumer-memory');
+    const groupId = group('revocation-consumer-memory');
     const first = await start({ groupId });
     await eventually(() => first.consumer.denyList.size === 3);
     await first.consumer.stop();
@@ -262,14 +277,8 @@ describe('revocation consumer example (e2e)', () => {
     await admin.createTopics({ topics: [{ topic: scratch, numPartitions: 1 }], waitForLeaders: true });
     await admin.disconnect();
     // A copy of the phone's real revocation, then the same event as a future version 2 for the tablet.
-    const phone = await rawMessage(
-      topic,
-      (m) => m.key === ids.phone && m.headers.event_type === 'TokenRevoked',
-    );
-    const tablet = await rawMessage(
-      topic,
-      (m) => m.key === ids.tablet && m.headers.event_type === 'TokenRevoked',
-    );
+    const phone = await revocationOf('phone');
+    const tablet = await revocationOf('tablet');
     const v2 = { ...JSON.parse(String(tablet.value)), schema_version: 2, event_id: randomUUID() };
     await produce(scratch, [
       phone,
@@ -308,7 +317,7 @@ describe('revocation consumer example (e2e)', () => {
           PATH: process.env.PATH ?? '',
           KAFKA_BROKERS: testBrokers().join(','),
           KAFKA_TOPIC_PREFIX: system.topicPrefix,
-          KAFKA_GROUP_ID: uniqueName('revocation-consumer-program'),
+          KAFKA_GROUP_ID: group('revocation-consumer-program'),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -341,27 +350,28 @@ describe('revocation consumer example (e2e)', () => {
   }, 60_000);
 });
 
-/** The first message on `topic` that matches, exactly as the broker holds it (key, value, headers). */
-async function rawMessage(
+/** The first `TokenRevoked` of each credential, exactly as the broker holds it (key, value, headers). */
+async function rawRevocations(
   topic: string,
-  match: (m: { key: string; headers: Record<string, string> }) => boolean,
-): Promise<Message> {
-  const consumer = testKafka().consumer({ groupId: uniqueName('raw-reader') });
-  let found: Message | undefined;
+  groupId: string,
+  credentialIds: string[],
+): Promise<Map<string, Message>> {
+  const consumer = testKafka().consumer({ groupId });
+  const found = new Map<string, Message>();
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
-      const headers = Object.fromEntries(
-        Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
-      ) as Record<string, string>;
-      if (!found && match({ key: String(message.key), headers })) {
-        found = { key: message.key, value: message.value, headers: message.headers as IHeaders };
+      const key = String(message.key);
+      const type = message.headers?.event_type?.toString();
+      if (type === 'TokenRevoked' && credentialIds.includes(key) && !found.has(key)) {
+        found.set(key, { key: message.key, value: message.value, headers: message.headers as IHeaders });
       }
     },
   });
   try {
-    return await eventually(() => found, 30_000);
+    await eventually(() => found.size === credentialIds.length, 30_000);
+    return found;
   } finally {
     await consumer.disconnect();
   }
