@@ -1,5 +1,3 @@
-import { expect } from '@jest/globals';
-
 /**
  * What a browser does at /authorize: opens the login page, keeps its CSRF cookie, submits the form.
  * Returns the redirect's `Location` (the callback with `code` and `state`, or an error).
@@ -10,7 +8,7 @@ export async function browserLogin(
   credentials: { email: string; password: string },
 ): Promise<URL> {
   const page = await fetch(`${url}/authorize?${query}`, { redirect: 'manual' });
-  expect(page.status).toBe(200);
+  if (page.status !== 200) throw new Error(`the login page answered ${page.status}`);
   const html = await page.text();
   const [cookie] = page.headers.getSetCookie();
   const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1];
@@ -25,6 +23,6 @@ export async function browserLogin(
       password: credentials.password,
     }),
   });
-  expect(res.status).toBe(302);
+  if (res.status !== 302) throw new Error(`the login answered ${res.status}, not a redirect`);
   return new URL(res.headers.get('location')!);
 }
