@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CredentialState } from '@libs/domain';
-import { EventStore, type Snapshot } from '@libs/event-store';
+import { pgPool } from '@libs/database';
+import type { CredentialState, EventEnvelope } from '@libs/domain';
+import { envelopeFromRow, EventStore, type Snapshot } from '@libs/event-store';
 
 export interface FoundCredential {
   credentialId: string;
   /** The projected view's state, when the projector has seen the credential. */
   snapshot?: Snapshot;
+  /** The stream's events from the snapshot's version on, read in the same statement as the view. */
+  tail?: EventEnvelope[];
 }
 
 interface ViewRow {
@@ -17,12 +20,25 @@ interface ViewRow {
   scope: string;
   status: 'active' | 'revoked';
   version: number;
+  tail: Parameters<typeof envelopeFromRow>[0][];
 }
+
+// The view row and, in the same round trip, every event of its stream the view may not have applied
+// (from the view's version on): the delegation hot path decides on both.
+const BY_TOKEN_HASH = `
+  SELECT v.id, v.user_id, v.client_id, v.device_name, v.scope, v.status, v.version,
+         coalesce((SELECT json_agg(json_build_object(
+                    'event_id', e.event_id, 'type', e.type, 'schema_version', e.schema_version,
+                    'stream_id', e.stream_id, 'stream_version', e.stream_version, 'occurred_at', e.occurred_at,
+                    'correlation_id', e.correlation_id, 'causation_id', e.causation_id,
+                    'previous_hash', e.previous_hash, 'hash', e.hash, 'data', e.data) ORDER BY e.stream_version)
+                   FROM events e WHERE e.stream_id = v.id AND e.stream_version >= v.version), '[]') AS tail
+    FROM device_credentials v WHERE v.token_hash = $1`;
 
 /**
  * Finds the credential a refresh token belongs to: in the device-credential view first (the
  * projection the delegation path validates against), then in the event store for a token issued so
- * recently that the projector has not applied it yet. Either way the caller then reads the stream's
+ * recently that the projector has not applied it yet. Either way the caller decides on the stream's
  * events newer than the view, so a revocation the projector has not applied still counts.
  */
 @Injectable()
@@ -33,12 +49,15 @@ export class CredentialLookup {
   ) {}
 
   async byTokenHash(tokenHash: string): Promise<FoundCredential | null> {
-    const [row]: ViewRow[] = await this.db.query(
-      `SELECT id, user_id, client_id, device_name, scope, status, version
-         FROM device_credentials WHERE token_hash = $1`,
-      [tokenHash],
-    );
-    if (row) return { credentialId: row.id, snapshot: { state: stateOf(row), version: Number(row.version) } };
+    const { rows } = await pgPool(this.db).query<ViewRow>(BY_TOKEN_HASH, [tokenHash]);
+    const row = rows[0];
+    if (row) {
+      return {
+        credentialId: row.id,
+        snapshot: { state: stateOf(row), version: Number(row.version) },
+        tail: row.tail.map(envelopeFromRow),
+      };
+    }
     const streamId = await this.store.findStreamByTokenHash(tokenHash);
     return streamId ? { credentialId: streamId } : null;
   }

@@ -80,7 +80,9 @@ export class DeviceCredentials {
   async resolve(refreshToken: string, clientId: string): Promise<ResolvedCredential> {
     const found = await this.lookup.byTokenHash(this.keys.refreshTokenHash(refreshToken));
     if (!found) throw new DomainError('invalid_refresh_token', INVALID_REFRESH_TOKEN);
-    const stream = await this.commands.load(found.credentialId, found.snapshot);
+    const stream =
+      (found.snapshot && found.tail && this.commands.fromTail(found.snapshot, found.tail)) ||
+      (await this.commands.load(found.credentialId, found.snapshot));
     const { state } = stream;
     if (state.status === 'none' || !canDelegate(state, clientId)) {
       throw new DomainError('invalid_refresh_token', INVALID_REFRESH_TOKEN);

@@ -69,22 +69,25 @@ export class CredentialCommands {
   }
 
   /** The current state and position of a stream. */
-  async load(
-    streamId: string,
-    snapshot?: Snapshot,
-  ): Promise<{ state: CredentialState; position: StreamPosition }> {
+  async load(streamId: string, snapshot?: Snapshot): Promise<LoadedStream> {
     if (snapshot && snapshot.version > 0) {
-      const tail = await this.store.readStream(streamId, snapshot.version - 1);
-      // The snapshot's own event must be there; if not, the snapshot is not from this store: read it all.
-      if (tail[0]?.stream_version === snapshot.version) {
-        const state = tail.slice(1).reduce((s, e) => evolve(s, eventOf(e)), snapshot.state);
-        return { state, position: positionAfter(tail) };
-      }
+      const loaded = this.fromTail(snapshot, await this.store.readStream(streamId, snapshot.version - 1));
+      if (loaded) return loaded;
     }
     const events = await this.store.readStream(streamId);
     return {
       state: events.reduce((s, e) => evolve(s, eventOf(e)), initialState),
       position: positionAfter(events),
     };
+  }
+
+  /**
+   * The stream's state from a snapshot and the events from the snapshot's version on (inclusive, for
+   * that event's hash); undefined when the tail does not start there (the snapshot is not from this store).
+   */
+  fromTail(snapshot: Snapshot, tail: readonly EventEnvelope[]): LoadedStream | undefined {
+    if (tail[0]?.stream_version !== snapshot.version) return undefined;
+    const state = tail.slice(1).reduce((s, e) => evolve(s, eventOf(e)), snapshot.state);
+    return { state, position: positionAfter(tail) };
   }
 }

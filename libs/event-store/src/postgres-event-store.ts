@@ -3,12 +3,13 @@ import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
+import { pgPool } from '@libs/database';
 import { SCHEMA_VERSIONS, type CredentialEvent, type EventEnvelope } from '@libs/domain';
 import { eventTopic } from '@libs/messaging';
 import { eventHash } from './event-hash';
 import { ConcurrencyError, EventStore, type StreamPosition, type WriteContext } from './event-store.port';
 
-interface EventRow {
+export interface EventRow {
   event_id: string;
   type: CredentialEvent['type'];
   schema_version: number;
@@ -68,8 +69,13 @@ export class PostgresEventStore extends EventStore {
     this.topic = eventTopic(config.kafka.topicPrefix);
   }
 
+  /** Hot-path statements go to the pg pool directly (see `pgPool`). */
+  private async query<R>(text: string, params: unknown[]): Promise<R> {
+    return (await pgPool(this.db).query(text, params)).rows as R;
+  }
+
   async readStream(streamId: string, afterVersion = 0): Promise<EventEnvelope[]> {
-    const rows: EventRow[] = await this.db.query(
+    const rows = await this.query<EventRow[]>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version > $2 ORDER BY stream_version`,
       [streamId, afterVersion],
     );
@@ -105,7 +111,7 @@ export class PostgresEventStore extends EventStore {
 
     const column = <K extends keyof EventEnvelope>(key: K) => envelopes.map((e) => e[key]);
     try {
-      await this.db.query(APPEND_SQL, [
+      await this.query(APPEND_SQL, [
         column('event_id'),
         column('type'),
         column('schema_version'),
@@ -130,7 +136,7 @@ export class PostgresEventStore extends EventStore {
   }
 
   async findStreamByTokenHash(tokenHash: string): Promise<string | null> {
-    const rows: { stream_id: string }[] = await this.db.query(
+    const rows = await this.query<{ stream_id: string }[]>(
       `SELECT stream_id FROM events WHERE type = 'TokenIssued' AND data ->> 'token_hash' = $1`,
       [tokenHash],
     );

@@ -1,3 +1,4 @@
+import { pgPool } from '@libs/database';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hashSecret, randomToken, verifySecret } from '@libs/security';
@@ -106,7 +107,10 @@ export class PostgresUserRepository extends UserRepository {
   }
 
   async findById(userId: string): Promise<User | null> {
-    const rows = await this.db.query<UserRow[]>(`SELECT ${COLUMNS} FROM users WHERE user_id = $1`, [userId]);
+    // On the delegation hot path: straight to the pg pool (see `pgPool`).
+    const { rows } = await pgPool(this.db).query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE user_id = $1`, [
+      userId,
+    ]);
     return rows[0] ? toUser(rows[0]) : null;
   }
 
