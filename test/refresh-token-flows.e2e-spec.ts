@@ -256,6 +256,14 @@ describe('refresh tokens: issue and exchange (e2e)', () => {
       });
     });
 
+    it('serves many concurrent exchanges of one token, recording each', async () => {
+      const token = (await passwordGrant({ device: 'Shared tablet' })).body.refresh_token;
+      for (let round = 0; round < 3; round++) {
+        const results = await Promise.all(Array.from({ length: 15 }, () => delegate(token)));
+        expect(results.map((r) => r.status)).toEqual(Array(15).fill(200));
+      }
+    });
+
     it('exchanges an id_token (the other form of /delegation)', async () => {
       const idToken = (await delegate(refreshToken)).body.id_token;
       const res = await tenant.json('POST', '/delegation', {

@@ -35,7 +35,27 @@ export interface CommandResult {
   events: EventEnvelope[];
 }
 
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Runs `task` after every earlier task of the same key in this process: commands on one stream queue
+ * here instead of racing for the same stream version. Other processes still race; the optimistic retry
+ * handles them.
+ */
+class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}
 
 /**
  * Runs a command on one credential stream: read → decide → append, retried when another writer got
@@ -44,9 +64,20 @@ const MAX_ATTEMPTS = 5;
  */
 @Injectable()
 export class CredentialCommands {
+  private readonly queue = new KeyedQueue();
+
   constructor(private readonly store: EventStore) {}
 
-  async execute(
+  execute(
+    streamId: string,
+    command: CredentialCommand | ((state: CredentialState) => CredentialCommand),
+    context: WriteContext,
+    from?: Snapshot | LoadedStream,
+  ): Promise<CommandResult> {
+    return this.queue.run(streamId, () => this.attempt(streamId, command, context, from));
+  }
+
+  private async attempt(
     streamId: string,
     command: CredentialCommand | ((state: CredentialState) => CredentialCommand),
     context: WriteContext,
@@ -64,6 +95,8 @@ export class CredentialCommands {
         return { state, events: await this.store.append(streamId, position, events, context) };
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+        // Another process wrote first: back off a little, with jitter, before reading again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
       }
     }
   }

@@ -15,6 +15,8 @@ export interface WriteContext {
 /** Thrown when another writer appended to the stream first (optimistic concurrency). */
 export class ConcurrencyError extends Error {
   static readonly code = 'ERR_STREAM_VERSION_CONFLICT';
+  /** Transports answer it as a retryable 503 when retries did not resolve it. */
+  readonly code = ConcurrencyError.code;
 
   constructor(readonly streamId: string) {
     super(`stream ${streamId} was changed concurrently`);

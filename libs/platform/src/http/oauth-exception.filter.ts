@@ -88,10 +88,14 @@ const OUTAGE_CODES = new Set([
 const OUTAGE_MESSAGES =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i;
 
-/** True for errors that mean a dependency is down (503 + Retry-After), not that the request was wrong. */
+/**
+ * True for errors that mean a dependency is down or a write kept losing a race (503 + Retry-After), not
+ * that the request was wrong.
+ */
 export function isDependencyOutage(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown; driverError?: unknown } | undefined;
   if (!e || typeof e !== 'object') return false;
+  if (e.code === 'ERR_STREAM_VERSION_CONFLICT') return true;
   if (typeof e.code === 'string' && (OUTAGE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
   if (typeof e.message === 'string' && OUTAGE_MESSAGES.test(e.message)) return true;
   return e.driverError !== undefined && isDependencyOutage(e.driverError);
