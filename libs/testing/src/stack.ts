@@ -25,14 +25,10 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-/**
- * A Nest context on the real infrastructure: a fresh migrated database, the shared broker, and a topic
- * prefix of its own, with the given feature modules. `env` overrides configuration variables.
- */
-export async function createTestStack(
-  imports: Array<Type | DynamicModule>,
-  env: Record<string, string> = {},
-): Promise<TestStack> {
+type Imports = Array<Type | DynamicModule>;
+
+/** A fresh migrated database, a topic prefix of its own, and the infrastructure modules around `imports`. */
+async function compileStack(imports: Imports, env: Record<string, string>) {
   const db = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: db.url,
@@ -50,7 +46,18 @@ export async function createTestStack(
     ],
   });
   if (!process.env.TEST_LOGS) builder.setLogger(SILENT);
-  const moduleRef = await builder.compile();
+  return { db, config, moduleRef: await builder.compile() };
+}
+
+/**
+ * A Nest context on the real infrastructure: a fresh migrated database, the shared broker, and a topic
+ * prefix of its own, with the given feature modules. `env` overrides configuration variables.
+ */
+export async function createTestStack(
+  imports: Imports,
+  env: Record<string, string> = {},
+): Promise<TestStack> {
+  const { db, config, moduleRef } = await compileStack(imports, env);
   const app = await moduleRef.init();
   return {
     db,
@@ -72,27 +79,11 @@ export interface HttpTestApp extends TestStack {
  * supertest specs of a feature module.
  */
 export async function createHttpTestApp(
-  imports: Array<Type | DynamicModule>,
+  imports: Imports,
   env: Record<string, string> = {},
 ): Promise<HttpTestApp> {
-  const db = await createTestDatabase();
-  const config = loadConfig({
-    DATABASE_URL: db.url,
-    KAFKA_BROKERS: testBrokers().join(','),
-    KAFKA_TOPIC_PREFIX: `${uniqueName('it')}.`,
-    ...env,
-  });
-  const builder = Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot(config),
-      DatabaseModule,
-      MessagingModule.forRoot('it'),
-      SecurityModule,
-      ...imports,
-    ],
-  });
-  if (!process.env.TEST_LOGS) builder.setLogger(SILENT);
-  const http = (await builder.compile()).createNestApplication();
+  const { db, config, moduleRef } = await compileStack(imports, env);
+  const http = moduleRef.createNestApplication();
   http.useGlobalFilters(new OAuthExceptionFilter());
   await http.init();
   return {

@@ -1,4 +1,4 @@
-import { html, SafeHtml } from './html';
+import { html, SafeHtml } from '@libs/platform';
 
 /** What the login page shows and carries. */
 export interface LoginPageView {

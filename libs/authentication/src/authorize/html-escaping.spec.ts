@@ -1,5 +1,5 @@
 import { renderErrorPage, renderLoginPage, type LoginPageView } from './authorize-pages';
-import { escapeHtml, html, SafeHtml } from './html';
+import { escapeHtml, html, SafeHtml } from '@libs/platform';
 
 const ATTACK = `<script>alert("x")</script>' onmouseover='x' &amp;`;
 

@@ -1,4 +1,4 @@
-import { html } from './html';
+import { html } from '@libs/platform';
 import { standalonePage } from './layout';
 
 /** What an error page says and where it leads back to. */

@@ -1,4 +1,4 @@
-import { html, SafeHtml } from './html';
+import { html, SafeHtml } from '@libs/platform';
 
 /** What every signed-in page's header bar shows and posts. */
 export interface Chrome {

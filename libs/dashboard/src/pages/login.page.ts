@@ -1,4 +1,4 @@
-import { html } from './html';
+import { html } from '@libs/platform';
 import { standalonePage } from './layout';
 
 /** What the login page shows and carries. */

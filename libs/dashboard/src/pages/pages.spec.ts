@@ -1,5 +1,5 @@
 import { counted, formatUtc, formatUtcOrNever } from './format';
-import { escapeHtml, html, SafeHtml } from './html';
+import { escapeHtml, html, SafeHtml } from '@libs/platform';
 import type { Chrome } from './layout';
 import { renderErrorPage } from './error.page';
 import { renderLoginPage } from './login.page';

@@ -1,5 +1,5 @@
 import { counted } from './format';
-import { html } from './html';
+import { html } from '@libs/platform';
 import { signedInPage, type Chrome } from './layout';
 
 /** What the unlink confirmation shows and posts. */

@@ -1,5 +1,5 @@
 import { counted, formatUtc, formatUtcOrNever } from './format';
-import { html } from './html';
+import { html } from '@libs/platform';
 import { signedInPage, type Chrome } from './layout';
 
 /** One device of the user: the tokens of one (application, device name). */

@@ -1,5 +1,5 @@
 import { formatUtc, formatUtcOrNever } from './format';
-import { html } from './html';
+import { html } from '@libs/platform';
 import { signedInPage, type Chrome } from './layout';
 
 /** One row of the users list. */
