@@ -1,6 +1,6 @@
+import { JWT_BEARER_GRANT } from '@libs/management';
 import { InvalidRequest, stringParam, UnsupportedGrantType, type OAuthParams } from '@libs/platform';
 
-export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const API_TYPES = new Set(['app', 'auth0']);
 
 /** A validated `/delegation` request (Auth0's legacy endpoint). */
@@ -21,8 +21,8 @@ export interface DelegationRequest {
 export function parseDelegationRequest(params: OAuthParams): DelegationRequest {
   const clientId = stringParam(params, 'client_id', { required: true, max: 128 });
   const grantType = stringParam(params, 'grant_type', { required: true, max: 128 });
-  if (grantType !== JWT_BEARER) {
-    throw new UnsupportedGrantType(`Unsupported grant type: use ${JWT_BEARER} at /delegation.`);
+  if (grantType !== JWT_BEARER_GRANT) {
+    throw new UnsupportedGrantType(`Unsupported grant type: use ${JWT_BEARER_GRANT} at /delegation.`);
   }
   const refreshToken = stringParam(params, 'refresh_token', { max: 512 });
   const idToken = stringParam(params, 'id_token', { max: 8_192 });

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
-import { TokenVerificationError, TokenVerifier } from '@libs/jwt';
+import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
 import { JWT_BEARER_GRANT, UserRepository } from '@libs/management';
 import {
   InvalidClient,
@@ -12,7 +12,6 @@ import {
   TooManyRequests,
   UnauthorizedClient,
 } from '@libs/platform';
-import { TokenSigner } from '@libs/jwt';
 import { ClientCache } from '../credentials/client-cache';
 import { idTokenClaims } from '../id-tokens/id-token-claims';
 import { RateLimited, RefreshTokenExchange, ScopeNotGranted, UnknownTarget } from '../refresh-token-exchange';
