@@ -13,3 +13,5 @@ export {
   type UserDevice,
 } from './device-credential.queries';
 export { Revocations, type RevocationScope } from './revocations';
+export { RevokeCredential } from './commands/revoke-credential/revoke-credential.command';
+export { RevokeCredentials } from './commands/revoke-credentials/revoke-credentials.command';

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DeviceCredentials } from '@libs/credentials';
+import { CommandBus } from '@nestjs/cqrs';
+import { DeviceCredentials, RevokeCredential } from '@libs/credentials';
 import { InvalidRequest, oauthParams, stringParam, UnauthorizedClient } from '@libs/platform';
 import { ClientAuthentication } from '../token/client-authentication';
 
@@ -14,6 +15,7 @@ export class RevocationController {
   constructor(
     private readonly clients: ClientAuthentication,
     private readonly credentials: DeviceCredentials,
+    private readonly commands: CommandBus,
   ) {}
 
   @Post()
@@ -33,9 +35,9 @@ export class RevocationController {
     // Access tokens are self-contained JWTs: they cannot be revoked, only expire (§2.2 allows this).
     const credentialId = await this.credentials.findOwn(token, client.clientId);
     if (credentialId) {
-      await this.credentials.revoke(credentialId, 'oauth_revoke', client.clientId, {
-        correlationId: String(req.id),
-      });
+      await this.commands.execute(
+        new RevokeCredential(credentialId, 'oauth_revoke', client.clientId, String(req.id)),
+      );
     }
   }
 }

@@ -14,7 +14,8 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { LoginAttemptLimiter } from '@libs/authentication';
-import { DeviceCredentialQueries, Revocations } from '@libs/credentials';
+import { CommandBus } from '@nestjs/cqrs';
+import { DeviceCredentialQueries, RevokeCredentials } from '@libs/credentials';
 import { ClientRepository, UserRepository, type User } from '@libs/management';
 import { SecretKeys } from '@libs/security';
 import { DashboardAdmins } from '../admins/dashboard-admins';
@@ -62,7 +63,7 @@ export class DashboardController {
     private readonly users: UserRepository,
     private readonly clients: ClientRepository,
     private readonly devices: DeviceCredentialQueries,
-    private readonly revocations: Revocations,
+    private readonly commands: CommandBus,
   ) {
     this.cookies = dashboardCookies(paths);
   }
@@ -262,11 +263,13 @@ export class DashboardController {
       throw new DashboardError(DashboardErrorCode.BadRequest, 'unlink without client_id and device');
     }
     const actor = `dashboard:${session.admin.email}`;
-    const revoked = await this.revocations.revoke(
-      { userId: user.userId, clientId, deviceName },
-      'dashboard_unlink',
-      actor,
-      { correlationId: requestId(req) },
+    const revoked = await this.commands.execute(
+      new RevokeCredentials(
+        { userId: user.userId, clientId, deviceName },
+        'dashboard_unlink',
+        actor,
+        requestId(req),
+      ),
     );
     this.logger.log({ msg: 'device unlinked', userId: user.userId, clientId, deviceName, revoked, actor });
     await this.sessions.setFlash(

@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Query, UseFilters, UsePipes } from '@nestjs/common';
-import { DeviceCredentialQueries, DeviceCredentials } from '@libs/credentials';
+import { CommandBus } from '@nestjs/cqrs';
+import { DeviceCredentialQueries, RevokeCredential } from '@libs/credentials';
 import { CREDENTIAL_ID, DomainError } from '@libs/domain';
 import { CurrentCaller, type Caller } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/require-scopes.decorator';
@@ -26,7 +27,7 @@ const inexistent = () =>
 export class DeviceCredentialsController {
   constructor(
     private readonly queries: DeviceCredentialQueries,
-    private readonly credentials: DeviceCredentials,
+    private readonly commands: CommandBus,
   ) {}
 
   @Get()
@@ -57,9 +58,9 @@ export class DeviceCredentialsController {
   async revoke(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
     if (!CREDENTIAL_ID.test(id)) throw inexistent();
     try {
-      await this.credentials.revoke(id, 'management_api', caller.actor, {
-        correlationId: caller.correlationId,
-      });
+      await this.commands.execute(
+        new RevokeCredential(id, 'management_api', caller.actor, caller.correlationId),
+      );
     } catch (error) {
       if (error instanceof DomainError && error.code === 'credential_not_found') throw inexistent();
       throw error;

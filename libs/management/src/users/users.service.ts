@@ -1,4 +1,5 @@
-import { Revocations } from '@libs/credentials';
+import { CommandBus } from '@nestjs/cqrs';
+import { RevokeCredentials } from '@libs/credentials';
 import type { Caller } from '../auth/principal.decorator';
 import { Injectable } from '@nestjs/common';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
@@ -25,7 +26,7 @@ const SYSTEM: Caller = { actor: 'system', correlationId: 'system' };
 export class UsersService {
   constructor(
     private readonly users: UserRepository,
-    private readonly revocations: Revocations,
+    private readonly commands: CommandBus,
   ) {}
 
   /** Creates a user of the database connection; a taken email is refused with 409. */
@@ -65,17 +66,17 @@ export class UsersService {
     const user = await this.users.update(userId, { ...alsoChange, blocked: true });
     if (!user) throw inexistentUser();
     // A blocked user's refresh tokens are revoked, each with its own TokenRevoked, before this returns.
-    await this.revocations.revoke({ userId }, 'user_blocked', caller.actor, {
-      correlationId: caller.correlationId,
-    });
+    await this.commands.execute(
+      new RevokeCredentials({ userId }, 'user_blocked', caller.actor, caller.correlationId),
+    );
     return user;
   }
 
   /** Deletes the user and revokes every refresh token they had; refuses an unknown id. */
   async deleteUser(userId: string, caller: Caller = SYSTEM): Promise<void> {
     if (!(await this.users.delete(userId))) throw inexistentUser();
-    await this.revocations.revoke({ userId }, 'user_deleted', caller.actor, {
-      correlationId: caller.correlationId,
-    });
+    await this.commands.execute(
+      new RevokeCredentials({ userId }, 'user_deleted', caller.actor, caller.correlationId),
+    );
   }
 }

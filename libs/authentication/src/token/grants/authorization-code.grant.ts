@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DeviceCredentials } from '@libs/credentials';
+import { CommandBus } from '@nestjs/cqrs';
+import { DeviceCredentials, RevokeCredential } from '@libs/credentials';
 import type { WriteContext } from '@libs/event-store';
 import { UserRepository } from '@libs/management';
 import {
@@ -34,6 +35,7 @@ export class AuthorizationCodeGrant {
     private readonly users: UserRepository,
     private readonly tokens: UserTokens,
     private readonly credentials: DeviceCredentials,
+    private readonly commands: CommandBus,
   ) {}
 
   async handle(
@@ -92,7 +94,14 @@ export class AuthorizationCodeGrant {
     );
     // A replay that raced this exchange found no token to revoke yet: revoke it now and refuse.
     if (response.credentialId && (await this.codes.wasReplayed(result.codeHash))) {
-      await this.credentials.revoke(response.credentialId, 'authorization_code_replay', 'system', context);
+      await this.commands.execute(
+        new RevokeCredential(
+          response.credentialId,
+          'authorization_code_replay',
+          'system',
+          context.correlationId,
+        ),
+      );
       throw new InvalidGrant(INVALID_CODE);
     }
     delete response.credentialId;
@@ -105,8 +114,10 @@ export class AuthorizationCodeGrant {
       clientId: code.clientId,
     });
     if (!code.credentialId) return;
-    await this.credentials
-      .revoke(code.credentialId, 'authorization_code_replay', 'system', context)
+    await this.commands
+      .execute(
+        new RevokeCredential(code.credentialId, 'authorization_code_replay', 'system', context.correlationId),
+      )
       .catch((error: unknown) => {
         // Not issued (yet): the exchange in flight checks for the replay once it has issued.
         if ((error as { code?: string }).code !== 'credential_not_found') throw error;

@@ -1,0 +1,18 @@
+import { Command } from '@nestjs/cqrs';
+import type { RevocationReason } from '@libs/domain';
+import type { RevocationScope } from '../../revocations';
+
+/**
+ * Revoke every credential of a device (the dashboard's Unlink) or of a user (blocked, deleted),
+ * including tokens the projector has not applied yet. Resolves with how many were revoked, once durable.
+ */
+export class RevokeCredentials extends Command<number> {
+  constructor(
+    readonly scope: RevocationScope,
+    readonly reason: RevocationReason,
+    readonly actor: string,
+    readonly correlationId: string,
+  ) {
+    super();
+  }
+}
