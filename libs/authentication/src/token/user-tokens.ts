@@ -52,18 +52,23 @@ export class UserTokens {
     private readonly config: AppConfig,
   ) {}
 
+  /** An access token for `/userinfo` (RFC 9068 `at+jwt`), the same for every grant that issues one. */
+  async accessToken(user: User, client: Client, scope: string): Promise<string> {
+    const signed = await this.signer.sign(
+      { sub: user.userId, aud: `${this.config.publicUrl}/userinfo`, azp: client.clientId, scope },
+      { alg: 'RS256', lifetimeSeconds: USER_ACCESS_TOKEN_LIFETIME_SECONDS, typ: 'at+jwt' },
+    );
+    return signed.token;
+  }
+
   async issue(
     request: UserTokenRequest,
     context: WriteContext,
   ): Promise<TokenResponse & { credentialId?: string }> {
     const { client, user, scope } = request;
     const scopes = scopeValues(scope);
-    const access = await this.signer.sign(
-      { sub: user.userId, aud: `${this.config.publicUrl}/userinfo`, azp: client.clientId, scope },
-      { alg: 'RS256', lifetimeSeconds: USER_ACCESS_TOKEN_LIFETIME_SECONDS, typ: 'at+jwt' },
-    );
     const response: TokenResponse & { credentialId?: string } = {
-      access_token: access.token,
+      access_token: await this.accessToken(user, client, scope),
       token_type: 'Bearer',
       expires_in: USER_ACCESS_TOKEN_LIFETIME_SECONDS,
       scope,

@@ -2,7 +2,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsBoolean,
   IsIn,
   IsInt,
   IsObject,
@@ -16,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SIGNING_ALGS, type SigningAlg } from '@libs/jwt';
-import { ToBoolean, ToInteger } from '../http/list-params';
+import { FieldsQuery, PagedFieldsQuery } from '../http/list-params';
 import { MANAGEMENT_SCOPES, type ManagementScope } from '../management-scopes';
 import {
   APP_TYPES,
@@ -92,38 +91,7 @@ export class CreateClientBody implements ClientSettingsInput {
 }
 
 /** Query of `GET /api/v2/clients`. */
-export class ListClientsQuery {
-  /** 0-based page index. */
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(0)
-  @Max(1000)
-  page = 0;
-
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  per_page = 50;
-
-  @IsOptional()
-  @ToBoolean()
-  @IsBoolean()
-  include_totals = false;
-
-  /** Comma-separated fields to include (or exclude with `include_fields=false`). */
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  fields?: string;
-
-  @IsOptional()
-  @ToBoolean()
-  @IsBoolean()
-  include_fields = true;
-
+export class ListClientsQuery extends PagedFieldsQuery {
   /** Comma-separated application types to list. */
   @IsOptional()
   @IsString()
@@ -135,14 +103,4 @@ export class ListClientsQuery {
 }
 
 /** Query of `GET /api/v2/clients/{id}`. */
-export class GetClientQuery {
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  fields?: string;
-
-  @IsOptional()
-  @ToBoolean()
-  @IsBoolean()
-  include_fields = true;
-}
+export class GetClientQuery extends FieldsQuery {}

@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** Converts a query-string integer (`"2"` → 2); anything else is left for `@IsInt` to refuse. */
 export const ToInteger = (): PropertyDecorator =>
@@ -48,4 +49,40 @@ export function selectFields<T extends object>(
   );
   if (names.size === 0) return view;
   return Object.fromEntries(Object.entries(view).filter(([key]) => names.has(key) === include)) as Partial<T>;
+}
+
+/** Auth0's `fields` + `include_fields` query parameters, shared by every read endpoint. */
+export class FieldsQuery {
+  /** Comma-separated fields to include (or exclude with `include_fields=false`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  fields?: string;
+
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
+  include_fields = true;
+}
+
+/** Auth0's paging on top of `fields`: `page` (0-based; at most the first 1000), `per_page`, `include_totals`. */
+export class PagedFieldsQuery extends FieldsQuery {
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  page = 0;
+
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  per_page = 50;
+
+  @IsOptional()
+  @ToBoolean()
+  @IsBoolean()
+  include_totals = false;
 }

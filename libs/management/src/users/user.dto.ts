@@ -2,17 +2,14 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
 } from 'class-validator';
-import { ToBoolean, ToInteger } from '../http/list-params';
+import { FieldsQuery, PagedFieldsQuery } from '../http/list-params';
 import { PASSWORD_POLICY } from './user';
 import type { CreateUserInput, UpdateUserInput } from './user-input';
 
@@ -111,27 +108,7 @@ export class UpdateUserBody implements UpdateUserInput {
 }
 
 /** Query of `GET /api/v2/users`. */
-export class ListUsersQuery {
-  /** 0-based page index; Auth0 serves at most the first 1000 results of a search. */
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(0)
-  @Max(1000)
-  page = 0;
-
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  per_page = 50;
-
-  @IsOptional()
-  @ToBoolean()
-  @IsBoolean()
-  include_totals = false;
-
+export class ListUsersQuery extends PagedFieldsQuery {
   /** Auth0's search syntax (the supported subset, see `parseUserSearch`). */
   @IsOptional()
   @IsString()
@@ -157,44 +134,14 @@ export class ListUsersQuery {
   @IsOptional()
   @IsIn(['v1', 'v2', 'v3'])
   search_engine?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  fields?: string;
-
-  @IsOptional()
-  @ToBoolean()
-  @IsBoolean()
-  include_fields = true;
 }
 
 /** Query of `GET /api/v2/users-by-email`. */
-export class UsersByEmailQuery {
+export class UsersByEmailQuery extends FieldsQuery {
   @IsString()
   @MaxLength(EMAIL_MAX)
   email: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  fields?: string;
-
-  @IsOptional()
-  @ToBoolean()
-  @IsBoolean()
-  include_fields = true;
 }
 
 /** Query of `GET /api/v2/users/{id}`. */
-export class GetUserQuery {
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
-  fields?: string;
-
-  @IsOptional()
-  @ToBoolean()
-  @IsBoolean()
-  include_fields = true;
-}
+export class GetUserQuery extends FieldsQuery {}

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { AppConfig } from '@libs/config';
 import { RefreshTokenExchange, setRateLimitHeaders, translateExchangeError } from '@libs/delegation';
 import type { WriteContext } from '@libs/event-store';
-import { TokenSigner } from '@libs/jwt';
 import { stringParam, UnauthorizedClient, type OAuthParams } from '@libs/platform';
 import type { AuthenticatedClient } from '../client-authentication';
-import { USER_ACCESS_TOKEN_LIFETIME_SECONDS, type TokenResponse } from '../user-tokens';
+import { USER_ACCESS_TOKEN_LIFETIME_SECONDS, UserTokens, type TokenResponse } from '../user-tokens';
 
 /**
  * `grant_type=refresh_token` (RFC 6749 §6): the same validation and recording as `/delegation`, an
@@ -16,8 +14,7 @@ import { USER_ACCESS_TOKEN_LIFETIME_SECONDS, type TokenResponse } from '../user-
 export class RefreshTokenGrant {
   constructor(
     private readonly exchange: RefreshTokenExchange,
-    private readonly signer: TokenSigner,
-    private readonly config: AppConfig,
+    private readonly tokens: UserTokens,
   ) {}
 
   async handle(
@@ -50,17 +47,8 @@ export class RefreshTokenGrant {
       throw translateExchangeError(error, res);
     }
     setRateLimitHeaders(res, result.rateLimit);
-    const access = await this.signer.sign(
-      {
-        sub: result.user.userId,
-        aud: `${this.config.publicUrl}/userinfo`,
-        azp: client.clientId,
-        scope: result.scope,
-      },
-      { alg: 'RS256', lifetimeSeconds: USER_ACCESS_TOKEN_LIFETIME_SECONDS, typ: 'at+jwt' },
-    );
     return {
-      access_token: access.token,
+      access_token: await this.tokens.accessToken(result.user, client, result.scope),
       id_token: result.idToken,
       token_type: 'Bearer',
       expires_in: USER_ACCESS_TOKEN_LIFETIME_SECONDS,
