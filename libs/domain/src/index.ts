@@ -26,3 +26,4 @@ export {
   type TokenRevoked,
 } from './events';
 export { CREDENTIAL_ID, credentialId } from './ids';
+export { upcast } from './upcasting/upcast';
