@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
-import { pgPool } from '@libs/database';
+import { pgPool, StatementBatcher } from '@libs/database';
 import { SCHEMA_VERSIONS, type CredentialEvent, type EventEnvelope } from '@libs/domain';
 import { eventTopic } from '@libs/messaging';
 import { eventHash } from './event-hash';
@@ -43,16 +43,31 @@ export function envelopeFromRow(row: EventRow): EventEnvelope {
   } as EventEnvelope;
 }
 
+const UNNEST_EVENTS = `
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[], $5::int[], $6::timestamptz[],
+                       $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])`;
+
 // events + outbox rows in one statement: atomic without an explicit transaction, one round trip.
 const APPEND_SQL = `
   WITH inserted AS (
-    INSERT INTO events (${EVENT_COLUMNS})
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[], $5::int[], $6::timestamptz[],
-                         $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])
+    INSERT INTO events (${EVENT_COLUMNS}) ${UNNEST_EVENTS}
     RETURNING global_position, event_id, stream_id
   )
   INSERT INTO outbox (event_id, topic, message_key)
   SELECT event_id, $12, stream_id FROM inserted ORDER BY global_position`;
+
+// The group-commit form for single-event appends of many streams: a row whose stream version is taken
+// is skipped (its writer gets ConcurrencyError), the others commit; the ids written come back.
+const APPEND_EACH_SQL = `
+  WITH inserted AS (
+    INSERT INTO events (${EVENT_COLUMNS}) ${UNNEST_EVENTS}
+    ON CONFLICT ON CONSTRAINT events_stream_version_unique DO NOTHING
+    RETURNING global_position, event_id, stream_id
+  ), queued AS (
+    INSERT INTO outbox (event_id, topic, message_key)
+    SELECT event_id, $12, stream_id FROM inserted ORDER BY global_position
+  )
+  SELECT event_id FROM inserted`;
 
 /** `EventStore` on PostgreSQL: `(stream_id, stream_version)` is unique, so a stale writer fails. */
 @Injectable()
@@ -60,6 +75,10 @@ export class PostgresEventStore extends EventStore {
   /** Emits 'appended' after each commit, so the in-process relay publishes without waiting to poll. */
   readonly appended = new EventEmitter();
   private readonly topic: string;
+  /** Single-event appends (every delegation) share statements under load: group commit. */
+  private readonly singles = new StatementBatcher<EventEnvelope, true>((envelopes) =>
+    this.insertEach(envelopes),
+  );
 
   constructor(
     private readonly db: DataSource,
@@ -109,22 +128,12 @@ export class PostgresEventStore extends EventStore {
       return envelope;
     });
 
-    const column = <K extends keyof EventEnvelope>(key: K) => envelopes.map((e) => e[key]);
+    if (envelopes.length === 1) {
+      if (!(await this.singles.submit(envelopes[0]))) throw new ConcurrencyError(streamId);
+      return envelopes;
+    }
     try {
-      await this.query(APPEND_SQL, [
-        column('event_id'),
-        column('type'),
-        column('schema_version'),
-        column('stream_id'),
-        column('stream_version'),
-        column('occurred_at'),
-        column('correlation_id'),
-        column('causation_id'),
-        column('previous_hash'),
-        column('hash'),
-        envelopes.map((e) => JSON.stringify(e.data)),
-        this.topic,
-      ]);
+      await this.query(APPEND_SQL, this.columns(envelopes));
     } catch (error) {
       if ((error as { constraint?: string }).constraint === 'events_stream_version_unique') {
         throw new ConcurrencyError(streamId);
@@ -133,6 +142,31 @@ export class PostgresEventStore extends EventStore {
     }
     this.appended.emit('appended');
     return envelopes;
+  }
+
+  private async insertEach(envelopes: EventEnvelope[]): Promise<Map<EventEnvelope, true>> {
+    const rows = await this.query<{ event_id: string }[]>(APPEND_EACH_SQL, this.columns(envelopes));
+    this.appended.emit('appended');
+    const written = new Set(rows.map((r) => r.event_id));
+    return new Map(envelopes.filter((e) => written.has(e.event_id)).map((e) => [e, true]));
+  }
+
+  private columns(envelopes: EventEnvelope[]): unknown[] {
+    const column = <K extends keyof EventEnvelope>(key: K) => envelopes.map((e) => e[key]);
+    return [
+      column('event_id'),
+      column('type'),
+      column('schema_version'),
+      column('stream_id'),
+      column('stream_version'),
+      column('occurred_at'),
+      column('correlation_id'),
+      column('causation_id'),
+      column('previous_hash'),
+      column('hash'),
+      envelopes.map((e) => JSON.stringify(e.data)),
+      this.topic,
+    ];
   }
 
   async findStreamByTokenHash(tokenHash: string): Promise<string | null> {
