@@ -1,4 +1,4 @@
-import { pgPool } from '@libs/database';
+import { pgPool, StatementBatcher } from '@libs/database';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hashSecret, randomToken, verifySecret } from '@libs/security';
@@ -101,17 +101,21 @@ function rethrow(error: unknown): never {
 @Injectable()
 export class PostgresUserRepository extends UserRepository {
   private dummyHash?: Promise<string>;
+  /** On the delegation hot path: concurrent look-ups share one statement, straight on the pg pool. */
+  private readonly byId = new StatementBatcher<string, User>(async (userIds) => {
+    const { rows } = await pgPool(this.db).query<UserRow>(
+      `SELECT ${COLUMNS} FROM users WHERE user_id = ANY($1::text[])`,
+      [userIds],
+    );
+    return new Map(rows.map((row) => [row.user_id, toUser(row)]));
+  });
 
   constructor(private readonly db: DataSource) {
     super();
   }
 
   async findById(userId: string): Promise<User | null> {
-    // On the delegation hot path: straight to the pg pool (see `pgPool`).
-    const { rows } = await pgPool(this.db).query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE user_id = $1`, [
-      userId,
-    ]);
-    return rows[0] ? toUser(rows[0]) : null;
+    return (await this.byId.submit(userId)) ?? null;
   }
 
   async findByEmail(email: string): Promise<User | null> {
