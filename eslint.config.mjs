@@ -53,6 +53,7 @@ export default tseslint.config(
       'scripts/**/*.ts',
       'bench/**/*.ts',
       'examples/**/*.ts',
+      'chaos/**/*.ts',
     ],
     rules: {
       'no-console': 'off',

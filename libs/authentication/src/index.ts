@@ -15,3 +15,4 @@ export {
   type AuthorizeRequest,
 } from './authorize/authorize-request';
 export { LoginAttemptLimiter, type LoginAttemptLimits } from './authorize/login-attempt-limiter';
+export { AUTHENTICATION_OPENAPI } from './authentication.openapi';

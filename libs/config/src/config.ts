@@ -7,7 +7,14 @@ export abstract class AppConfig {
   abstract readonly publicUrl: string;
   abstract readonly http: { host: string; port: number; projectorPort: number };
   abstract readonly database: { url: string };
-  abstract readonly kafka: { brokers: string[]; clientId: string; topicPrefix: string; partitions: number };
+  abstract readonly kafka: {
+    brokers: string[];
+    clientId: string;
+    topicPrefix: string;
+    partitions: number;
+    replicationFactor: number;
+    minInsyncReplicas: number;
+  };
   abstract readonly logLevel: EnvDto['LOG_LEVEL'];
   /** Express `trust proxy` setting (false: trust no proxy). */
   abstract readonly trustProxy: string | number | false;
@@ -53,6 +60,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const errors = validateSync(dto, { forbidUnknownValues: true });
   if (errors.length > 0) throw new InvalidConfigError(errors.map((e) => describe(e, env[e.property])));
 
+  // Otherwise every acks=all produce would fail with NOT_ENOUGH_REPLICAS, forever.
+  if (dto.KAFKA_MIN_INSYNC_REPLICAS > dto.KAFKA_REPLICATION_FACTOR) {
+    throw new InvalidConfigError([
+      `KAFKA_MIN_INSYNC_REPLICAS=${dto.KAFKA_MIN_INSYNC_REPLICAS}: must not exceed KAFKA_REPLICATION_FACTOR=${dto.KAFKA_REPLICATION_FACTOR}`,
+    ]);
+  }
+
   const developmentSecrets = (
     Object.keys(DEVELOPMENT_SECRETS) as (keyof typeof DEVELOPMENT_SECRETS)[]
   ).filter((key) => dto[key] === DEVELOPMENT_SECRETS[key]);
@@ -71,6 +85,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       clientId: dto.KAFKA_CLIENT_ID,
       topicPrefix: dto.KAFKA_TOPIC_PREFIX,
       partitions: dto.KAFKA_PARTITIONS,
+      replicationFactor: dto.KAFKA_REPLICATION_FACTOR,
+      minInsyncReplicas: dto.KAFKA_MIN_INSYNC_REPLICAS,
     },
     logLevel: dto.LOG_LEVEL,
     trustProxy:

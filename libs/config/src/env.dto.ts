@@ -75,6 +75,23 @@ export class EnvDto {
   @Max(1000)
   KAFKA_PARTITIONS = 3;
 
+  /** Replicas of the event topic when the service creates it: 1 for a single broker, 3 in production. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  KAFKA_REPLICATION_FACTOR = 1;
+
+  /**
+   * Replicas that must hold an event before the broker acknowledges it (the producer uses acks=all):
+   * at most the replication factor; 2 of 3 survives the loss of a broker.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  KAFKA_MIN_INSYNC_REPLICAS = 1;
+
   /** `production` refuses the development secrets. */
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';

@@ -4,7 +4,6 @@ import {
   canDelegate,
   credentialId as newCredentialId,
   DomainError,
-  INVALID_REFRESH_TOKEN,
   type CredentialState,
   type IssuingGrant,
   type RevocationReason,
@@ -12,6 +11,7 @@ import {
 import { CredentialCommands, type LoadedStream, type WriteContext } from '@libs/event-store';
 import { randomToken, SecretKeys } from '@libs/security';
 import { CredentialLookup } from './credential-lookup';
+import { RefreshTokenRefused } from './refresh-token-refused';
 
 export type ActiveCredential = Extract<CredentialState, { credentialId: string }>;
 
@@ -79,13 +79,14 @@ export class DeviceCredentials {
    */
   async resolve(refreshToken: string, clientId: string): Promise<ResolvedCredential> {
     const found = await this.lookup.byTokenHash(this.keys.refreshTokenHash(refreshToken));
-    if (!found) throw new DomainError('invalid_refresh_token', INVALID_REFRESH_TOKEN);
+    if (!found) throw new RefreshTokenRefused('unknown_token');
     const stream =
       (found.snapshot && found.tail && this.commands.fromTail(found.snapshot, found.tail)) ||
       (await this.commands.load(found.credentialId, found.snapshot));
     const { state } = stream;
-    if (state.status === 'none' || !canDelegate(state, clientId)) {
-      throw new DomainError('invalid_refresh_token', INVALID_REFRESH_TOKEN);
+    if (state.status === 'none') throw new RefreshTokenRefused('unknown_token');
+    if (!canDelegate(state, clientId)) {
+      throw new RefreshTokenRefused(state.clientId === clientId ? 'revoked' : 'wrong_client', state);
     }
     return { credential: state, stream };
   }
@@ -103,24 +104,35 @@ export class DeviceCredentials {
       jti: string;
       expiresAt: Date;
       via: 'delegation' | 'refresh_token';
+      /** The scope the id_token was issued with. */
+      scope: string;
     },
     context: WriteContext,
   ): Promise<void> {
-    await this.commands.execute(
-      resolved.credential.credentialId,
-      {
-        type: 'DelegateIdToken',
-        presentedBy: delegation.presentedBy,
-        target: delegation.target,
-        apiType: delegation.apiType,
-        idTokenJti: delegation.jti,
-        expiresAt: delegation.expiresAt,
-        via: delegation.via,
-        now: new Date(),
-      },
-      context,
-      resolved.stream,
-    );
+    await this.commands
+      .execute(
+        resolved.credential.credentialId,
+        {
+          type: 'DelegateIdToken',
+          presentedBy: delegation.presentedBy,
+          target: delegation.target,
+          apiType: delegation.apiType,
+          idTokenJti: delegation.jti,
+          expiresAt: delegation.expiresAt,
+          via: delegation.via,
+          scope: delegation.scope,
+          now: new Date(),
+        },
+        context,
+        resolved.stream,
+      )
+      .catch((error: unknown) => {
+        // Only a revocation committed since `resolve` makes the decider refuse here.
+        if (error instanceof DomainError && error.code === 'invalid_refresh_token') {
+          throw new RefreshTokenRefused('revoked', resolved.credential);
+        }
+        throw error;
+      });
   }
 
   /**

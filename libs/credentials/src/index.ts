@@ -12,6 +12,7 @@ export {
   type DeviceCredentialSummary,
   type UserDevice,
 } from './device-credential.queries';
+export { RefreshTokenRefused, type RefusalReason, type RefusedCredential } from './refresh-token-refused';
 export { Revocations, type RevocationScope } from './revocations';
 export { RevokeCredential } from './commands/revoke-credential/revoke-credential.command';
 export { RevokeCredentials } from './commands/revoke-credentials/revoke-credentials.command';

@@ -27,6 +27,8 @@ export class Revocations {
     context: WriteContext,
   ): Promise<number> {
     const byDevice = 'deviceName' in scope;
+    // PostgreSQL text cannot hold NUL (the query would fail): no credential has such a user, client or device.
+    if (Object.values(scope).some((value) => value.includes('\u0000'))) return 0;
     const rows: { stream_id: string }[] = await this.db.query(
       `SELECT i.stream_id FROM events i
         WHERE i.type = 'TokenIssued' AND i.data ->> 'user_id' = $1

@@ -116,7 +116,10 @@ describe('dashboard (HTTP, real PostgreSQL)', () => {
     return { res, cookie: cookieValue(setCookie(res, LOGIN_COOKIE)), csrf: hidden(res.text, 'csrf_token') };
   };
   const postLogin = (form: Record<string, string>, cookie?: string, headers: Record<string, string> = {}) => {
-    const req = http.post('/dashboard/login').type('form').set(headers);
+    const req = http
+      .post('/dashboard/login')
+      .type('form')
+      .set({ Origin: PUBLIC_URL, ...headers });
     if (cookie !== undefined) req.set('Cookie', `${LOGIN_COOKIE}=${cookie}`);
     return req.send(form);
   };
@@ -131,7 +134,12 @@ describe('dashboard (HTTP, real PostgreSQL)', () => {
     const session = cookieValue(setCookie(res, SESSION_COOKIE));
     const get = (path: string) => http.get(path).set('Cookie', `${SESSION_COOKIE}=${session}`);
     const post = (path: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
-      http.post(path).type('form').set('Cookie', `${SESSION_COOKIE}=${session}`).set(headers).send(form);
+      http
+        .post(path)
+        .type('form')
+        .set('Cookie', `${SESSION_COOKIE}=${session}`)
+        .set({ Origin: PUBLIC_URL, ...headers })
+        .send(form);
     const csrf = hidden((await get('/dashboard/users')).text, 'csrf_token');
     return { session, csrf, get, post };
   };
@@ -267,7 +275,9 @@ describe('dashboard (HTTP, real PostgreSQL)', () => {
       ['POST', '/dashboard/users/x/devices/unlink'],
       ['POST', '/dashboard/logout'],
     ])('%s %s redirects to the login page', async (method, path) => {
-      const res = await (method === 'GET' ? http.get(path) : http.post(path).type('form').send({}));
+      const res = await (method === 'GET'
+        ? http.get(path)
+        : http.post(path).type('form').set('Origin', PUBLIC_URL).send({}));
       expect(res.status).toBe(302);
       expect(res.headers.location).toBe('/dashboard/login');
       expect(res.headers['cache-control']).toBe('no-store');

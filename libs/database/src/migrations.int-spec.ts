@@ -39,6 +39,7 @@ describe('migrations (real PostgreSQL)', () => {
       'clients',
       'dashboard_admins',
       'dashboard_sessions',
+      'delegation_failures',
       'device_credentials',
       'events',
       'outbox',

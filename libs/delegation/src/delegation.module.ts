@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ManagementModule } from '@libs/management';
 import { ClientCache } from './credentials/client-cache';
+import { DelegationFailureLog } from './failures/delegation-failure-log';
 import { DelegationController } from './http/delegation.controller';
 import { RefreshTokenExchange } from './refresh-token-exchange';
 
@@ -8,7 +9,7 @@ import { RefreshTokenExchange } from './refresh-token-exchange';
 @Module({
   imports: [ManagementModule],
   controllers: [DelegationController],
-  providers: [ClientCache, RefreshTokenExchange],
+  providers: [ClientCache, DelegationFailureLog, RefreshTokenExchange],
   exports: [ClientCache, RefreshTokenExchange],
 })
 export class DelegationModule {}

@@ -11,3 +11,4 @@ export {
   type ExchangeRequest,
   type ExchangeResult,
 } from './refresh-token-exchange';
+export { DELEGATION_OPENAPI } from './delegation.openapi';

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
-import { DeviceCredentials, type ActiveCredential } from '@libs/credentials';
-import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
+import { DeviceCredentials, RefreshTokenRefused, type ActiveCredential } from '@libs/credentials';
+import { DomainError } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';
 import { UserRepository, type Client, type User } from '@libs/management';
 import { ClientCache } from './credentials/client-cache';
+import { DelegationFailureLog } from './failures/delegation-failure-log';
 
 import { exchangeScope, idTokenClaims, scopeValues } from './id-tokens/id-token-claims';
+import { FailedLookupLimiter } from './rate-limit/failed-lookup-limiter';
 import { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
 
 export interface ExchangeRequest {
@@ -58,26 +60,24 @@ export class ScopeNotGranted extends Error {
 @Injectable()
 export class RefreshTokenExchange {
   private readonly perUser: RateLimiter;
-  /** Failed look-ups per IP and per client: guessing tokens is slowed down. */
-  private readonly failures: RateLimiter;
+  /** Failed look-ups per address and per client: guessing tokens is slowed down. */
+  private readonly failures: FailedLookupLimiter;
 
   constructor(
     private readonly credentials: DeviceCredentials,
     private readonly users: UserRepository,
     private readonly clients: ClientCache,
     private readonly signer: TokenSigner,
+    private readonly failureLog: DelegationFailureLog,
     config: AppConfig,
   ) {
     this.perUser = new RateLimiter(config.rateLimits.delegationPerMinute, 60_000);
-    this.failures = new RateLimiter(config.rateLimits.failuresPerMinute, 60_000);
+    this.failures = new FailedLookupLimiter(config.rateLimits.failuresPerMinute);
   }
 
   async exchange(request: ExchangeRequest, context: WriteContext): Promise<ExchangeResult> {
-    const ipKey = `ip:${request.ip}`;
-    const clientKey = `client:${request.client.clientId}`;
-    if (this.failures.exceeded(ipKey) || this.failures.exceeded(clientKey)) {
-      throw new RateLimited(this.failures.hit(ipKey));
-    }
+    const refusal = this.failures.refusal(request.ip, request.client.clientId);
+    if (refusal) throw new RateLimited(refusal);
 
     let resolved;
     let user: User | null = null;
@@ -85,12 +85,12 @@ export class RefreshTokenExchange {
       resolved = await this.credentials.resolve(request.refreshToken, request.client.clientId);
       user = await this.users.findById(resolved.credential.userId);
       // A blocked or deleted user's tokens stop working (their revocation events may still be on the way).
-      if (!user || user.blocked) throw new DomainError('invalid_refresh_token', INVALID_REFRESH_TOKEN);
-    } catch (error) {
-      if (error instanceof DomainError) {
-        this.failures.hit(ipKey);
-        this.failures.hit(clientKey);
+      if (!user || user.blocked) {
+        throw new RefreshTokenRefused(user ? 'user_blocked' : 'user_missing', resolved.credential);
       }
+    } catch (error) {
+      if (error instanceof DomainError) this.failures.recordFailure(request.ip, request.client.clientId);
+      await this.failureLog.record(error, request, context);
       throw error;
     }
 
@@ -111,18 +111,24 @@ export class RefreshTokenExchange {
       idTokenClaims(user, scope, { aud: target.clientId, azp: request.client.clientId }),
       { alg: target.idTokenAlg, lifetimeSeconds: target.idTokenLifetimeSeconds },
     );
-    await this.credentials.recordDelegation(
-      resolved,
-      {
-        presentedBy: request.client.clientId,
-        target: target.clientId,
-        apiType: request.apiType,
-        jti: signed.jti,
-        expiresAt: new Date(signed.exp * 1000),
-        via: request.via,
-      },
-      context,
-    );
+    await this.credentials
+      .recordDelegation(
+        resolved,
+        {
+          presentedBy: request.client.clientId,
+          target: target.clientId,
+          apiType: request.apiType,
+          jti: signed.jti,
+          expiresAt: new Date(signed.exp * 1000),
+          via: request.via,
+          scope,
+        },
+        context,
+      )
+      .catch(async (error: unknown) => {
+        await this.failureLog.record(error, request, context);
+        throw error;
+      });
     return {
       idToken: signed.token,
       expiresIn: signed.exp - signed.iat,

@@ -72,18 +72,45 @@ export interface IdTokenDelegated {
     delegated_at: string;
     /** The endpoint that delegated: legacy `/delegation` or the modern `refresh_token` grant. */
     via: 'delegation' | 'refresh_token';
+    /**
+     * The scope the id_token was issued with, i.e. which claims were released (since schema version 2;
+     * always a string when written). `null` only for an event written before: not recorded then.
+     */
+    scope: string | null;
   };
 }
 
 export type CredentialEvent = TokenIssued | TokenRevoked | IdTokenDelegated;
 export type CredentialEventType = CredentialEvent['type'];
 
-/** Current schema version of each event type's `data`; bump it (and add an upcaster) on a breaking change. */
+/**
+ * Current schema version of each event type's `data`. Any change of a type's fields (added, removed,
+ * renamed, retyped) bumps it and adds an upcaster from the previous version (`upcasting/`); the
+ * shapes of earlier versions stay below, because the log keeps every event as it was written.
+ */
 export const SCHEMA_VERSIONS: Record<CredentialEventType, number> = {
   TokenIssued: 1,
   TokenRevoked: 1,
-  IdTokenDelegated: 1,
+  IdTokenDelegated: 2,
 };
+
+// ---- Earlier schema versions, still in the log ------------------------------------------------------
+
+/** `IdTokenDelegated` schema version 1 (release 0.1.0): the scope of the id_token was not recorded. */
+export interface IdTokenDelegatedV1 {
+  type: 'IdTokenDelegated';
+  data: {
+    credential_id: string;
+    user_id: string;
+    client_id: string;
+    target: string;
+    api_type: string;
+    id_token_jti: string;
+    expires_at: string;
+    delegated_at: string;
+    via: 'delegation' | 'refresh_token';
+  };
+}
 
 /** The envelope fields every stored and published event carries around its `type` and `data`. */
 export interface EnvelopeFields {
@@ -104,6 +131,12 @@ export interface EnvelopeFields {
 export type EventEnvelope<E extends { type: string; data: unknown } = CredentialEvent> = E extends unknown
   ? EnvelopeFields & { type: E['type']; data: E['data'] }
   : never;
+
+/**
+ * An envelope as stored or published by any release: current shapes and earlier schema versions.
+ * Folds take `EventEnvelope`; `upcast` turns a stored one into it.
+ */
+export type StoredEnvelope = EventEnvelope | EventEnvelope<IdTokenDelegatedV1>;
 
 /** The domain event an envelope carries. */
 export function eventOf(envelope: EventEnvelope): CredentialEvent {

@@ -20,10 +20,13 @@ export {
   type EnvelopeFields,
   type EventEnvelope,
   type IdTokenDelegated,
+  type IdTokenDelegatedV1,
   type IssuingGrant,
   type RevocationReason,
+  type StoredEnvelope,
   type TokenIssued,
   type TokenRevoked,
 } from './events';
 export { CREDENTIAL_ID, credentialId } from './ids';
-export { upcast } from './upcasting/upcast';
+export { UnsupportedEventError } from './upcasting/unsupported-event.error';
+export { assertReadable, upcast } from './upcasting/upcast';

@@ -4,6 +4,7 @@ import {
   eventOf,
   evolve,
   initialState,
+  upcast,
   type CredentialCommand,
   type CredentialState,
   type EventEnvelope,
@@ -101,7 +102,10 @@ export class CredentialCommands {
     }
   }
 
-  /** The current state and position of a stream. */
+  /**
+   * The current state and position of a stream. The decider folds upcast events; the position keeps
+   * the stored hash, the one the next event chains to.
+   */
   async load(streamId: string, snapshot?: Snapshot): Promise<LoadedStream> {
     if (snapshot && snapshot.version > 0) {
       const loaded = this.fromTail(snapshot, await this.store.readStream(streamId, snapshot.version - 1));
@@ -109,7 +113,7 @@ export class CredentialCommands {
     }
     const events = await this.store.readStream(streamId);
     return {
-      state: events.reduce((s, e) => evolve(s, eventOf(e)), initialState),
+      state: events.reduce((s, e) => evolve(s, eventOf(upcast(e))), initialState),
       position: positionAfter(events),
     };
   }
@@ -120,7 +124,7 @@ export class CredentialCommands {
    */
   fromTail(snapshot: Snapshot, tail: readonly EventEnvelope[]): LoadedStream | undefined {
     if (tail[0]?.stream_version !== snapshot.version) return undefined;
-    const state = tail.slice(1).reduce((s, e) => evolve(s, eventOf(e)), snapshot.state);
+    const state = tail.slice(1).reduce((s, e) => evolve(s, eventOf(upcast(e))), snapshot.state);
     return { state, position: positionAfter(tail) };
   }
 }

@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import type { EventEnvelope } from '@libs/domain';
+import { assertReadable, type EventEnvelope } from '@libs/domain';
 
 /**
  * The Kafka form of an event: key = stream id (the credential id), so one credential's events share a
@@ -29,7 +29,12 @@ export class MalformedEventError extends Error {
 
 const header = (headers: IHeaders | undefined, name: string) => headers?.[name]?.toString();
 
-/** Parses a consumed message back into its envelope; rejects anything that is not one. */
+/**
+ * Parses a consumed message back into its envelope, as published (upcast it before folding); rejects
+ * anything that is not one with `MalformedEventError`, and an event of a type or schema version this
+ * release does not know with the domain's `UnsupportedEventError`: a consumer stops at what it cannot
+ * read instead of misreading it.
+ */
 export function decodeEnvelope(message: Pick<KafkaMessage, 'value' | 'headers'>): EventEnvelope {
   if (!message.value) throw new MalformedEventError('empty message');
   let parsed: unknown;
@@ -54,5 +59,9 @@ export function decodeEnvelope(message: Pick<KafkaMessage, 'value' | 'headers'>)
   const typeHeader = header(message.headers, 'event_type');
   if (typeHeader !== undefined && typeHeader !== e.type)
     throw new MalformedEventError('event_type header mismatch');
+  const versionHeader = header(message.headers, 'schema_version');
+  if (versionHeader !== undefined && versionHeader !== String(e.schema_version))
+    throw new MalformedEventError('schema_version header mismatch');
+  assertReadable(e.type as string, e.schema_version);
   return e as EventEnvelope;
 }

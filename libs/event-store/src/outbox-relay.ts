@@ -3,7 +3,7 @@ import type { Message } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
 import type { EventEnvelope } from '@libs/domain';
-import { EVENT_TOPIC_CONFIG, ensureTopics, eventTopic, KafkaProducer } from '@libs/messaging';
+import { ensureTopics, eventTopic, eventTopicSpec, KafkaProducer } from '@libs/messaging';
 import { Kafka } from 'kafkajs';
 import { envelopeFromRow, EVENT_COLUMNS, PostgresEventStore } from './postgres-event-store';
 import { encodeEnvelope } from './envelope-codec';
@@ -118,9 +118,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async ensureTopic(): Promise<void> {
     if (this.topicReady) return;
-    await ensureTopics(this.kafka, [
-      { name: this.topic, partitions: this.config.kafka.partitions, config: EVENT_TOPIC_CONFIG },
-    ]);
+    await ensureTopics(this.kafka, [eventTopicSpec(this.config.kafka)]);
     this.topicReady = true;
   }
 

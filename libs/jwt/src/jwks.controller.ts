@@ -1,7 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { API_TAGS } from '@libs/platform';
+import { ApiJwks } from './jwks.openapi';
 import { KeyStore, type JsonWebKeySet } from './ports';
 
 /** `GET /.well-known/jwks.json`: the public keys relying parties verify this tenant's tokens with. */
+@ApiTags(API_TAGS.authentication)
 @Controller('.well-known')
 export class JwksController {
   constructor(private readonly keys: KeyStore) {}
@@ -10,6 +14,7 @@ export class JwksController {
   // verifying for hours after it stops signing.
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
+  @ApiJwks()
   jwks(): Promise<JsonWebKeySet> {
     return this.keys.jwks();
   }

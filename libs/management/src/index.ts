@@ -11,8 +11,9 @@ export {
 export { ManagementApiError, ManagementErrorCode, statusOf } from './errors/management-api.error';
 export { ManagementExceptionFilter, type ManagementErrorBody } from './errors/management-exception.filter';
 export { ManagementValidationPipe } from './http/management-validation.pipe';
-export { RequireScopes } from './auth/require-scopes.decorator';
+export { GrantsScopesIn, RequireScopes } from './auth/require-scopes.decorator';
 export {
+  GRANTED_SCOPES_FIELD,
   MANAGEMENT_PRINCIPAL,
   ManagementAuthGuard,
   REQUIRED_SCOPES,
@@ -63,3 +64,4 @@ export { UsersService } from './users/users.service';
 export type { Page } from './http/list-params';
 export { CurrentCaller, type Caller } from './auth/principal.decorator';
 export { DeviceCredentialsController } from './device-credentials/device-credentials.controller';
+export { MANAGEMENT_OPENAPI, MANAGEMENT_SECURITY } from './management.openapi';

@@ -358,7 +358,7 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
     it('creates a machine-to-machine client whose tokens carry only its granted scopes', async () => {
       const res = await http
         .post('/api/v2/clients')
-        .set('Authorization', await bearer('create:clients'))
+        .set('Authorization', await bearer('create:clients', 'read:users'))
         .send({ name: 'Reporting', app_type: 'non_interactive', management_api_scopes: ['read:users'] })
         .expect(201);
       const created = (await clients.findById((res.body as { client_id: string }).client_id))!;
@@ -421,7 +421,7 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
     ])('refuses %s with 400 invalid_body naming the field', async (_label, body, message) => {
       const res = await http
         .post('/api/v2/clients')
-        .set('Authorization', await bearer('create:clients'))
+        .set('Authorization', await bearer('create:clients', 'read:users'))
         .send(body)
         .expect(400);
       expect(res.body).toEqual(errorBody(400, 'Bad Request', 'invalid_body', message));

@@ -5,12 +5,16 @@ import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
  * broker has the messages, and a retried send cannot write them twice.
  */
 export class KafkaProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
   private connected?: Promise<void>;
 
-  constructor(kafka: Kafka) {
+  constructor(private readonly kafka: Kafka) {
+    this.producer = this.create();
+  }
+
+  private create(): Producer {
     // KIP-98: idempotence needs acks=all and, in kafkajs, one request in flight per connection.
-    this.producer = kafka.producer({
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
@@ -24,7 +28,23 @@ export class KafkaProducer {
   /** Publishes messages to one topic, in order; resolves once the broker has acknowledged them all. */
   async send(topic: string, messages: Message[]): Promise<void> {
     await this.connect();
-    await this.producer.send({ topic, messages, acks: -1 });
+    try {
+      await this.producer.send({ topic, messages, acks: -1 });
+    } catch (error) {
+      // kafkajs rolls a failed request's sequence numbers back, also for partitions the broker had
+      // appended (one partition answering NOT_LEADER during a broker restart, a connection lost after
+      // the append): every later send is then refused with OUT_OF_ORDER_SEQUENCE_NUMBER. A new producer
+      // id starts its sequences afresh; the caller sends the batch again (at least once).
+      this.reset();
+      throw error;
+    }
+  }
+
+  private reset(): void {
+    const failed = this.producer;
+    this.producer = this.create();
+    this.connected = undefined;
+    void failed.disconnect().catch(() => undefined);
   }
 
   private connect(): Promise<void> {

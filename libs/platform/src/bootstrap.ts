@@ -2,7 +2,9 @@ import { Logger, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig, InvalidConfigError, configFromEnvironment } from '@libs/config';
+import { answerClientErrors } from './http/client-errors';
 import { OAuthExceptionFilter } from './http/oauth-exception.filter';
+import { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
 
 export interface BootOptions {
   /** Names the process in logs. */
@@ -17,7 +19,8 @@ export interface BootOptions {
 
 /**
  * Boots a process: configuration validated first (a bad variable stops it with a message naming it),
- * JSON logs, OAuth-style errors, SIGTERM/SIGINT drain everything before exit.
+ * JSON logs, security headers on every response, OAuth-style errors, SIGTERM/SIGINT drain everything
+ * before exit.
  */
 export async function boot(options: BootOptions): Promise<INestApplication> {
   let config: AppConfig;
@@ -33,7 +36,10 @@ export async function boot(options: BootOptions): Promise<INestApplication> {
 
   const app = await NestFactory.create(options.module(config), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
+  // Before the body parsers and routes: every response of every app carries the security headers.
+  app.use(securityHeadersMiddleware(config.publicUrl));
   app.useGlobalFilters(new OAuthExceptionFilter());
+  answerClientErrors(app.getHttpServer(), securityHeaders(config.publicUrl));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // X-Forwarded-For is believed only from configured proxies (TRUST_PROXY); by default never.
   app.getHttpAdapter().getInstance().set('trust proxy', config.trustProxy);

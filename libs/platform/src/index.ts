@@ -17,5 +17,20 @@ export {
 } from './http/oauth-errors';
 export { isDependencyOutage, OAuthExceptionFilter } from './http/oauth-exception.filter';
 export { oauthParams, stringParam, type OAuthParams } from './http/oauth-params';
+export { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
 export { LoggingModule, REDACTED_PATHS, requestId } from './logging/logging.module';
 export { ShutdownLogger } from './shutdown-logger';
+export { ApiOAuthErrors, ERROR_HEADERS, oauthErrorResponse } from './openapi/api-oauth-errors.decorator';
+export { OAuthErrorResponse } from './openapi/oauth-error.response';
+export {
+  API_TAGS,
+  BODY_LIMIT_EXTENSION,
+  buildOpenApiDocument,
+  OPENAPI_JSON_PATH,
+  OPENAPI_UI_PATH,
+  REQUEST_BODY_LIMIT_BYTES,
+  serveOpenApi,
+  type OpenApiDescription,
+  type OpenApiSection,
+} from './openapi/openapi-document';
+export { OPERATIONS_OPENAPI } from './health/health.openapi';

@@ -47,6 +47,7 @@ describe('device-credential projector (real Kafka + PostgreSQL)', () => {
             idTokenJti: `j${d}`,
             expiresAt: new Date(Date.now() + 36_000_000),
             via: 'delegation',
+            scope: 'openid',
             now: new Date(),
           },
           { correlationId: 'c' },

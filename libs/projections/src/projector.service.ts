@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
-import { EVENT_TOPIC_CONFIG, ensureTopics, eventTopic } from '@libs/messaging';
+import { ensureTopics, eventTopic, eventTopicSpec } from '@libs/messaging';
 import { DeviceCredentialProjection } from './device-credentials/device-credential.projection';
 import { Projector } from './projector';
 
@@ -46,9 +46,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private async startWhenKafkaAnswers(): Promise<void> {
     while (!this.stopped) {
       try {
-        await ensureTopics(this.kafka, [
-          { name: this.topic, partitions: this.config.kafka.partitions, config: EVENT_TOPIC_CONFIG },
-        ]);
+        await ensureTopics(this.kafka, [eventTopicSpec(this.config.kafka)]);
         await this.projector.start();
         return;
       } catch (error) {

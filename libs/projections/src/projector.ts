@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { EventEnvelope } from '@libs/domain';
+import { upcast, UnsupportedEventError, type EventEnvelope } from '@libs/domain';
 import { decodeEnvelope } from '@libs/event-store';
 import { ConsumerGroup } from '@libs/messaging';
 import type { Projection } from './device-credentials/device-credential.projection';
@@ -24,6 +24,8 @@ export class Projector {
   /** Events applied by this member since it started (for tests and metrics). */
   applied = 0;
   skipped = 0;
+  private assignments = 0;
+  private stopped = false;
 
   constructor(
     kafka: Kafka,
@@ -35,7 +37,8 @@ export class Projector {
       topics: [options.topic],
       fromBeginning: true,
       eachBatch: (payload) => this.applyBatch(payload),
-      onAssignment: (assignment) => void this.seekToCheckpoints(assignment[options.topic] ?? []),
+      onAssignment: (assignment) =>
+        void this.seekWhenPossible(assignment[options.topic] ?? [], ++this.assignments),
     });
   }
 
@@ -45,7 +48,24 @@ export class Projector {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.group.stop();
+  }
+
+  /**
+   * A (re)assignment while PostgreSQL is down must not end the process (an unhandled rejection would):
+   * keep trying until the checkpoints can be read; the batches fail meanwhile, as PostgreSQL is down.
+   */
+  private async seekWhenPossible(partitions: number[], assignment: number): Promise<void> {
+    for (let attempt = 0; !this.stopped && assignment === this.assignments; attempt++) {
+      try {
+        return await this.seekToCheckpoints(partitions);
+      } catch (error) {
+        if (attempt === 0)
+          this.logger.warn({ msg: 'cannot read the checkpoints yet; retrying', err: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** attempt)));
+      }
+    }
   }
 
   private async seekToCheckpoints(partitions: number[]): Promise<void> {
@@ -81,11 +101,15 @@ export class Projector {
       const events: EventEnvelope[] = [];
       for (const message of fresh) {
         try {
-          events.push(decodeEnvelope(message));
+          events.push(upcast(decodeEnvelope(message)));
         } catch (error) {
-          // A message that is not an event cannot be projected now or later: record it and move on.
+          // A message that is not an event cannot be projected now or later: record it and move on. An
+          // event of a newer release is skipped the same way: readers are deployed before writers.
           this.logger.error({
-            msg: 'skipping a malformed message',
+            msg:
+              error instanceof UnsupportedEventError
+                ? 'skipping an event this release cannot read'
+                : 'skipping a malformed message',
             topic,
             partition,
             offset: message.offset,

@@ -139,6 +139,7 @@ describe('GET /authorize parameter validation', () => {
       ['prompt=none (no sessions here)', { prompt: 'none' }, 'login_required', 'Login required'],
       ['prompt=none with another value', { prompt: 'none login' }, 'invalid_request', /none/],
       ['a nonce that is too long', { nonce: 'n'.repeat(MAX_PARAM_LENGTH + 1) }, 'invalid_request', /nonce/],
+      ['a device with a NUL character', { device: 'phone\u0000' }, 'invalid_request', /device.*NUL/],
     ])('%s', (_name, changes, error, description) => {
       expect(validate(changes)).toEqual(redirected(error, description));
     });

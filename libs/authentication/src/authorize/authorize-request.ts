@@ -131,6 +131,9 @@ export function validateAuthorizeRequest(query: AuthorizeQuery, client: Client |
   if (repeated) return redirect('invalid_request', `The ${repeated} parameter must not be repeated.`);
   const tooLong = SINGLE_VALUED.find((name) => (text(query, name)?.length ?? 0) > MAX_PARAM_LENGTH);
   if (tooLong) return redirect('invalid_request', `The ${tooLong} parameter is too long.`);
+  // The device and nonce are stored with the code, and PostgreSQL text cannot hold NUL.
+  const withNul = SINGLE_VALUED.find((name) => text(query, name)?.includes('\u0000'));
+  if (withNul) return redirect('invalid_request', `The ${withNul} parameter must not contain NUL characters.`);
 
   const responseType = text(query, 'response_type');
   if (!responseType) return redirect('invalid_request', 'Missing required parameter: response_type');

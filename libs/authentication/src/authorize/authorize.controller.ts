@@ -1,10 +1,13 @@
 import { Body, Controller, Get, Logger, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@libs/config';
 import { ClientRepository, UserRepository } from '@libs/management';
+import { API_TAGS } from '@libs/platform';
 import { constantTimeEqual, randomToken, SecretKeys } from '@libs/security';
 import { AuthorizationCodeStore } from '../authorization-codes/authorization-code.store';
 import { AuthorizePageExceptionFilter } from './authorize-page-exception.filter';
+import { ApiAuthorize, ApiAuthorizeLogin } from './authorize.openapi';
 import { renderLoginPage } from './authorize-pages';
 import {
   queryOf,
@@ -31,6 +34,7 @@ type LoginOutcome = Extract<AuthorizeOutcome, { kind: 'login' }>;
  * form, `POST /authorize/login`. Errors before the redirect_uri is trusted, and CSRF failures, are pages;
  * later errors and the code go back to the redirect_uri with `state`.
  */
+@ApiTags(API_TAGS.authentication)
 @Controller('authorize')
 @UseFilters(AuthorizePageExceptionFilter)
 export class AuthorizeController {
@@ -52,6 +56,7 @@ export class AuthorizeController {
 
   /** Validates an authorization request and shows the login page, or answers its error. */
   @Get()
+  @ApiAuthorize()
   async authorize(@Query() query: AuthorizeQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     const outcome = await this.validate(query);
     if (outcome.kind !== 'login') return this.refuse(res, outcome);
@@ -64,6 +69,7 @@ export class AuthorizeController {
 
   /** Checks the login form's CSRF token and sealed request, then the credentials; redirects with a code. */
   @Post('login')
+  @ApiAuthorizeLogin()
   async login(
     @Body() body: Record<string, unknown> | undefined,
     @Req() req: Request,

@@ -1,15 +1,20 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '@libs/config';
 import { SIGNING_ALGS } from '@libs/jwt';
+import { API_TAGS } from '@libs/platform';
 import { SUPPORTED_GRANT_TYPES } from '../token/token.controller';
+import { ApiOpenIdConfiguration } from './discovery.openapi';
 
 /** OpenID Connect Discovery 1.0 §3: describes exactly what this tenant implements. */
+@ApiTags(API_TAGS.authentication)
 @Controller('.well-known')
 export class DiscoveryController {
   constructor(private readonly config: AppConfig) {}
 
   @Get('openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
+  @ApiOpenIdConfiguration()
   configuration() {
     const base = this.config.publicUrl;
     return {

@@ -1,12 +1,15 @@
 import { Controller, Get, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppConfig } from '@libs/config';
 import { idTokenClaims } from '@libs/delegation';
 import { TokenVerificationError, TokenVerifier } from '@libs/jwt';
 import { UserRepository } from '@libs/management';
-import { OAuthError } from '@libs/platform';
+import { API_TAGS, OAuthError } from '@libs/platform';
+import { ApiUserinfo } from './discovery.openapi';
 
 /** OIDC Core §5.3: the user's claims for an access token issued by this tenant, by its scope. */
+@ApiTags(API_TAGS.authentication)
 @Controller('userinfo')
 export class UserinfoController {
   constructor(
@@ -16,6 +19,7 @@ export class UserinfoController {
   ) {}
 
   @Get()
+  @ApiUserinfo()
   async userinfo(@Req() req: Request) {
     const header = req.headers.authorization ?? '';
     if (!/^Bearer /i.test(header)) throw invalidToken('Missing access token.');

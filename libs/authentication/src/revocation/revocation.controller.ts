@@ -1,15 +1,18 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { DeviceCredentials, RevokeCredential } from '@libs/credentials';
-import { InvalidRequest, oauthParams, stringParam, UnauthorizedClient } from '@libs/platform';
+import { API_TAGS, InvalidRequest, oauthParams, stringParam, UnauthorizedClient } from '@libs/platform';
 import { ClientAuthentication } from '../token/client-authentication';
+import { ApiRevocationEndpoint } from './revocation.openapi';
 
 /**
  * `POST /oauth/revoke` (RFC 7009, as Auth0 serves it): a client revokes one of its refresh tokens.
  * 200 with an empty body also for an unknown token or another client's (§2.2: the client learns
  * nothing); 200 is sent only once the revocation is durable.
  */
+@ApiTags(API_TAGS.authentication)
 @Controller('oauth/revoke')
 export class RevocationController {
   constructor(
@@ -20,6 +23,7 @@ export class RevocationController {
 
   @Post()
   @HttpCode(200)
+  @ApiRevocationEndpoint()
   async revoke(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     const params = oauthParams(req.body);
     const { client } = await this.clients.authenticate(req, params);

@@ -1,11 +1,13 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { oauthParams, stringParam, UnsupportedGrantType } from '@libs/platform';
+import { API_TAGS, oauthParams, stringParam, UnsupportedGrantType } from '@libs/platform';
 import { ClientAuthentication } from './client-authentication';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { ApiTokenEndpoint } from './token.openapi';
 
 /** The grant types `/oauth/token` serves (also listed in the discovery document). */
 export const SUPPORTED_GRANT_TYPES = [
@@ -16,6 +18,7 @@ export const SUPPORTED_GRANT_TYPES = [
 ] as const;
 
 /** `POST /oauth/token`: form or JSON body; one handler per grant type. */
+@ApiTags(API_TAGS.authentication)
 @Controller('oauth/token')
 export class TokenController {
   constructor(
@@ -28,6 +31,7 @@ export class TokenController {
 
   @Post()
   @HttpCode(200)
+  @ApiTokenEndpoint()
   async token(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const params = oauthParams(req.body);
     const grantType = stringParam(params, 'grant_type', { required: true, max: 128 });

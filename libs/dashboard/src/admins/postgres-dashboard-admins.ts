@@ -14,6 +14,8 @@ export class PostgresDashboardAdmins extends DashboardAdmins {
   }
 
   async verifyPassword(email: string, password: string): Promise<DashboardAdmin | null> {
+    // PostgreSQL text cannot hold NUL (the query would fail): no administrator has such an email.
+    if (email.includes('\u0000')) return null;
     const [row] = await this.db.query<{ admin_id: string; email: string; password_hash: string }[]>(
       `SELECT admin_id, email, password_hash FROM dashboard_admins WHERE lower(email) = lower($1)`,
       [email.trim()],

@@ -34,10 +34,18 @@ describe('isSameOriginRequest', () => {
   const origin = 'https://tenant.example.com';
 
   it.each([
-    [{}, true],
     [{ origin }, true],
     [{ origin, 'sec-fetch-site': 'same-origin' }, true],
-    [{ 'sec-fetch-site': 'none' }, true],
+    [{ origin, 'sec-fetch-site': 'none' }, true],
+    [{ referer: `${origin}/dashboard/users` }, true],
+    [{ referer: `${origin}/dashboard/users`, 'sec-fetch-site': 'same-origin' }, true],
+    [{}, false],
+    [{ 'sec-fetch-site': 'none' }, false],
+    [{ 'sec-fetch-site': 'same-origin' }, false],
+    [{ referer: 'https://evil.example/dashboard' }, false],
+    [{ referer: 'https://tenant.example.com.evil.example/' }, false],
+    [{ referer: 'not a url' }, false],
+    [{ origin: 'https://evil.example', referer: `${origin}/dashboard/users` }, false],
     [{ origin: 'https://evil.example' }, false],
     [{ origin: 'null' }, false],
     [{ origin: 'http://tenant.example.com' }, false],

@@ -26,15 +26,26 @@ export function verifyCsrfToken(key: Buffer, binding: CsrfBinding, presented: un
 
 /**
  * Whether a state-changing request comes from our own pages, by the headers browsers set and pages cannot
- * forge: `Origin` (when sent) must be the dashboard's origin, and `Sec-Fetch-Site` (when sent) must say
- * same-origin or a user-typed navigation. Non-browser callers send neither; the CSRF token still applies.
+ * forge (OWASP CSRF cheat sheet, "verifying origin with standard headers"): `Sec-Fetch-Site` (when sent)
+ * must say same-origin or a user-typed navigation; `Origin` must be the dashboard's origin, or, when a
+ * browser sent none, the `Referer` must be on it. A request with neither is refused: every browser sends
+ * `Origin` on a form post (the pages' `same-origin` Referrer-Policy keeps it from being `null`), so only a
+ * stripped or hand-made request lacks both. The CSRF token is checked besides.
  */
 export function isSameOriginRequest(
-  headers: { origin?: string | string[]; 'sec-fetch-site'?: string | string[] },
+  headers: { origin?: string | string[]; referer?: string | string[]; 'sec-fetch-site'?: string | string[] },
   origin: string,
 ): boolean {
-  const from = headers.origin;
-  if (from !== undefined && from !== origin) return false;
   const site = headers['sec-fetch-site'];
-  return site === undefined || site === 'same-origin' || site === 'none';
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  if (headers.origin !== undefined) return headers.origin === origin;
+  return typeof headers.referer === 'string' && originOf(headers.referer) === origin;
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }

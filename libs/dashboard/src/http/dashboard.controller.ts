@@ -12,11 +12,13 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LoginAttemptLimiter } from '@libs/authentication';
 import { CommandBus } from '@nestjs/cqrs';
 import { DeviceCredentialQueries, RevokeCredentials } from '@libs/credentials';
 import { ClientRepository, UserRepository, type User } from '@libs/management';
+import { API_TAGS } from '@libs/platform';
 import { SecretKeys } from '@libs/security';
 import { DashboardAdmins } from '../admins/dashboard-admins';
 import { renderLoginPage } from '../pages/login.page';
@@ -30,6 +32,16 @@ import { isSessionToken, newSessionToken } from '../sessions/session-token';
 import { csrfToken, verifyCsrfToken } from './csrf';
 import { clearingOptions, dashboardCookies, readCookie, type CookieSpec } from './dashboard-cookies';
 import { DashboardExceptionFilter } from './dashboard-exception.filter';
+import {
+  ApiDashboardConfirmUnlink,
+  ApiDashboardHome,
+  ApiDashboardLogin,
+  ApiDashboardLoginPage,
+  ApiDashboardLogout,
+  ApiDashboardUnlink,
+  ApiDashboardUser,
+  ApiDashboardUsers,
+} from './dashboard.openapi';
 import { DashboardPaths } from './dashboard-paths';
 import { DashboardError, DashboardErrorCode } from './dashboard.error';
 import { CurrentSession, DashboardGuard, SignedOut } from './dashboard.guard';
@@ -47,6 +59,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
  * devices, and unlinking a device (revoking its refresh tokens). Server-rendered HTML without script;
  * a form that changes something is answered with a redirect (Post/Redirect/Get).
  */
+@ApiTags(API_TAGS.dashboard)
 @Controller('dashboard')
 @UseGuards(DashboardGuard)
 @UseFilters(DashboardExceptionFilter)
@@ -70,6 +83,7 @@ export class DashboardController {
 
   /** The dashboard's home is the users list. */
   @Get()
+  @ApiDashboardHome()
   home(@Res() res: Response): void {
     redirect(res, 302, this.paths.users());
   }
@@ -77,6 +91,7 @@ export class DashboardController {
   /** The login form; an administrator already logged in goes on to the users list. */
   @Get('login')
   @SignedOut()
+  @ApiDashboardLoginPage()
   async loginPage(@Req() req: Request, @Res() res: Response): Promise<void> {
     const token = readCookie(req.headers.cookie, this.cookies.session.name);
     if (isSessionToken(token) && (await this.sessions.find(token, new Date()))) {
@@ -88,6 +103,7 @@ export class DashboardController {
   /** Checks the login form's CSRF token, then the credentials; starts a session and goes to the users list. */
   @Post('login')
   @SignedOut()
+  @ApiDashboardLogin()
   async login(
     @Body() body: Record<string, unknown> | undefined,
     @Req() req: Request,
@@ -137,6 +153,7 @@ export class DashboardController {
 
   /** Ends the session on the server and forgets its cookie. */
   @Post('logout')
+  @ApiDashboardLogout()
   async logout(@CurrentSession() session: DashboardSession, @Res() res: Response): Promise<void> {
     await this.sessions.end(session.token);
     res.clearCookie(this.cookies.session.name, clearingOptions(this.cookies.session));
@@ -145,6 +162,7 @@ export class DashboardController {
 
   /** The users list: a search on email, name and nickname, 25 per page, by email. */
   @Get('users')
+  @ApiDashboardUsers()
   async usersPage(
     @Query('q') q: unknown,
     @Query('page') page: unknown,
@@ -190,6 +208,7 @@ export class DashboardController {
 
   /** A user's details and Devices tab, with the outcome of the last unlink if there is one. */
   @Get('users/:id')
+  @ApiDashboardUser()
   async userPage(
     @Param('id') userId: string,
     @CurrentSession() session: DashboardSession,
@@ -213,6 +232,7 @@ export class DashboardController {
 
   /** The confirmation behind a device's ✕; a device with nothing left to revoke goes back to the user. */
   @Get('users/:id/devices/unlink')
+  @ApiDashboardConfirmUnlink()
   async confirmUnlink(
     @Param('id') userId: string,
     @Query('client_id') clientId: unknown,
@@ -249,6 +269,7 @@ export class DashboardController {
 
   /** Revokes every refresh token of the device (durable before the redirect), then shows the user again. */
   @Post('users/:id/devices/unlink')
+  @ApiDashboardUnlink()
   async unlink(
     @Param('id') userId: string,
     @Body() body: Record<string, unknown> | undefined,

@@ -4,6 +4,7 @@ import { CreateDeviceCredentialView1764100200000 } from './1764100200000-CreateD
 import { AddAuthorizationCodeReplay1764100300000 } from './1764100300000-AddAuthorizationCodeReplay';
 import { IndexIssuedTokensByUser1764100400000 } from './1764100400000-IndexIssuedTokensByUser';
 import { CreateDashboardAdmins1764100500000 } from './1764100500000-CreateDashboardAdmins';
+import { CreateDelegationFailures1764100600000 } from './1764100600000-CreateDelegationFailures';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AddAuthorizationCodeReplay1764100300000,
   IndexIssuedTokensByUser1764100400000,
   CreateDashboardAdmins1764100500000,
+  CreateDelegationFailures1764100600000,
 ];

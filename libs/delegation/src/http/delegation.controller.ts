@@ -1,9 +1,11 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
 import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
 import { JWT_BEARER_GRANT, UserRepository } from '@libs/management';
 import {
+  API_TAGS,
   InvalidClient,
   InvalidGrant,
   InvalidRequest,
@@ -17,6 +19,7 @@ import { idTokenClaims } from '../id-tokens/id-token-claims';
 import { RateLimited, RefreshTokenExchange, ScopeNotGranted, UnknownTarget } from '../refresh-token-exchange';
 import { setRateLimitHeaders } from './rate-limit-headers';
 import { parseDelegationRequest, type DelegationRequest } from './delegation-request';
+import { ApiDelegationGet, ApiDelegationPost } from './delegation.openapi';
 
 const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]{0,63}$/;
 
@@ -26,6 +29,7 @@ const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]{0,63}$/;
  * foreign token and for a blocked or deleted user (the status and code of Auth0's modern token
  * endpoint, with the legacy description SDKs match on).
  */
+@ApiTags(API_TAGS.delegation)
 @Controller('delegation')
 export class DelegationController {
   constructor(
@@ -38,12 +42,14 @@ export class DelegationController {
 
   @Post()
   @HttpCode(200)
+  @ApiDelegationPost()
   async post(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.delegate(parseDelegationRequest(oauthParams(req.body)), req, res);
   }
 
   /** The JSONP-era form: parameters in the query string, optionally wrapped in `callback(...)`. */
   @Get()
+  @ApiDelegationGet()
   async get(@Req() req: Request, @Res() res: Response) {
     const params = oauthParams(req.query);
     const callback = typeof params.callback === 'string' ? params.callback : undefined;

@@ -34,3 +34,17 @@ describe('RateLimiter', () => {
     expect(l.hit('a')).toMatchObject({ allowed: true, remaining: 2 });
   });
 });
+
+describe('RateLimiter.peek', () => {
+  it('reports the window without counting a request', () => {
+    let now = 5_000_000;
+    const l = new RateLimiter(2, 60_000, () => now);
+    expect(l.peek('k')).toMatchObject({ allowed: true, remaining: 2 });
+    l.hit('k');
+    l.hit('k');
+    expect(l.peek('k')).toEqual({ allowed: false, limit: 2, remaining: 0, resetAt: 5_060 });
+    expect(l.peek('k').remaining).toBe(0); // peeking twice counts nothing
+    now += 60_000;
+    expect(l.peek('k')).toMatchObject({ allowed: true, remaining: 2 });
+  });
+});

@@ -39,6 +39,19 @@ export class RateLimiter {
     };
   }
 
+  /** What `hit` would report about the requests counted so far, without counting one. */
+  peek(key: string): RateLimitDecision {
+    const now = this.now();
+    const window = this.windows.get(key);
+    const live = window && window.resetAt > now ? window : { count: 0, resetAt: now + this.windowMs };
+    return {
+      allowed: live.count < this.limit,
+      limit: this.limit,
+      remaining: Math.max(0, this.limit - live.count),
+      resetAt: Math.ceil(live.resetAt / 1000),
+    };
+  }
+
   /** Whether `key` is over its limit, without counting a request. */
   exceeded(key: string): boolean {
     const window = this.windows.get(key);

@@ -64,6 +64,7 @@ const delegateCmd: DelegateIdToken = {
   idTokenJti: 'jti-1',
   expiresAt: new Date('2026-11-25T21:00:00.000Z'),
   via: 'delegation',
+  scope: 'openid email',
   now: later,
 };
 const delegated: IdTokenDelegated = {
@@ -78,6 +79,7 @@ const delegated: IdTokenDelegated = {
     expires_at: '2026-11-25T21:00:00.000Z',
     delegated_at: later.toISOString(),
     via: 'delegation',
+    scope: 'openid email',
   },
 };
 

@@ -85,6 +85,8 @@ export interface DelegateIdToken {
   idTokenJti: string;
   expiresAt: Date;
   via: IdTokenDelegated['data']['via'];
+  /** The scope the id_token is issued with (the claims it releases), as the exchange computed it. */
+  scope: string;
   now: Date;
 }
 
@@ -177,6 +179,7 @@ function delegate(command: DelegateIdToken, state: CredentialState): IdTokenDele
       expires_at: command.expiresAt.toISOString(),
       delegated_at: command.now.toISOString(),
       via: command.via,
+      scope: command.scope,
     },
   };
 }

@@ -4,10 +4,22 @@ import type { Request } from 'express';
 import { AppConfig } from '@libs/config';
 import { TokenVerificationError, TokenVerifier } from '@libs/jwt';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
-import { ACCESS_TOKEN_TYP, managementAudience, missingScopes, parseScope } from '../management-scopes';
+import {
+  ACCESS_TOKEN_TYP,
+  isManagementScope,
+  managementAudience,
+  missingScopes,
+  parseScope,
+} from '../management-scopes';
 
 /** Metadata key under which `@RequireScopes` stores the scopes a handler needs. */
 export const REQUIRED_SCOPES = 'management:required-scopes';
+
+/**
+ * Metadata key naming the body field (e.g. `management_api_scopes`) through which a handler grants
+ * Management API scopes to another application; set by `@GrantsScopesIn`.
+ */
+export const GRANTED_SCOPES_FIELD = 'management:granted-scopes-field';
 
 /** Who called the Management API, as the verified access token says; set on the request by the guard. */
 export interface ManagementPrincipal {
@@ -61,8 +73,31 @@ export class ManagementAuthGuard implements CanActivate {
     if (missing.length > 0) {
       throw new ManagementApiError(ManagementErrorCode.InsufficientScope, describeScopes(required));
     }
+    this.refuseEscalation(context, request.body, principal);
     request[MANAGEMENT_PRINCIPAL] = principal;
     return true;
+  }
+
+  /**
+   * A token may grant another application only scopes it holds itself: otherwise `create:clients` alone
+   * would mint a client with every scope, and per-endpoint scopes would protect nothing. A malformed field
+   * or an unknown scope is left to the validation pipe (400).
+   */
+  private refuseEscalation(context: ExecutionContext, body: unknown, principal: ManagementPrincipal): void {
+    const field = this.reflector.get<string | undefined>(GRANTED_SCOPES_FIELD, context.getHandler());
+    if (!field || typeof body !== 'object' || body === null) return;
+    const granted = (body as Record<string, unknown>)[field];
+    if (!Array.isArray(granted)) return;
+    const lacking = missingScopes(
+      principal.scopes,
+      granted.filter((scope): scope is string => typeof scope === 'string' && isManagementScope(scope)),
+    );
+    if (lacking.length > 0) {
+      throw new ManagementApiError(
+        ManagementErrorCode.InsufficientScope,
+        `Insufficient scope to grant: ${lacking.join(', ')} (a token grants only scopes it holds)`,
+      );
+    }
   }
 
   private async authenticate(header: string | undefined): Promise<ManagementPrincipal> {

@@ -10,16 +10,19 @@ import {
   UseFilters,
   UsePipes,
 } from '@nestjs/common';
-import { RequireScopes } from '../auth/require-scopes.decorator';
+import { GrantsScopesIn, RequireScopes } from '../auth/require-scopes.decorator';
+import { ApiManagementController } from '../errors/management-error.response';
 import { ManagementExceptionFilter } from '../errors/management-exception.filter';
 import { selectFields, withTotals } from '../http/list-params';
 import { ManagementValidationPipe } from '../http/management-validation.pipe';
 import type { AppType } from './client';
 import { CreateClientBody, GetClientQuery, ListClientsQuery } from './client.dto';
+import { ApiCreateClient, ApiGetClient, ApiListClients } from './client.openapi';
 import { toClientView, type ClientView } from './client.view';
 import { ClientsService } from './clients.service';
 
 /** `/api/v2/clients`: Auth0's applications endpoints. */
+@ApiManagementController()
 @Controller('api/v2/clients')
 @UseFilters(ManagementExceptionFilter)
 @UsePipes(ManagementValidationPipe)
@@ -31,6 +34,8 @@ export class ClientsController {
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   @RequireScopes('create:clients')
+  @ApiCreateClient()
+  @GrantsScopesIn('management_api_scopes')
   async create(@Body() body: CreateClientBody): Promise<ClientView & { client_secret?: string }> {
     const { client, clientSecret } = await this.service.createClient(body);
     return clientSecret ? { ...toClientView(client), client_secret: clientSecret } : toClientView(client);
@@ -39,6 +44,7 @@ export class ClientsController {
   /** Lists applications: an array, or Auth0's totals envelope with `include_totals=true`. */
   @Get()
   @RequireScopes('read:clients')
+  @ApiListClients()
   async list(@Query() query: ListClientsQuery): Promise<unknown> {
     const page = await this.service.listClients({
       page: query.page,
@@ -53,6 +59,7 @@ export class ClientsController {
   /** One application. */
   @Get(':id')
   @RequireScopes('read:clients')
+  @ApiGetClient()
   async get(@Param('id') id: string, @Query() query: GetClientQuery): Promise<Partial<ClientView>> {
     return selectFields(toClientView(await this.service.getClient(id)), query.fields, query.include_fields);
   }

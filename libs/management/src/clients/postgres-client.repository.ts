@@ -63,6 +63,8 @@ export class PostgresClientRepository extends ClientRepository {
   }
 
   async findById(clientId: string): Promise<Client | null> {
+    // PostgreSQL text cannot hold NUL (the query would fail): no client has such an id.
+    if (clientId.includes('\u0000')) return null;
     const rows = await this.db.query<ClientRow[]>(`SELECT ${COLUMNS} FROM clients WHERE client_id = $1`, [
       clientId,
     ]);

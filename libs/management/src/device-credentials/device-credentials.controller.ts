@@ -5,10 +5,12 @@ import { CREDENTIAL_ID, DomainError } from '@libs/domain';
 import { CurrentCaller, type Caller } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/require-scopes.decorator';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
+import { ApiManagementController } from '../errors/management-error.response';
 import { ManagementExceptionFilter } from '../errors/management-exception.filter';
 import { selectFields, withTotals } from '../http/list-params';
 import { ManagementValidationPipe } from '../http/management-validation.pipe';
 import { ListDeviceCredentialsQuery } from './device-credentials.dto';
+import { ApiListDeviceCredentials, ApiRevokeDeviceCredential } from './device-credentials.openapi';
 
 const inexistent = () =>
   new ManagementApiError(
@@ -21,6 +23,7 @@ const inexistent = () =>
  * or its hash) and revoke one. A DELETE answers 204 only once its `TokenRevoked` is durable: from then
  * on the token is refused everywhere, whatever the projector or Kafka are doing.
  */
+@ApiManagementController()
 @Controller('api/v2/device-credentials')
 @UseFilters(ManagementExceptionFilter)
 @UsePipes(ManagementValidationPipe)
@@ -32,6 +35,7 @@ export class DeviceCredentialsController {
 
   @Get()
   @RequireScopes('read:device_credentials')
+  @ApiListDeviceCredentials()
   async list(@Query() query: ListDeviceCredentialsQuery): Promise<unknown> {
     // Only refresh tokens live here: public_key and rotating credentials list as empty.
     const page =
@@ -55,6 +59,7 @@ export class DeviceCredentialsController {
   @Delete(':id')
   @HttpCode(204)
   @RequireScopes('delete:device_credentials')
+  @ApiRevokeDeviceCredential()
   async revoke(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
     if (!CREDENTIAL_ID.test(id)) throw inexistent();
     try {

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
@@ -54,11 +55,16 @@ export function selectFields<T extends object>(
 /** Auth0's `fields` + `include_fields` query parameters, shared by every read endpoint. */
 export class FieldsQuery {
   /** Comma-separated fields to include (or exclude with `include_fields=false`). */
+  @ApiPropertyOptional({
+    maxLength: 1024,
+    description: 'Comma-separated fields to include (or exclude with `include_fields=false`).',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
   fields?: string;
 
+  @ApiPropertyOptional({ type: Boolean, default: true, description: 'Whether `fields` lists what to include.' })
   @IsOptional()
   @ToBoolean()
   @IsBoolean()
@@ -67,6 +73,7 @@ export class FieldsQuery {
 
 /** Auth0's paging on top of `fields`: `page` (0-based; at most the first 1000), `per_page`, `include_totals`. */
 export class PagedFieldsQuery extends FieldsQuery {
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1000, default: 0, description: '0-based.' })
   @IsOptional()
   @ToInteger()
   @IsInt()
@@ -74,6 +81,7 @@ export class PagedFieldsQuery extends FieldsQuery {
   @Max(1000)
   page = 0;
 
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
   @IsOptional()
   @ToInteger()
   @IsInt()
@@ -81,6 +89,11 @@ export class PagedFieldsQuery extends FieldsQuery {
   @Max(100)
   per_page = 50;
 
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description: 'Answer `{start, limit, length, total, <items>}` instead of an array.',
+  })
   @IsOptional()
   @ToBoolean()
   @IsBoolean()

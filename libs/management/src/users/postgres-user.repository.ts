@@ -115,10 +115,14 @@ export class PostgresUserRepository extends UserRepository {
   }
 
   async findById(userId: string): Promise<User | null> {
+    // PostgreSQL text cannot hold NUL (a query with one fails), so no user has such an id or email, and no
+    // search for one matches; sent in a batch, it would fail every look-up sharing the statement.
+    if (userId.includes('\u0000')) return null;
     return (await this.byId.submit(userId)) ?? null;
   }
 
   async findByEmail(email: string): Promise<User | null> {
+    if (email.includes('\u0000')) return null;
     const rows = await this.db.query<UserRow[]>(
       `SELECT ${COLUMNS} FROM users WHERE connection = $1 AND lower(email) = lower($2)`,
       [USER_CONNECTION, email],
@@ -181,6 +185,9 @@ export class PostgresUserRepository extends UserRepository {
   }
 
   async list(query: UserListQuery): Promise<Page<User>> {
+    if (query.search?.some((term) => typeof term.value === 'string' && term.value.includes('\u0000'))) {
+      return { items: [], total: 0 };
+    }
     const params: unknown[] = [];
     const conditions = (query.search ?? []).map((term) => {
       params.push(term.value);
@@ -202,6 +209,7 @@ export class PostgresUserRepository extends UserRepository {
   }
 
   async verifyPassword(email: string, password: string): Promise<User | null> {
+    if (email.includes('\u0000')) return null;
     const rows = await this.db.query<(UserRow & { password_hash: string })[]>(
       `SELECT ${COLUMNS}, password_hash FROM users WHERE connection = $1 AND lower(email) = lower($2)`,
       [USER_CONNECTION, email],

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsEmail,
@@ -10,7 +11,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { FieldsQuery, PagedFieldsQuery } from '../http/list-params';
-import { PASSWORD_POLICY } from './user';
+import { PASSWORD_POLICY, USER_CONNECTION } from './user';
 import type { CreateUserInput, UpdateUserInput } from './user-input';
 
 // RFC 5321 §4.5.3.1.3: a path is at most 256 octets, so an address at most 254 characters.
@@ -20,42 +21,50 @@ const PICTURE_URL = { protocols: ['http', 'https'], require_protocol: true, requ
 /** Body of `POST /api/v2/users`. */
 export class CreateUserBody implements CreateUserInput {
   /** Must be `Username-Password-Authentication`, the tenant's only connection. */
+  @ApiProperty({ maxLength: 128, enum: [USER_CONNECTION], description: 'The tenant’s only connection.' })
   @IsString()
   @MaxLength(128)
   connection: string;
 
+  @ApiProperty({ format: 'email', maxLength: EMAIL_MAX })
   @IsString()
   @MaxLength(EMAIL_MAX)
   @IsEmail()
   email: string;
 
   /** The policy's minimum length is checked by the use case, with Auth0's `invalid_password` code. */
+  @ApiProperty({ minLength: PASSWORD_POLICY.minLength, maxLength: PASSWORD_POLICY.maxLength })
   @IsString()
   @MaxLength(PASSWORD_POLICY.maxLength)
   password: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 300, description: 'Default: the email.' })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   name?: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 300, description: 'Default: the email’s local part.' })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   nickname?: string;
 
+  @ApiPropertyOptional({ format: 'uri', maxLength: 2048, description: 'http(s); default: the email’s Gravatar.' })
   @IsOptional()
   @IsString()
   @MaxLength(2048)
   @IsUrl(PICTURE_URL)
   picture?: string;
 
+  @ApiPropertyOptional({ type: Boolean, default: false })
   @IsOptional()
   @IsBoolean()
   email_verified?: boolean;
 
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Blocking revokes all the user’s refresh tokens.' })
   @IsOptional()
   @IsBoolean()
   blocked?: boolean;
@@ -64,44 +73,52 @@ export class CreateUserBody implements CreateUserInput {
 /** Body of `PATCH /api/v2/users/{id}`: every field optional, at least one present. */
 export class UpdateUserBody implements UpdateUserInput {
   /** Auth0 names the connection when changing email or password; only the tenant's one is accepted. */
+  @ApiPropertyOptional({ maxLength: 128, enum: [USER_CONNECTION] })
   @IsOptional()
   @IsString()
   @MaxLength(128)
   connection?: string;
 
+  @ApiPropertyOptional({ format: 'email', maxLength: EMAIL_MAX })
   @IsOptional()
   @IsString()
   @MaxLength(EMAIL_MAX)
   @IsEmail()
   email?: string;
 
+  @ApiPropertyOptional({ minLength: PASSWORD_POLICY.minLength, maxLength: PASSWORD_POLICY.maxLength })
   @IsOptional()
   @IsString()
   @MaxLength(PASSWORD_POLICY.maxLength)
   password?: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 300, })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   name?: string;
 
+  @ApiPropertyOptional({ minLength: 1, maxLength: 300, })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   nickname?: string;
 
+  @ApiPropertyOptional({ format: 'uri', maxLength: 2048, description: 'http(s).' })
   @IsOptional()
   @IsString()
   @MaxLength(2048)
   @IsUrl(PICTURE_URL)
   picture?: string;
 
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @IsBoolean()
   email_verified?: boolean;
 
+  @ApiPropertyOptional({ type: Boolean, description: 'Blocking revokes all the user’s refresh tokens.' })
   @IsOptional()
   @IsBoolean()
   blocked?: boolean;
@@ -110,18 +127,25 @@ export class UpdateUserBody implements UpdateUserInput {
 /** Query of `GET /api/v2/users`. */
 export class ListUsersQuery extends PagedFieldsQuery {
   /** Auth0's search syntax (the supported subset, see `parseUserSearch`). */
+  @ApiPropertyOptional({
+    maxLength: 1024,
+    description:
+      'Auth0 search syntax (subset): `email:"jane@example.com"`, `name:jane*`, `blocked:true`, bare words, joined by spaces or AND.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)
   q?: string;
 
   /** Exact email, without regard to case. */
+  @ApiPropertyOptional({ maxLength: EMAIL_MAX, description: 'Exact email, without regard to case.' })
   @IsOptional()
   @IsString()
   @MaxLength(EMAIL_MAX)
   email?: string;
 
   /** `field:1` (ascending) or `field:-1` (descending). */
+  @ApiPropertyOptional({ pattern: '^(created_at|updated_at|last_login|logins_count|email|name|user_id):(1|-1)$' })
   @IsOptional()
   @IsString()
   @Matches(/^(created_at|updated_at|last_login|logins_count|email|name|user_id):(1|-1)$/, {
@@ -131,6 +155,7 @@ export class ListUsersQuery extends PagedFieldsQuery {
   sort?: string;
 
   /** Accepted for compatibility with Auth0 SDKs that send it; there is one search engine. */
+  @ApiPropertyOptional({ enum: ['v1', 'v2', 'v3'], description: 'Accepted for SDK compatibility.' })
   @IsOptional()
   @IsIn(['v1', 'v2', 'v3'])
   search_engine?: string;
@@ -138,6 +163,7 @@ export class ListUsersQuery extends PagedFieldsQuery {
 
 /** Query of `GET /api/v2/users-by-email`. */
 export class UsersByEmailQuery extends FieldsQuery {
+  @ApiProperty({ maxLength: EMAIL_MAX })
   @IsString()
   @MaxLength(EMAIL_MAX)
   email: string;

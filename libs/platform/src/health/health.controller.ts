@@ -1,21 +1,27 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { API_TAGS } from '../openapi/openapi-document';
+import { ApiLiveness, ApiReadiness } from './health.openapi';
 import { READINESS_CHECKS, ReadinessCheck } from './readiness-check';
 
 type CheckResult = { status: 'up' } | { status: 'down'; error: string };
 
 /** Liveness (`/health`) and readiness (`/health/ready`: every dependency answers). */
+@ApiTags(API_TAGS.operations)
 @Controller('health')
 export class HealthController {
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
 
   @Get()
   @HttpCode(200)
+  @ApiLiveness()
   live() {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiReadiness()
   async ready(@Res({ passthrough: true }) res: Response) {
     const results = await Promise.all(
       this.checks.map(async (c): Promise<[string, CheckResult]> => {

@@ -37,7 +37,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (exception instanceof OAuthError) res.set(exception.headers);
     if (status === 503) res.set('Retry-After', res.get('Retry-After') ?? '5');
     // RFC 6749 §5.1: token responses, errors included, are never cached.
-    res.set('Cache-Control', 'no-store');
+    res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     res.status(status).json(body);
   }
 

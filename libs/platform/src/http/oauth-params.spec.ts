@@ -27,6 +27,10 @@ describe('oauth params', () => {
     expect(() => stringParam({ a: value }, 'a')).toThrow('Parameter a must be a single string.');
   });
 
+  it('refuses a value with a NUL character', () => {
+    expect(() => stringParam({ a: 'x\u0000y' }, 'a')).toThrow('Parameter a must not contain NUL characters.');
+  });
+
   it('refuses an over-long value', () => {
     expect(() => stringParam({ a: 'x'.repeat(5000) }, 'a')).toThrow('too long');
   });

@@ -1,0 +1,93 @@
+import { applyDecorators } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  PartialType,
+} from '@nestjs/swagger';
+import { SIGNING_ALGS } from '@libs/jwt';
+import { ApiManagementError } from '../errors/management-error.response';
+import { listSchema } from '../http/list.openapi';
+import { MANAGEMENT_SCOPES } from '../management-scopes';
+import { APP_TYPES, GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from './client';
+
+export class JwtConfigurationResponse {
+  @ApiProperty({ type: 'integer' })
+  lifetime_in_seconds: number;
+
+  @ApiProperty({ enum: SIGNING_ALGS })
+  alg: string;
+}
+
+/** The documented shape of `ClientView`. */
+export class ClientResponse {
+  @ApiProperty()
+  client_id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty()
+  description: string;
+
+  @ApiProperty({ enum: APP_TYPES })
+  app_type: string;
+
+  @ApiProperty({ type: [String] })
+  callbacks: string[];
+
+  @ApiProperty({ enum: GRANT_TYPES, isArray: true })
+  grant_types: string[];
+
+  @ApiProperty({ enum: TOKEN_ENDPOINT_AUTH_METHODS })
+  token_endpoint_auth_method: string;
+
+  @ApiProperty({ type: JwtConfigurationResponse })
+  jwt_configuration: JwtConfigurationResponse;
+
+  @ApiProperty({ enum: MANAGEMENT_SCOPES, isArray: true })
+  management_api_scopes: string[];
+
+  @ApiProperty({ enum: [true] })
+  is_first_party: true;
+
+  @ApiProperty({ enum: [true] })
+  oidc_conformant: true;
+}
+
+export class CreatedClientResponse extends ClientResponse {
+  @ApiPropertyOptional({ description: 'Confidential clients only; shown this once, stored only as a hash.' })
+  client_secret?: string;
+}
+
+/** A client as read endpoints return it: `fields` may leave any property out. */
+export class ClientFieldsResponse extends PartialType(ClientResponse) {}
+
+const ID = ApiParam({ name: 'id', description: 'The client_id.', schema: { type: 'string' } });
+
+/** `POST /api/v2/clients`. */
+export const ApiCreateClient = () =>
+  applyDecorators(
+    ApiOperation({ summary: 'Create an application' }),
+    ApiResponse({ status: 201, type: CreatedClientResponse }),
+  );
+
+/** `GET /api/v2/clients`. */
+export const ApiListClients = () =>
+  applyDecorators(
+    ApiOperation({ summary: 'List applications' }),
+    ApiExtraModels(ClientFieldsResponse),
+    ApiResponse({ status: 200, schema: listSchema('clients', ClientFieldsResponse) }),
+  );
+
+/** `GET /api/v2/clients/{id}`. */
+export const ApiGetClient = () =>
+  applyDecorators(
+    ApiOperation({ summary: 'Get an application' }),
+    ID,
+    ApiResponse({ status: 200, type: ClientFieldsResponse }),
+    ApiManagementError(404, '`inexistent_client`.'),
+  );

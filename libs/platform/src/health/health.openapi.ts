@@ -1,0 +1,51 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiOperation, ApiResponse, type SchemaObject } from '@nestjs/swagger';
+import { API_TAGS, type OpenApiSection } from '../openapi/openapi-document';
+
+/** The operational endpoints' part of the document. */
+export const OPERATIONS_OPENAPI: OpenApiSection = {
+  tags: [{ name: API_TAGS.operations, description: 'Liveness and readiness probes.' }],
+};
+
+const CHECK: SchemaObject = {
+  type: 'object',
+  required: ['status'],
+  properties: {
+    status: { type: 'string', enum: ['up', 'down'] },
+    error: { type: 'string', description: 'Why the dependency is down.' },
+  },
+};
+
+const READINESS: SchemaObject = {
+  type: 'object',
+  required: ['status', 'down', 'checks'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    down: { type: 'array', items: { type: 'string' }, description: 'The dependencies that did not answer.' },
+    checks: { type: 'object', additionalProperties: CHECK, example: { postgres: { status: 'up' } } },
+  },
+};
+
+/** `GET /health`. */
+export const ApiLiveness = () =>
+  applyDecorators(
+    ApiOperation({ summary: 'Liveness: the process answers HTTP' }),
+    ApiResponse({
+      status: 200,
+      description: 'Alive.',
+      schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
+    }),
+  );
+
+/** `GET /health/ready`. */
+export const ApiReadiness = () =>
+  applyDecorators(
+    ApiOperation({ summary: 'Readiness: PostgreSQL and Kafka answer' }),
+    ApiResponse({ status: 200, description: 'Every dependency answers.', schema: READINESS }),
+    ApiResponse({
+      status: 503,
+      description: 'A dependency is down (named in `down`); the body is the readiness report, not an OAuth error.',
+      schema: READINESS,
+      headers: { 'Retry-After': { schema: { type: 'integer' } } },
+    }),
+  );
