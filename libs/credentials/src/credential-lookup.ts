@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { pgPool } from '@libs/database';
+import { pgPool, StatementBatcher } from '@libs/database';
 import type { CredentialState, EventEnvelope } from '@libs/domain';
 import { envelopeFromRow, EventStore, type Snapshot } from '@libs/event-store';
 
@@ -13,6 +13,7 @@ export interface FoundCredential {
 }
 
 interface ViewRow {
+  token_hash: string;
   id: string;
   user_id: string;
   client_id: string;
@@ -23,17 +24,17 @@ interface ViewRow {
   tail: Parameters<typeof envelopeFromRow>[0][];
 }
 
-// The view row and, in the same round trip, every event of its stream the view may not have applied
-// (from the view's version on): the delegation hot path decides on both.
-const BY_TOKEN_HASH = `
-  SELECT v.id, v.user_id, v.client_id, v.device_name, v.scope, v.status, v.version,
+// The view rows and, in the same round trip, every event of their streams the view may not have
+// applied (from the view's version on): the delegation hot path decides on both.
+const BY_TOKEN_HASHES = `
+  SELECT v.token_hash, v.id, v.user_id, v.client_id, v.device_name, v.scope, v.status, v.version,
          coalesce((SELECT json_agg(json_build_object(
                     'event_id', e.event_id, 'type', e.type, 'schema_version', e.schema_version,
                     'stream_id', e.stream_id, 'stream_version', e.stream_version, 'occurred_at', e.occurred_at,
                     'correlation_id', e.correlation_id, 'causation_id', e.causation_id,
                     'previous_hash', e.previous_hash, 'hash', e.hash, 'data', e.data) ORDER BY e.stream_version)
                    FROM events e WHERE e.stream_id = v.id AND e.stream_version >= v.version), '[]') AS tail
-    FROM device_credentials v WHERE v.token_hash = $1`;
+    FROM device_credentials v WHERE v.token_hash = ANY($1::text[])`;
 
 /**
  * Finds the credential a refresh token belongs to: in the device-credential view first (the
@@ -43,14 +44,19 @@ const BY_TOKEN_HASH = `
  */
 @Injectable()
 export class CredentialLookup {
+  /** Concurrent exchanges share one statement (see `StatementBatcher`). */
+  private readonly views = new StatementBatcher<string, ViewRow>(async (tokenHashes) => {
+    const { rows } = await pgPool(this.db).query<ViewRow>(BY_TOKEN_HASHES, [tokenHashes]);
+    return new Map(rows.map((row) => [row.token_hash, row]));
+  });
+
   constructor(
     private readonly db: DataSource,
     private readonly store: EventStore,
   ) {}
 
   async byTokenHash(tokenHash: string): Promise<FoundCredential | null> {
-    const { rows } = await pgPool(this.db).query<ViewRow>(BY_TOKEN_HASH, [tokenHash]);
-    const row = rows[0];
+    const row = await this.views.submit(tokenHash);
     if (row) {
       return {
         credentialId: row.id,
