@@ -138,6 +138,46 @@ describe('device-credential projector (real Kafka + PostgreSQL)', () => {
     expect(again.applied).toBe(0);
   }, 60_000);
 
+  it('never skips past its checkpoint when the group offsets ran ahead of it (a missed seek)', async () => {
+    await Promise.all(projectors.map((p) => p.stop()));
+    projectors = [];
+    const expected = await actualView();
+    const topic = eventTopic(stack.config.kafka.topicPrefix);
+    // The view and its checkpoints back at the start, the group's Kafka offsets half-way through each
+    // partition, and the seek on assignment lost (as when PostgreSQL was down while it ran).
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM projection_checkpoints`);
+    expect(n).toBeGreaterThan(0); // the earlier tests ran a projector in this group
+    await db.query(`DELETE FROM device_credentials WHERE id = ANY($1)`, [ids]);
+    await db.query(
+      `UPDATE projection_checkpoints SET next_offset = 0 WHERE projection = 'device-credentials'`,
+    );
+    const admin = testKafka().admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({
+      groupId: 'projector-a',
+      topic,
+      partitions: ends.map((p) => ({
+        partition: p.partition,
+        offset: String(Math.floor(Number(p.high) / 2)),
+      })),
+    });
+    await admin.disconnect();
+    const seek = jest
+      .spyOn(
+        Projector.prototype as unknown as { seekToCheckpoints: () => Promise<void> },
+        'seekToCheckpoints',
+      )
+      .mockResolvedValue(undefined);
+    try {
+      await startProjector('projector-a');
+      await eventually(async () => JSON.stringify(await actualView()) === JSON.stringify(expected), 30_000);
+      expect(await actualView()).toEqual(expected);
+    } finally {
+      seek.mockRestore();
+    }
+  }, 60_000);
+
   it('ignores a malformed message without stopping', async () => {
     const producer = stack.app.get(Kafka).producer();
     await producer.connect();

@@ -24,6 +24,8 @@ export class Projector {
   /** Events applied by this member since it started (for tests and metrics). */
   applied = 0;
   skipped = 0;
+  /** The checkpoint each partition was last sought back to (see `rewind`). */
+  private readonly rewoundTo = new Map<number, bigint>();
   private assignments = 0;
   private stopped = false;
 
@@ -83,6 +85,27 @@ export class Projector {
     }
   }
 
+  /**
+   * A batch that starts past the stored checkpoint (the seek on assignment did not happen, e.g. while
+   * PostgreSQL was down, and the group's committed offset ran ahead) would skip events: seek back to the
+   * checkpoint and drop the batch. Once per gap: if the broker no longer has those offsets (retention was
+   * shortened by hand), say so loudly and go on — they cannot be read again.
+   */
+  private rewind(partition: number, checkpoint: bigint): boolean {
+    if (this.rewoundTo.get(partition) === checkpoint) {
+      this.logger.error({
+        msg: 'events between the checkpoint and the first available offset are gone from the topic',
+        partition,
+        checkpoint: checkpoint.toString(),
+      });
+      return false;
+    }
+    this.rewoundTo.set(partition, checkpoint);
+    this.logger.warn({ msg: 'batch starts past the checkpoint; seeking back', partition });
+    this.group.consumer.seek({ topic: this.options.topic, partition, offset: checkpoint.toString() });
+    return true;
+  }
+
   private async applyBatch({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
@@ -94,6 +117,7 @@ export class Projector {
         [name, topic, partition],
       );
       const from = BigInt(checkpoint?.next_offset ?? 0);
+      if (checkpoint && BigInt(batch.messages[0].offset) > from && this.rewind(partition, from)) return;
       const fresh = batch.messages.filter((m) => BigInt(m.offset) >= from);
       this.skipped += batch.messages.length - fresh.length;
       if (fresh.length === 0) return;
