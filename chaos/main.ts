@@ -83,12 +83,14 @@ function report(results: ScenarioResult[], config: ChaosConfig, setupS: number):
     const samples = (r.details.samples as string[] | undefined) ?? [];
     for (const s of v.length ? samples : []) process.stdout.write(`    ${s}\n`);
   }
-  process.stdout.write(ok ? 'chaos: every violation count is 0\n' : 'chaos: violations found (see above)\n');
+  const failed = results.filter((r) => !passed(r)).length;
+  process.stdout.write(`chaos: ${results.length - failed} passed, ${failed} failed\n`);
   writeResults(config, {
     passed: ok,
     setupS: Math.round(setupS),
     trafficS: Math.round(trafficS),
     eventsPerS: Math.round(total.events / trafficS),
+    loadGeneratorCpuS: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1e6),
     scenarios: results.map((r) => ({ ...r, passed: passed(r), violations: violationsOf(r) })),
     total,
   });
@@ -120,7 +122,9 @@ async function main(): Promise<number> {
   const scenarios = config.only.length ? SCENARIOS.filter((s) => config.only.includes(s.name)) : SCENARIOS;
   const unknown = config.only.filter((name) => !SCENARIOS.some((s) => s.name === name));
   if (unknown.length || scenarios.length === 0) {
-    throw new Error(`CHAOS_SCENARIOS: unknown ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    throw new Error(
+      `CHAOS_SCENARIOS: unknown ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`,
+    );
   }
   const teardown = new Teardown();
   let finishing = false;
@@ -141,6 +145,9 @@ async function main(): Promise<number> {
   );
   process.once('SIGINT', () => abort('interrupted', 130));
   process.once('SIGTERM', () => abort('terminated', 143));
+  // The broker runs detached (setsid): an unexpected crash must still reach the teardown that stops it.
+  process.once('uncaughtException', (error) => abort(`unexpected error: ${error.stack ?? error}`, 1));
+  process.once('unhandledRejection', (error) => abort(`unexpected rejection: ${String(error)}`, 1));
 
   try {
     if (config.build && (await ensureFreshBuild(log))) log('built');
@@ -165,12 +172,16 @@ async function main(): Promise<number> {
     for (const scenario of scenarios) {
       const result = await runScenario(scenario, budget, unaudited, { stack, traffic, auditor, config, log });
       const v = violationsOf(result);
-      log(`  ${result.events} events, ${result.ackedOps} acknowledged: ${v.length ? v.join(', ') : 'all counts 0'}`);
+      log(
+        `  ${result.events} events, ${result.ackedOps} acknowledged: ${v.length ? v.join(', ') : 'all counts 0'}`,
+      );
       results.push(result);
     }
     return report(results, config, setupS) ? 0 : 1;
   } catch (error) {
-    log(`chaos: the run could not complete: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    log(
+      `chaos: the run could not complete: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     writeResults(config, { passed: false, error: String(error) });
     return 1;
   } finally {

@@ -39,7 +39,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name}="${raw}": must be an integer ≥ ${min}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`${name}="${raw}": must be an integer ≥ ${min}`);
   return value;
 }
 
@@ -55,7 +56,7 @@ export function chaosConfig(env: NodeJS.ProcessEnv = process.env): ChaosConfig {
       .map((s) => s.trim())
       .filter(Boolean),
     concurrency: integer(env, 'CHAOS_CONCURRENCY', 24),
-    initialTokens: integer(env, 'CHAOS_TOKENS', 96),
+    initialTokens: integer(env, 'CHAOS_TOKENS', 64),
     users: integer(env, 'CHAOS_USERS', 8),
     issueIntervalMs: integer(env, 'CHAOS_ISSUE_INTERVAL_MS', 400, 0),
     revokeIntervalMs: integer(env, 'CHAOS_REVOKE_INTERVAL_MS', 400, 0),
@@ -63,7 +64,7 @@ export function chaosConfig(env: NodeJS.ProcessEnv = process.env): ChaosConfig {
     outageMs: integer(env, 'CHAOS_OUTAGE_MS', 4_000, 0),
     recoveryTimeoutMs: integer(env, 'CHAOS_RECOVERY_TIMEOUT_MS', 90_000),
     scenarioMaxMs: integer(env, 'CHAOS_SCENARIO_MAX_SECONDS', 180) * 1000,
-    deadlineMs: integer(env, 'CHAOS_DEADLINE_SECONDS', 900) * 1000,
+    deadlineMs: integer(env, 'CHAOS_DEADLINE_SECONDS', 1_200) * 1000,
     partitions: integer(env, 'CHAOS_PARTITIONS', 3, 2),
     rebalanceLeave: leave,
     resultsFile: env.CHAOS_RESULTS ?? '.data/chaos-results.json',

@@ -48,7 +48,11 @@ export class ChaosHttp {
     headers: Record<string, string>,
   ): Promise<Answer & { staleSocket?: boolean }> {
     const payload =
-      body === undefined ? undefined : body instanceof URLSearchParams ? body.toString() : JSON.stringify(body);
+      body === undefined
+        ? undefined
+        : body instanceof URLSearchParams
+          ? body.toString()
+          : JSON.stringify(body);
     const contentType =
       body instanceof URLSearchParams ? 'application/x-www-form-urlencoded' : 'application/json';
     return new Promise((resolve) => {

@@ -138,7 +138,8 @@ export class ChaosStack {
 
   /** Processes that ended although the chaos did not stop them. */
   crashed(): string[] {
-    const dead = (app?: AppProcess) => !!app && (app.child.exitCode !== null || app.child.signalCode !== null);
+    const dead = (app?: AppProcess) =>
+      !!app && (app.child.exitCode !== null || app.child.signalCode !== null);
     return [
       ...(dead(this.api) ? ['api'] : []),
       ...[...this.projectors].filter(([, m]) => dead(m.app)).map(([name]) => name),
@@ -174,11 +175,7 @@ export class ChaosStack {
     try {
       this.admin ??= this.kafka.admin();
       await this.admin.connect();
-      const offsets = await withTimeout(
-        'high watermarks',
-        this.admin.fetchTopicOffsets(this.topic),
-        10_000,
-      );
+      const offsets = await withTimeout('high watermarks', this.admin.fetchTopicOffsets(this.topic), 10_000);
       const marks: bigint[] = [];
       for (const o of offsets) marks[o.partition] = BigInt(o.high);
       return marks;
@@ -206,6 +203,19 @@ export class ChaosStack {
   async lag(): Promise<bigint> {
     const [high, done] = await Promise.all([this.highWatermarks(), this.checkpoints()]);
     return high.reduce((sum, h, p) => sum + (h > (done[p] ?? 0n) ? h - (done[p] ?? 0n) : 0n), 0n);
+  }
+
+  /** True while a projector has a batch transaction open (its last statement read or wrote the view). */
+  async projectorInTransaction(): Promise<boolean> {
+    const [{ open }] = await this.db.query(`
+      SELECT count(*) > 0 AS open FROM pg_stat_activity
+      WHERE pid <> pg_backend_pid() AND datname = current_database()
+        AND state IN ('active', 'idle in transaction') AND xact_start IS NOT NULL
+        AND (query LIKE '%FROM projection_checkpoints%FOR UPDATE%'
+          OR query LIKE '%FROM device_credentials WHERE id = ANY%FOR UPDATE%'
+          OR query LIKE '%INSERT INTO device_credentials%'
+          OR query LIKE '%INSERT INTO projection_checkpoints%')`);
+    return open;
   }
 
   async outboxRows(): Promise<number> {
@@ -245,7 +255,9 @@ export class ChaosStack {
       (a): a is AppProcess => !!a,
     );
     await Promise.all(
-      apps.map((app) => withTimeout('graceful exit', app.stop('SIGTERM'), 10_000).catch(() => app.stop('SIGKILL'))),
+      apps.map((app) =>
+        withTimeout('graceful exit', app.stop('SIGTERM'), 10_000).catch(() => app.stop('SIGKILL')),
+      ),
     );
   }
 }

@@ -186,7 +186,11 @@ export class ChaosTraffic {
   private async issueLoop(): Promise<void> {
     while (this.running) {
       const category = await this.issueOne();
-      await sleep(BACK_OFF.has(category) ? Math.max(BACKOFF_MS, this.config.issueIntervalMs) : this.config.issueIntervalMs);
+      await sleep(
+        BACK_OFF.has(category)
+          ? Math.max(BACKOFF_MS, this.config.issueIntervalMs)
+          : this.config.issueIntervalMs,
+      );
     }
   }
 
@@ -200,7 +204,9 @@ export class ChaosTraffic {
       this.active[index] = this.active[this.active.length - 1];
       this.active.pop();
       const viaManagement = this.revocations++ % 2 === 0;
-      const credentialId = viaManagement ? await this.tenant.credentialIdOf(token).catch(() => undefined) : undefined;
+      const credentialId = viaManagement
+        ? await this.tenant.credentialIdOf(token).catch(() => undefined)
+        : undefined;
       this.ledger.revocationSent(token.key, process.hrtime.bigint());
       token.revokeSent = true;
       const answer = await this.send(() =>

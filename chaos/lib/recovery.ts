@@ -19,7 +19,11 @@ const seconds = (from: number) => Math.round((performance.now() - from) / 100) /
  * published, and the checkpoints have reached the high watermarks read right after that — so every
  * event committed before the fault ended is in the view.
  */
-export async function measureRecovery(stack: ChaosStack, since: number, timeoutMs: number): Promise<Recovery> {
+export async function measureRecovery(
+  stack: ChaosStack,
+  since: number,
+  timeoutMs: number,
+): Promise<Recovery> {
   const sinceWall = new Date(Date.now() - (performance.now() - since));
   const timeouts: string[] = [];
   const ready = waitFor('ready', () => stack.ready(), timeoutMs, 100).then(

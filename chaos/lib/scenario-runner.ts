@@ -30,7 +30,9 @@ export async function runScenario(
   await stack.heal(config.recoveryTimeoutMs);
   const segment = traffic.ledger.begin(scenario.name);
   const segments = [...unaudited, segment];
-  const [{ p: before }] = await stack.db.query('SELECT coalesce(max(global_position), 0)::text AS p FROM events');
+  const [{ p: before }] = await stack.db.query(
+    'SELECT coalesce(max(global_position), 0)::text AS p FROM events',
+  );
   const started = performance.now();
   const stopAt = started + config.scenarioMaxMs;
   const violations: Record<string, number> = {};

@@ -24,7 +24,8 @@ export interface StoreRead {
   duplicateJtis: number;
 }
 
-export const issuedKey = (userId: string, clientId: string, device: string) => `${userId}|${clientId}|${device}`;
+export const issuedKey = (userId: string, clientId: string, device: string) =>
+  `${userId}|${clientId}|${device}`;
 
 /**
  * What the event store holds, read incrementally by position after each drained scenario (no write is
@@ -68,7 +69,10 @@ export class StoreAudit {
     this.streamVersions.add(key);
     switch (row.type) {
       case 'TokenIssued':
-        this.issued.set(issuedKey(row.user_id ?? '', row.client_id ?? '', row.device_name ?? ''), row.stream_id);
+        this.issued.set(
+          issuedKey(row.user_id ?? '', row.client_id ?? '', row.device_name ?? ''),
+          row.stream_id,
+        );
         break;
       case 'TokenRevoked':
         this.revoked.add(row.stream_id);

@@ -16,7 +16,10 @@ export class Teardown {
       for (const step of this.steps.reverse()) {
         let timer: NodeJS.Timeout | undefined;
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`still running after ${stepTimeoutMs} ms`)), stepTimeoutMs);
+          timer = setTimeout(
+            () => reject(new Error(`still running after ${stepTimeoutMs} ms`)),
+            stepTimeoutMs,
+          );
         });
         try {
           await Promise.race([Promise.resolve().then(step.undo), timeout]);

@@ -1,4 +1,4 @@
-import { sleep } from '../lib/waits';
+import { sleep, waitFor } from '../lib/waits';
 import type { Scenario } from './scenario';
 
 /**
@@ -12,12 +12,24 @@ export const projectorKill: Scenario = {
   async run({ stack, traffic, config, log, progress, recover }) {
     await progress(0.4);
     const lagAtKill = await stack.lag().catch(() => null);
-    log(`kill -9 projector-1 (lag at kill: ${lagAtKill ?? '?'} messages, ${traffic.inFlight} requests in flight)`);
+    // Aim the kill at an open batch transaction (best effort: polled, so the batch may just have ended).
+    const midBatch = await waitFor('a batch in flight', () => stack.projectorInTransaction(), 5_000, 2).then(
+      () => true,
+      () => false,
+    );
+    const inFlight = traffic.inFlight;
     await stack.stopProjector('projector-1', 'SIGKILL');
+    log(
+      `kill -9 projector-1 (${midBatch ? 'batch transaction open' : 'no batch seen in flight'}, ` +
+        `lag ${lagAtKill ?? '?'} messages, ${inFlight} requests in flight)`,
+    );
     await sleep(config.outageMs);
     const since = performance.now();
     stack.startProjector('projector-1');
     const recovery = await recover(since);
-    return { recovery, details: { lagAtKill: lagAtKill?.toString() ?? null, downMs: config.outageMs } };
+    return {
+      recovery,
+      details: { midBatch, lagAtKill: lagAtKill?.toString() ?? null, downMs: config.outageMs },
+    };
   },
 };

@@ -39,7 +39,13 @@ describe('scenario results', () => {
       result('a', { hangs: 1 }, { readyAfterS: 2 }),
       result('b', { hangs: 2 }, { readyAfterS: null, caughtUpAfterS: 9 }),
     ]);
-    expect(total).toMatchObject({ events: 200, ackedOps: 180, unavailable: 6, readyAfterS: 2, caughtUpAfterS: 9 });
+    expect(total).toMatchObject({
+      events: 200,
+      ackedOps: 180,
+      unavailable: 6,
+      readyAfterS: 2,
+      caughtUpAfterS: 9,
+    });
     expect(total.breakdown).toEqual({ hangs: 3 });
   });
 
