@@ -1,10 +1,13 @@
 // Prints the plain closing line CI reads ("N passed, N failed[, N skipped]") from jest's JSON report.
-// `--lint <exit code>` counts the linters as one more check.
+// `--lint <exit code>` counts the linters as one more check; `--chaos <file>` counts each chaos scenario
+// of `npm run chaos`'s results file as one check (a missing file counts as one failure).
 const { readFileSync, existsSync } = require('node:fs');
 
 const [file, ...rest] = process.argv.slice(2);
 const lintIndex = rest.indexOf('--lint');
 const lint = lintIndex >= 0 ? Number(rest[lintIndex + 1]) : undefined;
+const chaosIndex = rest.indexOf('--chaos');
+const chaos = chaosIndex >= 0 ? rest[chaosIndex + 1] : undefined;
 
 let passed = 0;
 let failed = 0;
@@ -20,6 +23,15 @@ if (existsSync(file)) {
   skipped = r.numPendingTests + r.numTodoTests;
 } else {
   failed = 1; // no report at all: the run itself broke
+}
+if (chaos !== undefined) {
+  if (existsSync(chaos)) {
+    for (const scenario of JSON.parse(readFileSync(chaos, 'utf8')).scenarios) {
+      scenario.passed ? passed++ : failed++;
+    }
+  } else {
+    failed++;
+  }
 }
 if (lint !== undefined) lint === 0 ? passed++ : failed++;
 
