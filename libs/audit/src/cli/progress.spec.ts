@@ -61,7 +61,7 @@ describe('progress formatting', () => {
 });
 
 describe('Progress', () => {
-  it('writes plain lines at most every 2 s when not on a terminal, and a final one', () => {
+  it('writes plain lines every 2 s at most when not on a terminal, and a final one', () => {
     let now = 0;
     const err = new Capture(false);
     const progress = new Progress(err, { label: 'replay', unit: 'events', total: 100, now: () => now });
@@ -81,10 +81,25 @@ describe('Progress', () => {
     progress.finish();
     expect(err.text).not.toContain('\r');
     expect(err.text.trimEnd().split('\n')).toEqual([
-      'replay: 10/100 events (10%), 1,000 events/s, ETA 0s, elapsed 0s',
       'replay: 40/100 events (40%), 19 events/s, ETA 3s, elapsed 2s',
       'replay: 80/100 events (80%), 19 events/s, ETA 1s, elapsed 4s',
       'replay: 100/100 events (100%), 20 events/s, ETA 0s, elapsed 5s',
+    ]);
+  });
+
+  it('does not repeat the last line on finish, and prints one line for a quick run', () => {
+    let now = 0;
+    const err = new Capture(false);
+    const progress = new Progress(err, { label: 'republish', unit: 'events', total: 8, now: () => now });
+    now = 2_000;
+    progress.update(8);
+    progress.finish();
+    const quick = new Progress(err, { label: 'quick', unit: 'events', total: 3, now: () => now });
+    quick.update(3);
+    quick.finish();
+    expect(err.text.trimEnd().split('\n')).toEqual([
+      'republish: 8/8 events (100%), 4 events/s, ETA 0s, elapsed 2s',
+      'quick: 3/3 events (100%), 0 events/s, ETA 0s, elapsed 0s',
     ]);
   });
 

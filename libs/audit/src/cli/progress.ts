@@ -85,7 +85,8 @@ export class Progress {
   private readonly tty: boolean;
   private readonly now: () => number;
   private readonly started: number;
-  private lastDrawn = -Infinity;
+  private lastDrawn: number;
+  private drawnDone = -1;
   private done = 0;
   private finished = false;
 
@@ -96,6 +97,8 @@ export class Progress {
     this.tty = stream.isTTY === true;
     this.now = options.now ?? (() => performance.now());
     this.started = this.now();
+    // Nothing before the first interval: a rate over a few milliseconds means nothing.
+    this.lastDrawn = this.started;
   }
 
   /** Records that `done` units are complete; draws when the interval for this kind of output passed. */
@@ -107,15 +110,16 @@ export class Progress {
     this.draw(at);
   }
 
-  /** Draws the final state once and ends the bar's line. */
+  /** Draws the final state once (unless that very line was just written) and ends the bar's line. */
   finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.draw(this.now());
+    if (this.tty || this.drawnDone !== this.done) this.draw(this.now());
     if (this.tty) this.stream.write('\n');
   }
 
   private draw(at: number): void {
+    this.drawnDone = this.done;
     const state = { done: this.done, total: this.options.total, elapsedMs: at - this.started };
     if (!this.tty) {
       this.stream.write(`${formatProgressLine(this.options.label, this.options.unit, state)}\n`);

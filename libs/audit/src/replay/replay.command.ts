@@ -130,7 +130,8 @@ export function formatSummary(s: ReplaySummary): string[] {
       (m) => `               partition ${m.partition} offset ${m.offset}: ${m.reason}`,
     ),
     `  took       ${s.seconds.toFixed(1)} s (${formatCount(s.eventsPerSecond)} events/s); ` +
-      `${s.batches.count} batch writes, p50 ${s.batches.p50Ms.toFixed(0)} ms, p99 ${s.batches.p99Ms.toFixed(0)} ms; ` +
+      `${s.writes.count} writes (${formatCount(s.rowsWritten)} rows), p50 ${s.writes.p50Ms.toFixed(0)} ms, ` +
+      `p99 ${s.writes.p99Ms.toFixed(0)} ms; ` +
       `CPU ${s.cpuSeconds.toFixed(1)} s; peak RSS ${s.peakRssMb.toFixed(0)} MB`,
   ];
   return lines;

@@ -7,7 +7,7 @@ import { pgPool } from '@libs/database';
 import { eventTopic, KafkaProducer } from '@libs/messaging';
 import { AuditCommand, EXIT, UsageError, type AuditIo } from '../cli/audit-command';
 import { formatCount, Progress } from '../cli/progress';
-import { StoreRepublisher, type RepublishResult } from './store-republisher';
+import { StoreRepublisher, type RepublishPhase, type RepublishResult } from './store-republisher';
 
 const USAGE = `usage: npm run audit -- republish [--topic <topic>] [--json]
 
@@ -47,23 +47,21 @@ export class RepublishCommand extends AuditCommand {
     const options = parse(args);
     const topic = options.topic ?? eventTopic(this.config.kafka.topicPrefix);
     const republisher = new StoreRepublisher(this.kafka, this.producer, pgPool(this.db));
-    const bars: Partial<Record<'read' | 'publish', Progress>> = {};
-    const bar = (phase: 'read' | 'publish', total: number) =>
-      (bars[phase] ??= new Progress(io.err, {
-        label: phase === 'read' ? 'republish: reading the topic' : 'republish: publishing',
-        unit: phase === 'read' ? 'messages' : 'events',
-        total,
-      }));
+    const bars: Partial<Record<RepublishPhase, Progress>> = {};
     let result: RepublishResult;
     try {
       result = await republisher.republish({
         topic,
         partitions: this.config.kafka.partitions,
-        onProgress: (phase, done, total) => {
-          if (phase === 'publish') bars.read?.finish();
-          bar(phase, total).update(done);
+        onPhase: (phase, total) => {
+          bars.read?.finish();
+          bars[phase] = new Progress(io.err, {
+            label: phase === 'read' ? 'republish: reading the topic' : 'republish: publishing',
+            unit: phase === 'read' ? 'messages' : 'events',
+            total,
+          });
         },
-        onPlan: () => bars.read?.finish(),
+        onProgress: (phase, done) => bars[phase]?.update(done),
       });
     } finally {
       bars.read?.finish();
@@ -109,8 +107,8 @@ function formatResult(r: Extract<RepublishResult, { outcome: 'published' }>): st
 
 function formatRefusal(r: Extract<RepublishResult, { outcome: 'refused' }>, freshPrefix: string): string[] {
   return [
-    `audit republish: refusing to append to ${r.topic}: ${r.brokenStreams} stream(s) there cannot be ` +
-      `completed without reordering them; nothing was published.`,
+    `audit republish: refusing to append to ${r.topic}: ${r.brokenStreams} stream(s) there disagree ` +
+      `with the event store, and appending cannot repair them; nothing was published.`,
     ...r.first.map((s) =>
       s.problem === 'gap'
         ? `  stream ${s.stream_id}: the topic holds version ${s.max_version} but misses an earlier one; ` +

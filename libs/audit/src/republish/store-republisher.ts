@@ -11,13 +11,16 @@ import { TopicIndex, type BrokenStream } from './topic-index';
 const PAGE = 500;
 const BROKEN_SHOWN = 10;
 
+export type RepublishPhase = 'read' | 'publish';
+
 export interface RepublishOptions {
   topic: string;
   /** Partitions of the topic when it has to be created. */
   partitions: number;
-  onProgress?(phase: 'read' | 'publish', done: number, total: number): void;
-  /** Called once the counts are known, before anything is published. */
-  onPlan?(plan: { onTopic: number; toPublish: number }): void;
+  /** Called as each phase begins: reading what the topic holds, then publishing what it lacks. */
+  onPhase?(phase: RepublishPhase, total: number): void;
+  /** Called after each batch read or page published, with the phase's count so far. */
+  onProgress?(phase: RepublishPhase, done: number): void;
 }
 
 export type RepublishResult =
@@ -81,6 +84,7 @@ export class StoreRepublisher {
       const topicMessages = ranges.reduce((n, r) => n + Number(r.end - r.low), 0);
       let read = 0;
       let malformed = 0;
+      options.onPhase?.('read', topicMessages);
       await this.reader.read({
         topic: options.topic,
         ranges,
@@ -90,7 +94,7 @@ export class StoreRepublisher {
           await index.merge(batch.tips);
           malformed += batch.malformed;
           read += messages.length;
-          options.onProgress?.('read', read, topicMessages);
+          options.onProgress?.('read', read);
         },
       });
 
@@ -100,7 +104,7 @@ export class StoreRepublisher {
       }
       const alreadyPresent = await index.present(lastPosition);
       const toPublish = storeEvents - alreadyPresent;
-      options.onPlan?.({ onTopic: topicMessages, toPublish });
+      options.onPhase?.('publish', toPublish);
 
       let published = 0;
       const columns = `global_position, ${EVENT_COLUMNS}`;
@@ -119,7 +123,7 @@ export class StoreRepublisher {
           page.map((row) => encodeEnvelope(envelopeFromRow(row))),
         );
         published += page.length;
-        options.onProgress?.('publish', published, toPublish);
+        options.onProgress?.('publish', published);
       }
       return {
         outcome: 'published',
