@@ -125,7 +125,8 @@ describe('every operation of /openapi.json, fuzzed (e2e)', () => {
 
       const total = results.reduce((n, r) => n + r.requests, 0);
       const statuses: Record<string, number> = {};
-      for (const r of results) for (const [s, n] of Object.entries(r.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
+      for (const r of results)
+        for (const [s, n] of Object.entries(r.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
       const errorLogs = system.api.logs().filter((line) => Number(line.level) >= 50);
       const summary = {
         operations: operations.length,
@@ -154,7 +155,10 @@ describe('every operation of /openapi.json, fuzzed (e2e)', () => {
             `(${summary.requestsPerSecond}/s, ${CONCURRENCY} in flight)`,
           `statuses: ${JSON.stringify(statuses)}`,
           `api RSS: ${warm.rssMiB} MiB after warm-up, ${after.rssMiB} MiB after the run (peak ${after.peakMiB} MiB)`,
-          ...results.map((r) => `${r.key.padEnd(48)} ${(r.ms / 1000).toFixed(0).padStart(4)} s ${JSON.stringify(r.statuses)}`),
+          ...results.map(
+            (r) =>
+              `${r.key.padEnd(48)} ${(r.ms / 1000).toFixed(0).padStart(4)} s ${JSON.stringify(r.statuses)}`,
+          ),
         ].join('\n'),
       );
 
@@ -163,7 +167,9 @@ describe('every operation of /openapi.json, fuzzed (e2e)', () => {
       expect(results.filter((r) => !r.healthy).map((r) => r.key)).toEqual([]);
       expect(Object.keys(statuses).filter((s) => Number(s) >= 500)).toEqual([]);
       expect(errorLogs.map((line) => line.msg)).toEqual([]);
-      expect(after.rssMiB).toBeLessThan(Math.max(warm.rssMiB * MEMORY_GROWTH.factor, warm.rssMiB + MEMORY_GROWTH.plusMiB));
+      expect(after.rssMiB).toBeLessThan(
+        Math.max(warm.rssMiB * MEMORY_GROWTH.factor, warm.rssMiB + MEMORY_GROWTH.plusMiB),
+      );
       expect(system.api.child.exitCode).toBeNull();
     },
     // Generous: the machine is shared; the measured time is in the README.

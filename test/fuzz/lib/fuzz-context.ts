@@ -1,12 +1,18 @@
 import { MANAGEMENT } from '@libs/testing';
 import type { OperationSpec } from './openapi-operations';
 import type { RequestContext } from './request-arbitrary';
-import { DEFAULT_WEIGHTS, type FieldWeights } from './schema-values';
+import type { FieldWeights } from './schema-values';
 import { CALLBACK, DASHBOARD_ADMIN, PASSWORD, type TenantSeeds } from './tenant-seeds';
 
-// A field that should mostly hold its seed: a wrong client secret or password costs the service a scrypt
-// run (tens of milliseconds of CPU), which would make the run slow without testing anything new.
+// Calm requests are meant to pass validation (seeds first: a random client id only meets "unknown client");
+// wild ones break something in most fields.
+const CALM: FieldWeights = { seed: 16, valid: 4, edge: 1, hostile: 0, absent: 1 };
+const WILD: FieldWeights = { seed: 3, valid: 3, edge: 2, hostile: 3, absent: 1 };
+// Fields whose wrong value costs the service a scrypt run (tens of milliseconds of CPU: a client secret, a
+// login): mostly their seed, so that a run is not spent hashing without testing anything new.
 const MOSTLY_SEEDED: FieldWeights = { seed: 14, valid: 1, edge: 1, hostile: 2, absent: 4 };
+// A password reaching the service is a scrypt run whatever it is: mostly absent.
+const MOSTLY_ABSENT: FieldWeights = { seed: 1, valid: 1, edge: 0, hostile: 1, absent: 8 };
 
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -79,12 +85,20 @@ export function fuzzContext(
   const schemes = new Set(operation.security.flatMap((requirement) => Object.keys(requirement)));
   const authorizations: string[] = [];
   if (schemes.has('management')) {
-    // Rotating signing keys generates an RSA key: valid calls stay rare.
-    const full = operation.key === 'POST /api/v2/keys/signing/rotate' ? 1 : 10;
-    authorizations.push(...often(`Bearer ${seeds.managementToken}`, full), ...often(`Bearer ${seeds.limitedManagementToken}`, 4));
+    // Rotating signing keys generates an RSA key, creating a confidential client hashes its secret:
+    // valid calls stay rare.
+    const full = { 'POST /api/v2/keys/signing/rotate': 1, 'POST /api/v2/clients': 4 }[operation.key] ?? 40;
+    const limited = operation.key === 'POST /api/v2/keys/signing/rotate' ? 40 : 16;
+    authorizations.push(
+      ...often(`Bearer ${seeds.managementToken}`, full),
+      ...often(`Bearer ${seeds.limitedManagementToken}`, limited),
+    );
   }
   if (schemes.has('client_secret_basic')) {
-    authorizations.push(basic(seeds.web.client_id, seeds.web.client_secret), basic(seeds.native.client_id, ''));
+    authorizations.push(
+      basic(seeds.web.client_id, seeds.web.client_secret),
+      basic(seeds.native.client_id, ''),
+    );
   }
   if (schemes.has('access_token')) {
     authorizations.push(`Bearer ${seeds.userAccessToken}`, `Bearer ${seeds.managementToken}`);
@@ -92,18 +106,26 @@ export function fuzzContext(
   const cookies: string[] = [];
   if (schemes.has('authorize_csrf')) cookies.push(seeds.authorize.cookie);
   if (schemes.has('dashboard_session')) {
-    cookies.push(operation.key === 'POST /dashboard/logout' ? seeds.dashboard.logoutSession : seeds.dashboard.session);
+    cookies.push(
+      operation.key === 'POST /dashboard/logout' ? seeds.dashboard.logoutSession : seeds.dashboard.session,
+    );
   }
-  if (operation.path === '/dashboard/login') cookies.push(seeds.dashboard.loginCookie, seeds.dashboard.session);
+  if (operation.path === '/dashboard/login')
+    cookies.push(seeds.dashboard.loginCookie, seeds.dashboard.session);
 
-  const expensive = new Set(['client_secret', 'password', 'email', 'username', 'login_state']);
+  const expensive = new Set(['client_secret', 'email', 'username', 'login_state']);
+  const weights = (base: FieldWeights) => (field: string) =>
+    field === 'password' ? MOSTLY_ABSENT : expensive.has(field) ? MOSTLY_SEEDED : base;
+  const sources = (base: FieldWeights) => ({
+    seeds: { ...common, ...overrides[operation.key] },
+    weights: weights(base),
+    maxChars: limits.bodyLimit + 1_024,
+  });
   return {
-    sources: {
-      seeds: { ...common, ...overrides[operation.key] },
-      weights: (field) => (expensive.has(field) ? MOSTLY_SEEDED : DEFAULT_WEIGHTS),
-      maxChars: limits.bodyLimit + 1_024,
-    },
+    calm: sources(CALM),
+    wild: sources(WILD),
     authorizations,
+    authorizationOptional: operation.security.some((requirement) => Object.keys(requirement).length === 0),
     cookies,
     origin,
     ...limits,

@@ -14,14 +14,17 @@ export interface OperationResult {
   ms: number;
 }
 
-const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`);
+const clip = (text: string, max: number) =>
+  text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 
 /** A request, short enough for a failure message. */
 export function describeRequest(request: FuzzRequest): string {
   const headers = Object.entries(request.headers)
     .map(([name, value]) => `${name}: ${clip(value, 60)}`)
     .join(' | ');
-  const body = request.body ? `${request.body.length} bytes${request.chunked ? ' chunked' : ''}: ${clip(request.body.toString('utf8'), 200)}` : 'none';
+  const body = request.body
+    ? `${request.body.length} bytes${request.chunked ? ' chunked' : ''}: ${clip(request.body.toString('utf8'), 200)}`
+    : 'none';
   return `${request.method} ${clip(request.target, 200)} [${headers}] body ${body}`;
 }
 

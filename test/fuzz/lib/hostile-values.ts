@@ -63,7 +63,10 @@ const oddUnit = fc.oneof(
 /** Long strings, up to and beyond the body limit, built by repetition (cheap to generate and shrink). */
 export function hugeString(maxChars: number): fc.Arbitrary<string> {
   return fc
-    .tuple(fc.constantFrom('a', 'é', '😀', '\u0000', '%', '"', '\\', 'x\uD800'), fc.integer({ min: 257, max: maxChars }))
+    .tuple(
+      fc.constantFrom('a', 'é', '😀', '\u0000', '%', '"', '\\', 'x\uD800'),
+      fc.integer({ min: 257, max: maxChars }),
+    )
     .map(([unit, count]) => unit.repeat(Math.ceil(count / unit.length)));
 }
 
@@ -110,7 +113,10 @@ export function hostileValue(maxChars: number): fc.Arbitrary<unknown> {
       ),
     },
     { weight: 2, arbitrary: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }) },
-    { weight: 2, arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 4 }) },
+    {
+      weight: 2,
+      arbitrary: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 4 }),
+    },
     { weight: 1, arbitrary: prototypeKeys },
     {
       weight: 1,

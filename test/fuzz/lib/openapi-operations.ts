@@ -124,7 +124,9 @@ export function operationsOf(document: OpenApiDocument): OperationSpec[] {
         responses: Object.fromEntries(
           Object.entries(raw.responses).map(([status, response]) => [
             status,
-            Object.fromEntries(Object.entries(response.content ?? {}).map(([type, media]) => [type, media.schema])),
+            Object.fromEntries(
+              Object.entries(response.content ?? {}).map(([type, media]) => [type, media.schema]),
+            ),
           ]),
         ),
       };

@@ -15,15 +15,20 @@ export interface FuzzRequest {
   chunked: boolean;
   /** The body is over the limit in a type the parsers read: the only right answer is 413. */
   expectsTooLarge: boolean;
-  /** The request line and headers exceed Node's limit: 431 is the right answer. */
+  /** The request line and headers may exceed Node's limit: 431 is an acceptable answer. */
   oversizedHead: boolean;
 }
 
 /** What a request to one operation can draw on besides its schema. */
 export interface RequestContext {
-  sources: ValueSources;
+  /** Mostly seeds and values the schema allows: requests that get past validation to the handlers. */
+  calm: ValueSources;
+  /** Boundaries, hostile values and missing fields everywhere. */
+  wild: ValueSources;
   /** Valid `Authorization` header values for this operation (management tokens, Basic credentials...). */
   authorizations: readonly string[];
+  /** The operation also accepts requests without any security scheme (`security: [{}, ...]`). */
+  authorizationOptional: boolean;
   /** Valid `Cookie` header values for this operation (sessions, CSRF cookies). */
   cookies: readonly string[];
   /** The service's origin, for `Origin` headers. */
@@ -35,6 +40,8 @@ export interface RequestContext {
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
+// Long parameter values, yet (mostly) within the request head limit: a head over it never reaches a route.
+const PARAM_MAX_CHARS = 6_000;
 
 // Header values Node accepts on the client side: no CR, LF or NUL, nothing above U+00FF.
 const headerSafe = (text: string) => text.replace(/[^\t\x20-\x7e\x80-\xff]/g, '?');
@@ -45,24 +52,41 @@ function asText(value: unknown): string {
   return toJsonText(value);
 }
 
-function pathArbitrary(operation: OperationSpec, context: RequestContext): fc.Arbitrary<string> {
+function pathArbitrary(operation: OperationSpec, base: ValueSources, wild: boolean): fc.Arbitrary<string> {
+  const sources = { ...base, maxChars: PARAM_MAX_CHARS };
   const names = [...operation.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
   const segment = (name: string) => {
     const schema = operation.parameters.find((p) => p.name === name && p.in === 'path')?.schema ?? {};
     return fc.oneof(
       {
-        weight: 8,
-        arbitrary: fieldValue(name, schema, context.sources).map((value) => {
+        weight: wild ? 8 : 1,
+        arbitrary: fieldValue(name, schema, sources).map((value) => {
           const text = value === ABSENT ? '-' : asText(value);
           // An empty segment would route to another operation (or none): not this operation's input.
           return text === '' ? '-' : percentEncode(text);
         }),
       },
-      {
-        weight: 1,
-        arbitrary: fc.constantFrom('%00', '%', '%zz', '%C3%28', '%FF%FE', 'a%2Fb', '%2E%2E', '..', '.', '%E2%80%AE', ';x=1'),
-      },
-      { weight: 1, arbitrary: fc.integer({ min: 256, max: 12_000 }).map((n) => 'a'.repeat(n)) },
+      ...(wild
+        ? [
+            {
+              weight: 1,
+              arbitrary: fc.constantFrom(
+                '%00',
+                '%',
+                '%zz',
+                '%C3%28',
+                '%FF%FE',
+                'a%2Fb',
+                '%2E%2E',
+                '..',
+                '.',
+                '%E2%80%AE',
+                ';x=1',
+              ),
+            },
+            { weight: 1, arbitrary: fc.integer({ min: 256, max: 12_000 }).map((n) => 'a'.repeat(n)) },
+          ]
+        : []),
     );
   };
   return fc.tuple(...names.map(segment)).map((segments) => {
@@ -72,9 +96,10 @@ function pathArbitrary(operation: OperationSpec, context: RequestContext): fc.Ar
   });
 }
 
-function queryArbitrary(operation: OperationSpec, context: RequestContext): fc.Arbitrary<string> {
+function queryArbitrary(operation: OperationSpec, base: ValueSources, wild: boolean): fc.Arbitrary<string> {
+  const sources = { ...base, maxChars: PARAM_MAX_CHARS };
   const params = operation.parameters.filter((p) => p.in === 'query');
-  const fields = params.map((p) => fieldValue(p.name, p.schema, context.sources));
+  const fields = params.map((p) => fieldValue(p.name, p.schema, sources));
   const names = params.map((p) => p.name);
   const oddities = fc.oneof(
     { weight: 10, arbitrary: fc.constant('') },
@@ -103,13 +128,20 @@ function queryArbitrary(operation: OperationSpec, context: RequestContext): fc.A
         `${'[a]'.repeat(40)}=1`,
       ),
     },
-    { weight: 1, arbitrary: fc.integer({ min: 900, max: 1_500 }).map((n) => Array.from({ length: n }, (_, i) => `p${i}=1`).join('&')) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 900, max: 1_500 })
+        .map((n) => Array.from({ length: n }, (_, i) => `p${i}=1`).join('&')),
+    },
     { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 20_000 }).map((n) => `pad=${'q'.repeat(n)}`) },
   );
-  return fc.tuple(fc.tuple(...fields), oddities).map(([values, odd]) => {
+  return fc.tuple(fc.tuple(...fields), wild ? oddities : fc.constant('')).map(([values, odd]) => {
     const object: Record<string, unknown> = {};
     names.forEach((name, i) => {
-      if (values[i] !== ABSENT) object[name] = typeof values[i] === 'boolean' || typeof values[i] === 'number' ? String(values[i]) : values[i];
+      if (values[i] !== ABSENT)
+        object[name] =
+          typeof values[i] === 'boolean' || typeof values[i] === 'number' ? String(values[i]) : values[i];
     });
     const query = [toFormText(object), odd].filter(Boolean).join('&');
     return query ? `?${query}` : '';
@@ -132,29 +164,45 @@ const hostileAuthorization = fc.oneof(
   ),
   fc.string({ maxLength: 64 }).map((s) => `Bearer ${headerSafe(s)}`),
   fc.string({ maxLength: 64 }).map((s) => `Basic ${Buffer.from(s, 'utf8').toString('base64')}`),
-  fc.tuple(fc.string({ maxLength: 16 }), fc.string({ maxLength: 16 })).map(
-    ([id, secret]) => `Basic ${Buffer.from(`${id}:${secret}`, 'utf8').toString('base64')}`,
-  ),
+  fc
+    .tuple(fc.string({ maxLength: 16 }), fc.string({ maxLength: 16 }))
+    .map(([id, secret]) => `Basic ${Buffer.from(`${id}:${secret}`, 'utf8').toString('base64')}`),
   fc.integer({ min: 1_000, max: 12_000 }).map((n) => `Bearer ${'A'.repeat(n)}`),
 );
 
 const hostileCookie = fc.oneof(
-  fc.constantFrom('a=%', 'dashboard_session=%zz', 'authorize_csrf=', '=;=;', ';;;', 'dashboard_session=a; dashboard_session=b'),
-  fc.string({ maxLength: 64 }).map((s) => `dashboard_session=${headerSafe(s)}; authorize_csrf=${headerSafe(s)}`),
+  fc.constantFrom(
+    'a=%',
+    'dashboard_session=%zz',
+    'authorize_csrf=',
+    '=;=;',
+    ';;;',
+    'dashboard_session=a; dashboard_session=b',
+  ),
+  fc
+    .string({ maxLength: 64 })
+    .map((s) => `dashboard_session=${headerSafe(s)}; authorize_csrf=${headerSafe(s)}`),
 );
 
-function headersArbitrary(context: RequestContext): fc.Arbitrary<Record<string, string>> {
+function headersArbitrary(context: RequestContext, wild: boolean): fc.Arbitrary<Record<string, string>> {
   const optional = <T>(arbitrary: fc.Arbitrary<T>, absentWeight: number) =>
-    fc.oneof({ weight: absentWeight, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+    wild
+      ? fc.oneof({ weight: absentWeight, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary })
+      : fc.constant(undefined);
   const authorization = fc.oneof(
-    { weight: 2, arbitrary: fc.constant(undefined) },
-    ...(context.authorizations.length ? [{ weight: 6, arbitrary: fc.constantFrom(...context.authorizations) }] : []),
-    { weight: 2, arbitrary: hostileAuthorization },
+    // Where credentials may also come in the body (client_secret_post), as often without the header.
+    { weight: context.authorizationOptional ? (wild ? 3 : 40) : 1, arbitrary: fc.constant(undefined) },
+    ...(context.authorizations.length
+      ? [{ weight: wild ? 3 : 8, arbitrary: fc.constantFrom(...context.authorizations) }]
+      : []),
+    ...(wild ? [{ weight: 1, arbitrary: hostileAuthorization }] : []),
   );
   const cookie = fc.oneof(
-    { weight: 2, arbitrary: fc.constant(undefined) },
-    ...(context.cookies.length ? [{ weight: 6, arbitrary: fc.constantFrom(...context.cookies) }] : []),
-    { weight: 1, arbitrary: hostileCookie },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    ...(context.cookies.length
+      ? [{ weight: wild ? 3 : 8, arbitrary: fc.constantFrom(...context.cookies) }]
+      : []),
+    ...(wild ? [{ weight: 1, arbitrary: hostileCookie }] : []),
   );
   return fc
     .record({
@@ -164,19 +212,41 @@ function headersArbitrary(context: RequestContext): fc.Arbitrary<Record<string, 
       origin: fc.oneof(
         { weight: 2, arbitrary: fc.constant(undefined) },
         { weight: 6, arbitrary: fc.constant(context.origin) },
-        { weight: 2, arbitrary: fc.constantFrom('https://evil.example', 'null', `${context.origin}.evil.example`) },
+        ...(wild
+          ? [
+              {
+                weight: 2,
+                arbitrary: fc.constantFrom('https://evil.example', 'null', `${context.origin}.evil.example`),
+              },
+            ]
+          : []),
       ),
-      referer: optional(fc.constantFrom(`${context.origin}/dashboard/users`, 'https://evil.example/', '::not a url'), 6),
+      referer: optional(
+        fc.constantFrom(`${context.origin}/dashboard/users`, 'https://evil.example/', '::not a url'),
+        6,
+      ),
       'sec-fetch-site': optional(fc.constantFrom('same-origin', 'cross-site', 'none', 'same-site'), 4),
       'x-request-id': optional(
-        fc.oneof(fc.uuid(), fc.constantFrom(...NASTY_STRINGS).map(headerSafe), fc.string({ maxLength: 200 }).map(headerSafe)),
+        fc.oneof(
+          fc.uuid(),
+          fc.constantFrom(...NASTY_STRINGS).map(headerSafe),
+          fc.string({ maxLength: 200 }).map(headerSafe),
+        ),
         3,
       ),
-      accept: optional(fc.constantFrom('*/*', 'text/html', 'application/json', 'application/xml', '', ';;'), 3),
-      'x-fuzz-padding': optional(fc.integer({ min: 100, max: 20_000 }).map((n) => 'p'.repeat(n)), 8),
+      accept: optional(
+        fc.constantFrom('*/*', 'text/html', 'application/json', 'application/xml', '', ';;'),
+        3,
+      ),
+      'x-fuzz-padding': optional(
+        fc.integer({ min: 100, max: 20_000 }).map((n) => 'p'.repeat(n)),
+        12,
+      ),
     })
     .map((headers) =>
-      Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+      Object.fromEntries(
+        Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      ),
     );
 }
 
@@ -241,18 +311,34 @@ const MALFORMED_BODIES = [
   `a${'[b]'.repeat(40)}=1`,
 ] as const;
 
-function bodyArbitrary(operation: OperationSpec, context: RequestContext): fc.Arbitrary<BodyChoice> {
+function bodyArbitrary(
+  operation: OperationSpec,
+  context: RequestContext,
+  sources: ValueSources,
+  wild: boolean,
+): fc.Arbitrary<BodyChoice> {
   const declared = operation.body?.contentTypes ?? [];
-  const value = operation.body ? objectValue(operation.body.schema, context.sources) : fc.constant({});
-  const encode = (type: string, v: unknown) => Buffer.from(type.startsWith(FORM_TYPE) ? toFormText(v) : toJsonText(v), 'utf8');
-  const chunked = fc.oneof({ weight: 9, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
+  const value = operation.body ? objectValue(operation.body.schema, sources) : fc.constant({});
+  const encode = (type: string, v: unknown) =>
+    Buffer.from(type.startsWith(FORM_TYPE) ? toFormText(v) : toJsonText(v), 'utf8');
+  const chunked = fc.oneof(
+    { weight: 9, arbitrary: fc.constant(false) },
+    { weight: 1, arbitrary: fc.constant(true) },
+  );
 
   const documented = fc
     .tuple(fc.constantFrom(...(declared.length ? declared : [JSON_TYPE])), value, chunked)
     .map(([type, v, c]): BodyChoice => ({ contentType: type, body: encode(type, v), chunked: c }));
   const mismatched = fc
-    .tuple(fc.constantFrom(undefined, ...CONTENT_TYPES), fc.constantFrom(JSON_TYPE, FORM_TYPE), value, chunked)
-    .map(([type, encoding, v, c]): BodyChoice => ({ contentType: type, body: encode(encoding, v), chunked: c }));
+    .tuple(
+      fc.constantFrom(undefined, ...CONTENT_TYPES),
+      fc.constantFrom(JSON_TYPE, FORM_TYPE),
+      value,
+      chunked,
+    )
+    .map(
+      ([type, encoding, v, c]): BodyChoice => ({ contentType: type, body: encode(encoding, v), chunked: c }),
+    );
   const malformed = fc
     .tuple(
       fc.constantFrom(JSON_TYPE, FORM_TYPE, ...CONTENT_TYPES),
@@ -261,25 +347,43 @@ function bodyArbitrary(operation: OperationSpec, context: RequestContext): fc.Ar
         {
           weight: 2,
           arbitrary: fc
-            .tuple(fc.integer({ min: 1_000, max: 60_000 }), fc.constantFrom('array' as const, 'object' as const))
+            .tuple(
+              fc.integer({ min: 1_000, max: 60_000 }),
+              fc.constantFrom('array' as const, 'object' as const),
+            )
             .map(([depth, kind]) => deepJson(depth, kind).text),
         },
         {
           weight: 1,
-          arbitrary: fc.integer({ min: 900, max: 1_500 }).map((n) => Array.from({ length: n }, (_, i) => `p${i}=1`).join('&')),
+          arbitrary: fc
+            .integer({ min: 900, max: 1_500 })
+            .map((n) => Array.from({ length: n }, (_, i) => `p${i}=1`).join('&')),
         },
         { weight: 1, arbitrary: hostileString(2_000) },
       ),
       chunked,
     )
-    .map(([type, text, c]): BodyChoice => ({ contentType: type, body: Buffer.from(text, 'utf8'), chunked: c }));
+    .map(
+      ([type, text, c]): BodyChoice => ({ contentType: type, body: Buffer.from(text, 'utf8'), chunked: c }),
+    );
   const garbage = fc
-    .tuple(fc.uint8Array({ maxLength: 512 }), fc.constantFrom(JSON_TYPE, FORM_TYPE), fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'compress', 'x-bogus', undefined))
-    .map(([bytes, type, encoding]): BodyChoice => ({ contentType: type, contentEncoding: encoding, body: Buffer.from(bytes), chunked: false }));
+    .tuple(
+      fc.uint8Array({ maxLength: 512 }),
+      fc.constantFrom(JSON_TYPE, FORM_TYPE),
+      fc.constantFrom('gzip', 'deflate', 'br', 'identity', 'compress', 'x-bogus', undefined),
+    )
+    .map(
+      ([bytes, type, encoding]): BodyChoice => ({
+        contentType: type,
+        contentEncoding: encoding,
+        body: Buffer.from(bytes),
+        chunked: false,
+      }),
+    );
   const huge = fc
     .tuple(
       fc.constantFrom(...(declared.length ? declared : [JSON_TYPE])),
-      fc.integer({ min: context.bodyLimit - 64, max: context.bodyLimit * 3 }),
+      fc.integer({ min: context.bodyLimit - 64, max: context.bodyLimit * 2 }),
       chunked,
     )
     .map(([type, size, c]): BodyChoice => {
@@ -289,9 +393,14 @@ function bodyArbitrary(operation: OperationSpec, context: RequestContext): fc.Ar
     });
   const none = fc.constant<BodyChoice>({ chunked: false });
 
+  if (!wild) {
+    return operation.body
+      ? fc.oneof({ weight: 20, arbitrary: documented }, { weight: 1, arbitrary: none })
+      : none;
+  }
   return operation.body
     ? fc.oneof(
-        { weight: 10, arbitrary: documented },
+        { weight: 12, arbitrary: documented },
         { weight: 2, arbitrary: mismatched },
         { weight: 3, arbitrary: malformed },
         { weight: 1, arbitrary: garbage },
@@ -299,21 +408,36 @@ function bodyArbitrary(operation: OperationSpec, context: RequestContext): fc.Ar
         { weight: 1, arbitrary: none },
       )
     : fc.oneof(
-        { weight: 12, arbitrary: none },
+        { weight: 16, arbitrary: none },
         { weight: 1, arbitrary: mismatched },
-        { weight: 1, arbitrary: malformed },
+        { weight: 2, arbitrary: malformed },
         { weight: 1, arbitrary: huge },
       );
 }
 
-/** Requests to `operation`: mostly shaped by its schema, many hostile in one or several places. */
-export function requestArbitrary(operation: OperationSpec, context: RequestContext): fc.Arbitrary<FuzzRequest> {
+/**
+ * Requests to `operation`: half of them calm (shaped by its schema, with real credentials, to reach the
+ * handlers), half wild (hostile in one or several places at once).
+ */
+export function requestArbitrary(
+  operation: OperationSpec,
+  context: RequestContext,
+): fc.Arbitrary<FuzzRequest> {
+  return fc.oneof(variant(operation, context, false), variant(operation, context, true));
+}
+
+function variant(
+  operation: OperationSpec,
+  context: RequestContext,
+  wild: boolean,
+): fc.Arbitrary<FuzzRequest> {
+  const sources = wild ? context.wild : context.calm;
   return fc
     .record({
-      path: pathArbitrary(operation, context),
-      query: queryArbitrary(operation, context),
-      headers: headersArbitrary(context),
-      body: bodyArbitrary(operation, context),
+      path: pathArbitrary(operation, sources, wild),
+      query: queryArbitrary(operation, sources, wild),
+      headers: headersArbitrary(context, wild),
+      body: bodyArbitrary(operation, context, sources, wild),
     })
     .map(({ path, query, headers, body }): FuzzRequest => {
       const all: Record<string, string> = { ...headers };
@@ -321,7 +445,10 @@ export function requestArbitrary(operation: OperationSpec, context: RequestConte
       if (body.contentEncoding !== undefined) all['content-encoding'] = body.contentEncoding;
       const target = `${path}${query}`;
       const headBytes =
-        operation.method.length + target.length + 12 + Object.entries(all).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+        operation.method.length +
+        target.length +
+        12 +
+        Object.entries(all).reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
       const parsedType = body.contentType === JSON_TYPE || body.contentType === FORM_TYPE;
       return {
         method: operation.method,

@@ -4,8 +4,9 @@ import type { FuzzResponse } from './http-client';
 import type { OpenApiDocument, OperationSpec, Schema } from './openapi-operations';
 import type { FuzzRequest } from './request-arbitrary';
 
-// The error code an HTML error page shows (/authorize: <p class="code">, dashboard: <p class="mono">).
-const HTML_ERROR_CODE = /<p class="(?:code|mono)">[a-z_]+<\/p>/;
+// What an HTML refusal shows: an error page's code (/authorize: <p class="code">, dashboard: <p class="mono">),
+// or a form page's alert saying what is wrong (a login page after too many attempts or for a blocked user).
+const HTML_ERROR = /<p class="(?:code|mono)">[a-z_]+<\/p>|role="alert">[^<]+</;
 
 /** Checks answers against what the document promises for them. */
 export class ResponseRules {
@@ -20,8 +21,8 @@ export class ResponseRules {
 
   /**
    * Everything wrong with `response` as an answer to `request`: a 5xx, a status or media type the document
-   * does not list, a body that breaks its schema, a 4xx without `{error, error_description}` (JSON) or an
-   * error code (HTML page), an oversized body not refused with 413.
+   * does not list, a body that breaks its schema, a 4xx without `{error, error_description}` (JSON) or
+   * without an error code or alert (HTML page), an oversized body not refused with 413.
    */
   violations(operation: OperationSpec, request: FuzzRequest, response: FuzzResponse): string[] {
     const found: string[] = [];
@@ -31,7 +32,8 @@ export class ResponseRules {
     if (request.expectsTooLarge && !request.oversizedHead && status !== 413) {
       found.push(`a ${request.body?.length}-byte body was not refused with 413`);
     }
-    const documented = status === 431 ? { 'application/json': undefined } : operation.responses[String(status)];
+    const documented =
+      status === 431 ? { 'application/json': undefined } : operation.responses[String(status)];
     if (!documented) {
       found.push(`status ${status} is not documented`);
       return found;
@@ -68,8 +70,8 @@ export class ResponseRules {
       const problem = schema ? this.validate(`${operation.key} ${status}`, schema, body) : undefined;
       if (problem) found.push(`body breaks the documented schema: ${problem}`);
     }
-    if (mediaType === 'text/html' && status >= 400 && !HTML_ERROR_CODE.test(text)) {
-      found.push('an HTML error page without its error code');
+    if (mediaType === 'text/html' && status >= 400 && !HTML_ERROR.test(text)) {
+      found.push('an HTML refusal that names no error');
     }
     return found;
   }
@@ -77,7 +79,9 @@ export class ResponseRules {
   private validate(key: string, schema: Schema, body: unknown): string | undefined {
     let validate = this.validators.get(key);
     if (!validate) {
-      const rewritten = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'));
+      const rewritten = JSON.parse(
+        JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/'),
+      );
       validate = this.ajv.compile(rewritten as object);
       this.validators.set(key, validate);
     }

@@ -14,8 +14,6 @@ export interface FieldWeights {
   absent: number;
 }
 
-export const DEFAULT_WEIGHTS: FieldWeights = { seed: 4, valid: 3, edge: 1, hostile: 2, absent: 1 };
-
 /** Where field values come from for one operation. */
 export interface ValueSources {
   /** Known-good values by field name (real client ids, tokens, users): they lead past the first checks. */
@@ -85,10 +83,13 @@ export function edgeValue(schema: Schema): fc.Arbitrary<unknown> {
       edges.push(value.toUpperCase(), ` ${value}`, `${value} `, `${value}\u0000`, value.slice(0, -1));
     }
   }
-  if (schema.maxLength !== undefined) edges.push('x'.repeat(schema.maxLength), 'x'.repeat(schema.maxLength + 1));
+  if (schema.maxLength !== undefined)
+    edges.push('x'.repeat(schema.maxLength), 'x'.repeat(schema.maxLength + 1));
   if (schema.minLength) edges.push('x'.repeat(schema.minLength - 1));
-  if (schema.maximum !== undefined) edges.push(schema.maximum, schema.maximum + 1, String(schema.maximum + 1));
-  if (schema.minimum !== undefined) edges.push(schema.minimum, schema.minimum - 1, String(schema.minimum - 1));
+  if (schema.maximum !== undefined)
+    edges.push(schema.maximum, schema.maximum + 1, String(schema.maximum + 1));
+  if (schema.minimum !== undefined)
+    edges.push(schema.minimum, schema.minimum - 1, String(schema.minimum - 1));
   if (schema.maxItems !== undefined) edges.push(Array.from({ length: schema.maxItems + 1 }, () => 'x'));
   if (schema.type === 'integer') edges.push(1.5, '1', '01', 2 ** 53, -(2 ** 31) - 1);
   if (schema.type === 'boolean') edges.push('true', 'yes', 1, 0);
@@ -104,9 +105,12 @@ export function fieldValue(
   depth = 0,
 ): fc.Arbitrary<unknown> {
   const weights = sources.weights(name);
-  const seeds = sources.seeds[name] ?? [];
+  // An enum is its own best seed: each value leads somewhere else.
+  const seeds = sources.seeds[name] ?? schema.enum ?? [];
   const valid =
-    schema.type === 'object' || schema.oneOf || schema.anyOf ? objectValue(schema, sources, depth + 1) : schemaValue(schema);
+    schema.type === 'object' || schema.oneOf || schema.anyOf
+      ? objectValue(schema, sources, depth + 1)
+      : schemaValue(schema);
   const choices: Array<{ weight: number; arbitrary: fc.Arbitrary<unknown> }> = [
     { weight: weights.valid, arbitrary: valid },
     { weight: weights.edge, arbitrary: edgeValue(schema) },
@@ -118,13 +122,37 @@ export function fieldValue(
 }
 
 /**
+ * One alternative of a `oneOf` without the properties only the other alternatives require: `{required:
+ * [refresh_token]}` beside `{required: [id_token]}` means "exactly one of them".
+ */
+function exclusive(schema: Schema, chosen: Schema, alternatives: Schema[]): Schema {
+  const mine = new Set(chosen.required ?? []);
+  const theirs = alternatives.flatMap((other) => (other === chosen ? [] : (other.required ?? [])));
+  const properties = { ...schema.properties };
+  for (const name of theirs) if (!mine.has(name) && !chosen.properties?.[name]) delete properties[name];
+  return { ...schema, properties };
+}
+
+/**
  * An object for an object schema (one alternative of a `oneOf`): each property through `fieldValue` (so
  * required ones go missing too), sometimes with unknown extra members or prototype keys.
  */
 export function objectValue(schema: Schema, sources: ValueSources, depth = 0): fc.Arbitrary<unknown> {
   const alternatives = schema.oneOf ?? schema.anyOf;
   if (alternatives?.length) {
-    return fc.oneof(...alternatives.map((alternative) => objectValue({ ...schema, ...alternative, oneOf: undefined, anyOf: undefined }, sources, depth)));
+    const base = { ...schema, oneOf: undefined, anyOf: undefined };
+    return fc.oneof(
+      ...alternatives.map((alternative) => ({
+        weight: 3,
+        arbitrary: objectValue(
+          exclusive({ ...base, ...alternative }, alternative, alternatives),
+          sources,
+          depth,
+        ),
+      })),
+      // Sometimes everything at once: "send either" rules are inputs too.
+      ...(schema.properties ? [{ weight: 1, arbitrary: objectValue(base, sources, depth) }] : []),
+    );
   }
   if (depth > 3) return fc.constant({});
   const fields = Object.entries(schema.properties ?? {}).map(
@@ -132,7 +160,10 @@ export function objectValue(schema: Schema, sources: ValueSources, depth = 0): f
   );
   const extra = fc.oneof(
     { weight: 8, arbitrary: fc.constant({}) },
-    { weight: 2, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }) },
+    {
+      weight: 2,
+      arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }),
+    },
     { weight: 1, arbitrary: prototypeKeys },
   );
   return fc.tuple(fc.tuple(...fields.map(([, arbitrary]) => arbitrary)), extra).map(([values, more]) => {

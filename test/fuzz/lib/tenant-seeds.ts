@@ -71,7 +71,8 @@ async function managementToken(tenant: TenantClient, id: string, secret: string,
     audience: `${tenant.url}/api/v2/`,
     ...(scope ? { scope } : {}),
   });
-  if (res.status !== 200) throw new Error(`client_credentials failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 200)
+    throw new Error(`client_credentials failed: ${res.status} ${JSON.stringify(res.body)}`);
   return (res.body as { access_token: string }).access_token;
 }
 
@@ -121,9 +122,14 @@ export async function seedTenant(url: string): Promise<TenantSeeds> {
     victimTokens.push(await passwordGrant(tenant, native.client_id, victims[0].email, device));
   }
   const fullToken = await managementToken(tenant, MANAGEMENT.clientId, MANAGEMENT.clientSecret);
-  const listed = await tenant.json('GET', `/api/v2/device-credentials?user_id=${encodeURIComponent(victims[0].user_id)}`, undefined, {
-    authorization: `Bearer ${fullToken}`,
-  });
+  const listed = await tenant.json(
+    'GET',
+    `/api/v2/device-credentials?user_id=${encodeURIComponent(victims[0].user_id)}`,
+    undefined,
+    {
+      authorization: `Bearer ${fullToken}`,
+    },
+  );
 
   const codeVerifier = randomBytes(32).toString('base64url');
   const codeChallenge = createHash('sha256').update(codeVerifier).digest('base64url');

@@ -10,20 +10,15 @@ export class Raw {
   }
 }
 
-const UNRESERVED = /[A-Za-z0-9\-._~]/;
-
 /**
- * Percent-encodes the UTF-8 bytes of `text` (RFC 3986 unreserved characters stay). A lone surrogate has no
- * UTF-8 form: Node writes U+FFFD for it, which is what a browser would send too.
+ * Percent-encodes the UTF-8 bytes of `text`. A lone surrogate has no UTF-8 form: it goes as U+FFFD, which is
+ * what a browser would send too.
  */
 export function percentEncode(text: string): string {
-  let out = '';
-  for (const byte of Buffer.from(text, 'utf8')) {
-    const char = String.fromCharCode(byte);
-    out += byte < 0x80 && UNRESERVED.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
+  return encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD'));
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** JSON text of a value that may hold `Raw` fragments (which are written verbatim). */
 export function toJsonText(value: unknown): string {

@@ -133,7 +133,8 @@ export function validateAuthorizeRequest(query: AuthorizeQuery, client: Client |
   if (tooLong) return redirect('invalid_request', `The ${tooLong} parameter is too long.`);
   // The device and nonce are stored with the code, and PostgreSQL text cannot hold NUL.
   const withNul = SINGLE_VALUED.find((name) => text(query, name)?.includes('\u0000'));
-  if (withNul) return redirect('invalid_request', `The ${withNul} parameter must not contain NUL characters.`);
+  if (withNul)
+    return redirect('invalid_request', `The ${withNul} parameter must not contain NUL characters.`);
 
   const responseType = text(query, 'response_type');
   if (!responseType) return redirect('invalid_request', 'Missing required parameter: response_type');

@@ -56,19 +56,26 @@ export const ApiAuthorize = () =>
     ApiQuery({
       name: 'device',
       required: false,
-      ...text(`The device the refresh token is for (at most ${DEVICE_MAX_LENGTH} characters); required with offline_access.`),
+      ...text(
+        `The device the refresh token is for (at most ${DEVICE_MAX_LENGTH} characters); required with offline_access.`,
+      ),
     }),
     ApiQuery({
       name: 'code_challenge',
       required: false,
-      ...text('BASE64URL(SHA-256(verifier)); required for public clients.', { pattern: '^[A-Za-z0-9_-]{43}$' }),
+      ...text('BASE64URL(SHA-256(verifier)); required for public clients.', {
+        pattern: '^[A-Za-z0-9_-]{43}$',
+      }),
     }),
     ApiQuery({ name: 'code_challenge_method', required: false, ...text('Only `S256`.', { enum: ['S256'] }) }),
     ApiQuery({ name: 'response_mode', required: false, ...text('Only `query`.', { enum: ['query'] }) }),
     ApiQuery({ name: 'prompt', required: false, ...text('`none` answers `login_required`.') }),
     page(200, 'The login page.'),
     REDIRECT,
-    page(400, 'Error page: missing or repeated client_id or redirect_uri, unknown client, callback mismatch.'),
+    page(
+      400,
+      'Error page: missing or repeated client_id or redirect_uri, unknown client, callback mismatch.',
+    ),
   );
 
 /** The hosted login form's fields. */
@@ -99,7 +106,10 @@ export const ApiAuthorizeLogin = () =>
     page(200, 'The login page again, saying what is wrong (missing or wrong credentials).'),
     REDIRECT,
     page(400, 'Error page: the application changed since the page was shown (`invalid_request`).'),
-    page(403, 'Error page: CSRF token missing or mismatched, login state expired or forged (`invalid_login_state`); or the login page for a blocked user.'),
+    page(
+      403,
+      'Error page: CSRF token missing or mismatched, login state expired or forged (`invalid_login_state`); or the login page for a blocked user.',
+    ),
     page(429, 'Error page: too many failed attempts (`too_many_attempts`).', {
       'Retry-After': { schema: { type: 'integer' } },
     }),

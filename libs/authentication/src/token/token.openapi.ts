@@ -23,7 +23,8 @@ export class ClientCredentialsInBody {
 
   @ApiPropertyOptional({
     maxLength: 512,
-    description: 'Confidential clients using `client_secret_post`; never with HTTP Basic or for a public client.',
+    description:
+      'Confidential clients using `client_secret_post`; never with HTTP Basic or for a public client.',
   })
   client_secret?: string;
 }
@@ -102,7 +103,9 @@ export class ClientCredentialsGrantRequest extends ClientCredentialsInBody {
 
 /** RFC 6749 §5.1 + OIDC: what every grant answers (fields absent when the grant gives none). */
 export class TokenResponseBody {
-  @ApiProperty({ description: 'A JWT (`at+jwt`): for `/userinfo`, or the Management API (client_credentials).' })
+  @ApiProperty({
+    description: 'A JWT (`at+jwt`): for `/userinfo`, or the Management API (client_credentials).',
+  })
   access_token: string;
 
   @ApiPropertyOptional({ description: 'When `openid` was granted (not for client_credentials).' })
@@ -148,7 +151,9 @@ export const ApiTokenEndpoint = () =>
         oneOf: Object.values(GRANTS).map((grant) => ({ $ref: getSchemaPath(grant) })),
         discriminator: {
           propertyName: 'grant_type',
-          mapping: Object.fromEntries(Object.entries(GRANTS).map(([name, grant]) => [name, getSchemaPath(grant)])),
+          mapping: Object.fromEntries(
+            Object.entries(GRANTS).map(([name, grant]) => [name, getSchemaPath(grant)]),
+          ),
         },
       },
     }),

@@ -96,7 +96,11 @@ export const ApiDashboardLogout = () =>
 export const ApiDashboardUsers = () =>
   applyDecorators(
     ApiOperation({ summary: 'Users, 25 per page by email, with a search on email, name and nickname' }),
-    ApiQuery({ name: 'q', required: false, schema: { type: 'string', description: 'At most 200 characters are used.' } }),
+    ApiQuery({
+      name: 'q',
+      required: false,
+      schema: { type: 'string', description: 'At most 200 characters are used.' },
+    }),
     ApiQuery({ name: 'page', required: false, schema: { type: 'integer', minimum: 1, default: 1 } }),
     ...SIGNED_IN,
     page(200, 'The users page.'),

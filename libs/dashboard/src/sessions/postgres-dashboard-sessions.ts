@@ -58,7 +58,8 @@ export class PostgresDashboardSessions extends DashboardSessions {
   async setFlash(token: string, message: string): Promise<void> {
     await this.db.query(`UPDATE dashboard_sessions SET flash = $2 WHERE session_hash = $1`, [
       this.hash(token),
-      message,
+      // A message may quote the request (a device name); PostgreSQL text cannot hold NUL.
+      message.replaceAll('\u0000', '\uFFFD'),
     ]);
   }
 

@@ -91,7 +91,12 @@ export const ApiDelegationPost = () =>
     ApiExtraModels(DelegationRequestBody),
     ApiConsumes('application/json', 'application/x-www-form-urlencoded'),
     ApiBody({ schema: EXACTLY_ONE_TOKEN }),
-    ApiResponse({ status: 200, type: DelegationResponseBody, headers: RATE_LIMIT_HEADERS }),
+    ApiResponse({
+      status: 200,
+      description: 'A fresh id_token (`Cache-Control: no-store`).',
+      type: DelegationResponseBody,
+      headers: RATE_LIMIT_HEADERS,
+    }),
     ApiOAuthErrors(ERRORS),
   );
 
@@ -120,10 +125,13 @@ export const ApiDelegationGet = () =>
     }),
     ApiResponse({
       status: 200,
+      description: 'A fresh id_token: JSON, or JSONP with `callback`.',
       headers: RATE_LIMIT_HEADERS,
       content: {
         'application/json': { schema: { $ref: getSchemaPath(DelegationResponseBody) } },
-        'application/javascript': { schema: { type: 'string', example: "/**/ typeof cb === 'function' && cb({...});" } },
+        'application/javascript': {
+          schema: { type: 'string', example: "/**/ typeof cb === 'function' && cb({...});" },
+        },
       },
     }),
     ApiExtraModels(DelegationResponseBody),

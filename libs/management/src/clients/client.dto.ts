@@ -83,7 +83,8 @@ export class CreateClientBody implements ClientSettingsInput {
     enum: GRANT_TYPES,
     isArray: true,
     maxItems: GRANT_TYPES.length,
-    description: 'Default per app_type; each app_type allows only some (client_credentials: confidential apps).',
+    description:
+      'Default per app_type; each app_type allows only some (client_credentials: confidential apps).',
   })
   @IsOptional()
   @IsArray()
@@ -93,7 +94,8 @@ export class CreateClientBody implements ClientSettingsInput {
 
   @ApiPropertyOptional({
     enum: TOKEN_ENDPOINT_AUTH_METHODS,
-    description: '`none` (public: native and spa, the default there) or a secret (`client_secret_post` otherwise).',
+    description:
+      '`none` (public: native and spa, the default there) or a secret (`client_secret_post` otherwise).',
   })
   @IsOptional()
   @IsIn(TOKEN_ENDPOINT_AUTH_METHODS)

@@ -72,7 +72,7 @@ const ID = ApiParam({ name: 'id', description: 'The client_id.', schema: { type:
 export const ApiCreateClient = () =>
   applyDecorators(
     ApiOperation({ summary: 'Create an application' }),
-    ApiResponse({ status: 201, type: CreatedClientResponse }),
+    ApiResponse({ status: 201, description: 'The new application.', type: CreatedClientResponse }),
   );
 
 /** `GET /api/v2/clients`. */
@@ -80,7 +80,11 @@ export const ApiListClients = () =>
   applyDecorators(
     ApiOperation({ summary: 'List applications' }),
     ApiExtraModels(ClientFieldsResponse),
-    ApiResponse({ status: 200, schema: listSchema('clients', ClientFieldsResponse) }),
+    ApiResponse({
+      status: 200,
+      description: 'A page of applications.',
+      schema: listSchema('clients', ClientFieldsResponse),
+    }),
   );
 
 /** `GET /api/v2/clients/{id}`. */
@@ -88,6 +92,6 @@ export const ApiGetClient = () =>
   applyDecorators(
     ApiOperation({ summary: 'Get an application' }),
     ID,
-    ApiResponse({ status: 200, type: ClientFieldsResponse }),
+    ApiResponse({ status: 200, description: 'The application.', type: ClientFieldsResponse }),
     ApiManagementError(404, '`inexistent_client`.'),
   );

@@ -33,7 +33,11 @@ export const ApiListDeviceCredentials = () =>
         'Served from the projection; credentials whose revocation is stored but not yet projected are left out.',
     }),
     ApiExtraModels(DeviceCredentialResponse),
-    ApiResponse({ status: 200, schema: listSchema('device_credentials', DeviceCredentialResponse) }),
+    ApiResponse({
+      status: 200,
+      description: 'A page of refresh tokens (active only).',
+      schema: listSchema('device_credentials', DeviceCredentialResponse),
+    }),
   );
 
 /** `DELETE /api/v2/device-credentials/{id}`. */

@@ -5,7 +5,8 @@ import { API_TAGS, ERROR_HEADERS, OAuthErrorResponse } from '@libs/platform';
 /** The documented shape of `ManagementErrorBody`. */
 @ApiSchema({
   name: 'ManagementError',
-  description: 'Auth0’s Management API error body, with the OAuth `error_description` every endpoint carries.',
+  description:
+    'Auth0’s Management API error body, with the OAuth `error_description` every endpoint carries.',
 })
 export class ManagementErrorResponse {
   @ApiProperty({ type: 'integer', example: 404 })
@@ -50,7 +51,10 @@ export const ApiManagementController = () =>
       content: {
         'application/json': {
           schema: {
-            anyOf: [{ $ref: getSchemaPath(ManagementErrorResponse) }, { $ref: getSchemaPath(OAuthErrorResponse) }],
+            anyOf: [
+              { $ref: getSchemaPath(ManagementErrorResponse) },
+              { $ref: getSchemaPath(OAuthErrorResponse) },
+            ],
           },
         },
       },

@@ -64,7 +64,11 @@ export class FieldsQuery {
   @MaxLength(1024)
   fields?: string;
 
-  @ApiPropertyOptional({ type: Boolean, default: true, description: 'Whether `fields` lists what to include.' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: true,
+    description: 'Whether `fields` lists what to include.',
+  })
   @IsOptional()
   @ToBoolean()
   @IsBoolean()

@@ -1,7 +1,7 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import { CreateClientBody, ListClientsQuery } from '../clients/client.dto';
 import { ManagementApiError } from '../errors/management-api.error';
-import { CreateUserBody } from '../users/user.dto';
+import { CreateUserBody, UpdateUserBody } from '../users/user.dto';
 import { ManagementValidationPipe } from './management-validation.pipe';
 
 const pipe = new ManagementValidationPipe();
@@ -104,6 +104,34 @@ describe('ManagementValidationPipe', () => {
     expect((await refusal({ foo: '1' }, query(ListClientsQuery))).message).toBe(
       `Query validation error: 'Additional properties not allowed: foo'.`,
     );
+  });
+
+  it('refuses members that shadow what every object inherits', async () => {
+    for (const key of ['hasOwnProperty', 'toString', 'valueOf', '__defineGetter__']) {
+      expect((await refusal({ name: 'A', [key]: 'x' }, body(CreateClientBody))).message).toBe(
+        `Payload validation error: 'Additional properties not allowed: ${key}'.`,
+      );
+    }
+  });
+
+  it('refuses null members, which @IsOptional would let through', async () => {
+    expect((await refusal({ name: null }, body(UpdateUserBody))).message).toBe(
+      `Payload validation error: 'Expected a value but found type null' on property name.`,
+    );
+    expect(
+      (await refusal({ name: 'A', jwt_configuration: { alg: null } }, body(CreateClientBody))).message,
+    ).toMatch(/on property jwt_configuration\.alg/);
+  });
+
+  it('refuses unpaired surrogates, on which validators would throw', async () => {
+    for (const email of ['\ud800', 'a\udfff@example.com']) {
+      expect((await refusal({ email }, body(UpdateUserBody))).message).toBe(
+        `Payload validation error: 'Unpaired UTF-16 surrogates are not allowed' on property email.`,
+      );
+    }
+    expect(await pipe.transform({ name: 'emoji 😀' }, body(UpdateUserBody))).toMatchObject({
+      name: 'emoji 😀',
+    });
   });
 
   it('refuses NUL characters anywhere, naming the property', async () => {

@@ -2,8 +2,12 @@ import { Injectable, ValidationPipe, type ArgumentMetadata, type PipeTransform }
 import type { ValidationError } from 'class-validator';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
 
-// Keys that would reach an object's prototype once class-transformer copies them onto a DTO.
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// Keys that would reach an object's prototype once class-transformer copies them onto a DTO, or shadow a
+// member every object inherits (`hasOwnProperty`, `toString`...): class-validator's whitelist lets those by.
+const FORBIDDEN_KEYS = new Set(['prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
+// Half of a UTF-16 surrogate pair: JSON can carry one (`"\ud800"`), Unicode text cannot, and validator.js
+// throws on it (isEmail → encodeURI) instead of answering.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Our DTOs nest two levels at most; deeper input is refused before class-transformer recurses into it.
 const MAX_DEPTH = 4;
 
@@ -14,9 +18,11 @@ function typeName(value: unknown): string {
 }
 
 /**
- * Finds a reason to refuse `value` before it is transformed: a prototype key, excessive nesting, or a NUL
- * character (PostgreSQL rejects it in text, which would turn bad input into a 500). Iterative, so no input
- * can overflow the stack.
+ * Finds a reason to refuse `value` before it is transformed: a prototype key, excessive nesting, a NUL
+ * character (PostgreSQL rejects it in text, which would turn bad input into a 500), an unpaired surrogate
+ * (not text; validators throw on it), or a `null` member
+ * (`@IsOptional` lets null through, and it would reach NOT NULL columns). Iterative, so no input can
+ * overflow the stack.
  */
 function structuralProblem(value: unknown): string | undefined {
   const pending: Array<[node: unknown, depth: number, path: string]> = [[value, 0, '']];
@@ -25,6 +31,10 @@ function structuralProblem(value: unknown): string | undefined {
     if (typeof node === 'string' && node.includes('\u0000')) {
       return `'NUL characters are not allowed' on property ${path}`;
     }
+    if (typeof node === 'string' && LONE_SURROGATE.test(node)) {
+      return `'Unpaired UTF-16 surrogates are not allowed' on property ${path}`;
+    }
+    if (node === null && path) return `'Expected a value but found type null' on property ${path}`;
     if (node === null || typeof node !== 'object') continue;
     if (depth >= MAX_DEPTH) return `'Too deeply nested'`;
     for (const key of Object.keys(node)) {

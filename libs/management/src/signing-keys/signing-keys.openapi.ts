@@ -42,7 +42,9 @@ export class RotatedKeyResponse {
 
 /** The documented shape of `RotationView`. */
 export class RotationResponse {
-  @ApiProperty({ description: 'The new key of the first algorithm rotated (RS256 unless `alg` says otherwise).' })
+  @ApiProperty({
+    description: 'The new key of the first algorithm rotated (RS256 unless `alg` says otherwise).',
+  })
   kid: string;
 
   @ApiProperty({ type: [RotatedKeyResponse] })
@@ -53,7 +55,7 @@ export class RotationResponse {
 export const ApiListSigningKeys = () =>
   applyDecorators(
     ApiOperation({ summary: 'The published signing keys and their lifecycle' }),
-    ApiResponse({ status: 200, type: [SigningKeyResponse] }),
+    ApiResponse({ status: 200, description: 'Current and previous keys.', type: [SigningKeyResponse] }),
   );
 
 /** `POST /api/v2/keys/signing/rotate`. */
@@ -63,5 +65,5 @@ export const ApiRotateSigningKeys = () =>
       summary: 'Rotate the signing keys (both algorithms, or `?alg=`)',
       description: 'The previous keys stay published until every token they signed has expired.',
     }),
-    ApiResponse({ status: 201, type: RotationResponse }),
+    ApiResponse({ status: 201, description: 'The new keys.', type: RotationResponse }),
   );

@@ -52,7 +52,11 @@ export class CreateUserBody implements CreateUserInput {
   @MaxLength(300)
   nickname?: string;
 
-  @ApiPropertyOptional({ format: 'uri', maxLength: 2048, description: 'http(s); default: the email’s Gravatar.' })
+  @ApiPropertyOptional({
+    format: 'uri',
+    maxLength: 2048,
+    description: 'http(s); default: the email’s Gravatar.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2048)
@@ -64,7 +68,11 @@ export class CreateUserBody implements CreateUserInput {
   @IsBoolean()
   email_verified?: boolean;
 
-  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Blocking revokes all the user’s refresh tokens.' })
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: false,
+    description: 'Blocking revokes all the user’s refresh tokens.',
+  })
   @IsOptional()
   @IsBoolean()
   blocked?: boolean;
@@ -92,14 +100,14 @@ export class UpdateUserBody implements UpdateUserInput {
   @MaxLength(PASSWORD_POLICY.maxLength)
   password?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 300, })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 300 })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(300)
   name?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 300, })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 300 })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -145,7 +153,9 @@ export class ListUsersQuery extends PagedFieldsQuery {
   email?: string;
 
   /** `field:1` (ascending) or `field:-1` (descending). */
-  @ApiPropertyOptional({ pattern: '^(created_at|updated_at|last_login|logins_count|email|name|user_id):(1|-1)$' })
+  @ApiPropertyOptional({
+    pattern: '^(created_at|updated_at|last_login|logins_count|email|name|user_id):(1|-1)$',
+  })
   @IsOptional()
   @IsString()
   @Matches(/^(created_at|updated_at|last_login|logins_count|email|name|user_id):(1|-1)$/, {

@@ -73,7 +73,7 @@ const ID = ApiParam({ name: 'id', description: 'The user_id (`auth0|…`).', sch
 export const ApiCreateUser = () =>
   applyDecorators(
     ApiOperation({ summary: 'Create a user in the database connection' }),
-    ApiResponse({ status: 201, type: UserResponse }),
+    ApiResponse({ status: 201, description: 'The new user.', type: UserResponse }),
     ApiManagementError(409, '`auth0_idp_error`: a user with this email already exists.'),
   );
 
@@ -82,14 +82,18 @@ export const ApiListUsers = () =>
   applyDecorators(
     ApiOperation({ summary: 'List or search users' }),
     ApiExtraModels(UserFieldsResponse),
-    ApiResponse({ status: 200, schema: listSchema('users', UserFieldsResponse) }),
+    ApiResponse({
+      status: 200,
+      description: 'A page of users, by `sort` (default: creation).',
+      schema: listSchema('users', UserFieldsResponse),
+    }),
   );
 
 /** `GET /api/v2/users-by-email`. */
 export const ApiUsersByEmail = () =>
   applyDecorators(
     ApiOperation({ summary: 'The users with an email, compared without regard to case' }),
-    ApiResponse({ status: 200, type: [UserFieldsResponse] }),
+    ApiResponse({ status: 200, description: 'At most one user.', type: [UserFieldsResponse] }),
   );
 
 /** `GET /api/v2/users/{id}`. */
@@ -97,7 +101,7 @@ export const ApiGetUser = () =>
   applyDecorators(
     ApiOperation({ summary: 'Get a user' }),
     ID,
-    ApiResponse({ status: 200, type: UserFieldsResponse }),
+    ApiResponse({ status: 200, description: 'The user.', type: UserFieldsResponse }),
     ApiManagementError(404, '`inexistent_user`.'),
   );
 
@@ -111,7 +115,7 @@ export const ApiUpdateUser = () =>
         'before answering.',
     }),
     ID,
-    ApiResponse({ status: 200, type: UserResponse }),
+    ApiResponse({ status: 200, description: 'The user as changed.', type: UserResponse }),
     ApiManagementError(404, '`inexistent_user`.'),
     ApiManagementError(409, '`auth0_idp_error`: another user has this email.'),
   );

@@ -33,7 +33,11 @@ export const ApiLiveness = () =>
     ApiResponse({
       status: 200,
       description: 'Alive.',
-      schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['ok'] } } },
+      schema: {
+        type: 'object',
+        required: ['status'],
+        properties: { status: { type: 'string', enum: ['ok'] } },
+      },
     }),
   );
 
@@ -44,7 +48,8 @@ export const ApiReadiness = () =>
     ApiResponse({ status: 200, description: 'Every dependency answers.', schema: READINESS }),
     ApiResponse({
       status: 503,
-      description: 'A dependency is down (named in `down`); the body is the readiness report, not an OAuth error.',
+      description:
+        'A dependency is down (named in `down`); the body is the readiness report, not an OAuth error.',
       schema: READINESS,
       headers: { 'Retry-After': { schema: { type: 'integer' } } },
     }),

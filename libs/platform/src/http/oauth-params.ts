@@ -43,7 +43,8 @@ export function stringParam(
   }
   if (typeof value !== 'string') throw new InvalidRequest(`Parameter ${name} must be a single string.`);
   // No OAuth parameter contains NUL, and PostgreSQL cannot store one: refused here, not failed later.
-  if (value.includes('\u0000')) throw new InvalidRequest(`Parameter ${name} must not contain NUL characters.`);
+  if (value.includes('\u0000'))
+    throw new InvalidRequest(`Parameter ${name} must not contain NUL characters.`);
   if (value.length > (options.max ?? MAX_LENGTH)) throw new InvalidRequest(`Parameter ${name} is too long.`);
   return value;
 }

@@ -90,10 +90,13 @@ const DOCS_CONTENT_SECURITY_POLICY = [
 
 /** Serves `document` at `/openapi.json` and Swagger UI at `/docs`. */
 export function serveOpenApi(app: INestApplication, document: OpenAPIObject): void {
-  app.use(OPENAPI_UI_PATH, (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
-    res.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
-    next();
-  });
+  app.use(
+    OPENAPI_UI_PATH,
+    (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+      res.setHeader('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
+      next();
+    },
+  );
   SwaggerModule.setup(OPENAPI_UI_PATH, app, document, {
     jsonDocumentUrl: OPENAPI_JSON_PATH,
     raw: ['json'],
