@@ -1,18 +1,23 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { OAuthError } from '@libs/platform';
+import { isDependencyOutage, OAuthError, TemporarilyUnavailable } from '@libs/platform';
 import { sendErrorPage } from './page-response';
 
 /**
  * The browser-facing endpoints' last line: an unexpected error shows an HTML page instead of the JSON the
- * global filter writes for API callers. Infrastructure failures stay 5xx and are logged.
+ * global filter writes for API callers. Infrastructure failures stay 5xx (503 + Retry-After for an outage)
+ * and are logged.
  */
 @Catch()
 export class AuthorizePageExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(AuthorizePageExceptionFilter.name);
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(caught: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    // PostgreSQL down (or a write that kept losing its race): 503 with Retry-After, never a 500 page.
+    const exception = isDependencyOutage(caught)
+      ? new TemporarilyUnavailable('The login service is temporarily unavailable. Try again in a moment.')
+      : caught;
     const status = exception instanceof HttpException ? exception.getStatus() : 500;
     if (status >= 500) this.logger.error({ msg: 'unhandled error', err: exception });
     if (res.headersSent) return;

@@ -42,6 +42,16 @@ describe('errors on the browser-facing /authorize endpoints', () => {
     expect(sent.headers).toMatchObject({ 'X-Frame-Options': 'DENY', 'Cache-Control': 'no-store' });
   });
 
+  it('answers 503 with Retry-After, not a 500, while PostgreSQL is down', () => {
+    const { sent, host } = fakeResponse();
+    const outage = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    filter.catch(outage, host);
+    expect(sent.status).toBe(503);
+    expect(sent.headers['Retry-After']).toBe('5');
+    expect(sent.body).toContain('temporarily_unavailable');
+    expect(sent.body).not.toMatch(/ECONNREFUSED|5432/);
+  });
+
   it('keeps the status, description and headers of an OAuth error', () => {
     const { sent, host } = fakeResponse();
     filter.catch(new TooManyRequests('Slow down.', 30), host);

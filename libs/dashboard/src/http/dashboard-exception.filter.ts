@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDependencyOutage } from '@libs/platform';
 import { renderErrorPage, type ErrorPageView } from '../pages/error.page';
 import { DashboardPaths } from './dashboard-paths';
 import { DashboardError, DashboardErrorCode } from './dashboard.error';
@@ -51,6 +52,7 @@ export class DashboardExceptionFilter implements ExceptionFilter {
     else this.logger.warn({ msg: 'dashboard request refused', code });
     if (res.headersSent) return;
     if (exception instanceof DashboardError) res.set(exception.headers);
+    if (status === 503) res.set('Retry-After', '5');
     res
       .status(status)
       .type('html')
@@ -73,6 +75,16 @@ export class DashboardExceptionFilter implements ExceptionFilter {
       return status === 404
         ? [404, 'not_found', { title: 'Page not found', description: 'There is nothing at this address.' }]
         : [status, 'bad_request', TEXT[DashboardErrorCode.BadRequest]];
+    }
+    if (isDependencyOutage(exception)) {
+      return [
+        503,
+        'temporarily_unavailable',
+        {
+          title: 'Temporarily unavailable',
+          description: 'The dashboard cannot reach its database right now. Try again in a moment.',
+        },
+      ];
     }
     return [
       500,
