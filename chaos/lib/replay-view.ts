@@ -1,25 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@libs/domain';
-import { DeviceCredentialProjection } from '@libs/projections';
+import { DEVICE_CREDENTIAL_COLUMNS, DeviceCredentialProjection } from '@libs/projections';
 
 const TABLE = 'chaos_replay_device_credentials';
 const CHUNK = 2_000;
-const COMPARED = [
-  'user_id',
-  'client_id',
-  'device_name',
-  'type',
-  'token_hash',
-  'scope',
-  'grant_type',
-  'status',
-  'created_at',
-  'last_used_at',
-  'delegation_count',
-  'revoked_at',
-  'revoke_reason',
-  'version',
-];
+const COMPARED = DEVICE_CREDENTIAL_COLUMNS.filter((column) => column !== 'id');
 
 /**
  * A fresh replay of the topic: the events the chaos run read from Kafka, folded by the projector's own

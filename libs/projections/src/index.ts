@@ -1,4 +1,5 @@
 export {
+  DEVICE_CREDENTIAL_COLUMNS,
   DeviceCredentialProjection,
   type Projection,
 } from './device-credentials/device-credential.projection';

@@ -2,7 +2,8 @@ import type { EventEnvelope } from '@libs/domain';
 import type { EntityManager } from 'typeorm';
 import { evolveDeviceCredential, type DeviceCredentialRow } from './device-credential.view';
 
-const COLUMNS = [
+/** Every column the projection derives, in the table's order (`id` first). */
+export const DEVICE_CREDENTIAL_COLUMNS = [
   'id',
   'user_id',
   'client_id',
@@ -42,7 +43,7 @@ export class DeviceCredentialProjection implements Projection {
     if (events.length === 0) return;
     const ids = [...new Set(events.map((e) => e.stream_id))];
     const existing: DeviceCredentialRow[] = await tx.query(
-      `SELECT ${COLUMNS.join(', ')} FROM ${this.table} WHERE id = ANY($1::text[]) FOR UPDATE`,
+      `SELECT ${DEVICE_CREDENTIAL_COLUMNS.join(', ')} FROM ${this.table} WHERE id = ANY($1::text[]) FOR UPDATE`,
       [ids],
     );
     const rows = new Map<string, DeviceCredentialRow | null>(existing.map((r) => [r.id, normalise(r)]));
@@ -56,12 +57,12 @@ export class DeviceCredentialProjection implements Projection {
       }
     }
     if (changed.size === 0) return;
-    const updates = COLUMNS.filter((c) => c !== 'id')
+    const updates = DEVICE_CREDENTIAL_COLUMNS.filter((c) => c !== 'id')
       .map((c) => `${c} = EXCLUDED.${c}`)
       .join(', ');
     await tx.query(
-      `INSERT INTO ${this.table} (${COLUMNS.join(', ')})
-       SELECT ${COLUMNS.join(', ')} FROM jsonb_populate_recordset(NULL::${this.table}, $1::jsonb)
+      `INSERT INTO ${this.table} (${DEVICE_CREDENTIAL_COLUMNS.join(', ')})
+       SELECT ${DEVICE_CREDENTIAL_COLUMNS.join(', ')} FROM jsonb_populate_recordset(NULL::${this.table}, $1::jsonb)
        ON CONFLICT (id) DO UPDATE SET ${updates}`,
       [JSON.stringify([...changed].map((id) => rows.get(id)))],
     );
