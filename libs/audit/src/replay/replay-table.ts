@@ -1,25 +1,9 @@
 import type { Pool } from 'pg';
-import type { DeviceCredentialRow } from '@libs/projections';
+import { DEVICE_CREDENTIAL_COLUMNS, type DeviceCredentialRow } from '@libs/projections';
 import type { PartitionRange } from './topic-snapshot.reader';
 
 /** Every column the projection derives, in the live table's order. */
-export const VIEW_COLUMNS = [
-  'id',
-  'user_id',
-  'client_id',
-  'device_name',
-  'type',
-  'token_hash',
-  'scope',
-  'grant_type',
-  'status',
-  'created_at',
-  'last_used_at',
-  'delegation_count',
-  'revoked_at',
-  'revoke_reason',
-  'version',
-] as const;
+export const VIEW_COLUMNS = DEVICE_CREDENTIAL_COLUMNS;
 
 /** Marks a schema as the audit tool's own, so `recreate` never drops one it did not create. */
 const OWNER_MARK = 'audit replay projection (npm run audit -- replay); safe to drop';
