@@ -1,9 +1,11 @@
+import { eventually } from '@libs/testing';
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A wait that gave up: the chaos run counts it as a violation rather than waiting forever. */
 export class WaitTimeout extends Error {
-  constructor(what: string, ms: number, last?: unknown) {
-    super(`${what}: not within ${(ms / 1000).toFixed(0)} s${last ? ` (last error: ${String(last)})` : ''}`);
+  constructor(what: string, ms: number, detail?: string) {
+    super(`${what}: not within ${(ms / 1000).toFixed(0)} s${detail ? ` (${detail})` : ''}`);
     this.name = 'WaitTimeout';
   }
 }
@@ -15,17 +17,10 @@ export async function waitFor<T>(
   timeoutMs: number,
   intervalMs = 100,
 ): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (performance.now() > deadline) throw new WaitTimeout(what, timeoutMs, last);
-    await sleep(intervalMs);
+  try {
+    return (await eventually(probe, timeoutMs, intervalMs)) as T;
+  } catch (error) {
+    throw new WaitTimeout(what, timeoutMs, (error as Error).message);
   }
 }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { IssueToken } from '@libs/domain';
@@ -17,6 +16,7 @@ import {
   createTestStack,
   deleteTopics,
   eventually,
+  runCaptured,
   testKafka,
   uniqueName,
   type TestStack,
@@ -24,15 +24,6 @@ import {
 import { UsageError } from './cli/audit-command';
 import { ProjectionReplay } from './replay/projection-replay';
 import { ReplayCommand } from './replay/replay.command';
-
-class Capture extends Writable {
-  text = '';
-  readonly isTTY = false;
-  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
 
 const credentialId = () => `dcr_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
 
@@ -44,11 +35,7 @@ describe('audit replay (real Kafka + PostgreSQL)', () => {
   const extraTopics: string[] = [];
   const ids = Array.from({ length: 40 }, credentialId);
 
-  const run = async (args: string[]) => {
-    const io = { out: new Capture(), err: new Capture() };
-    const code = await command.run(args, io);
-    return { code, out: io.out.text, err: io.err.text };
-  };
+  const run = (args: string[]) => runCaptured(command, args);
 
   const produce = async (target: string, messages: { key: string; value: string }[]) => {
     const producer = stack.app.get(Kafka).producer();

@@ -1,22 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@libs/domain';
 import { CredentialCommands, encodeEnvelope, EventStore, EventStoreModule } from '@libs/event-store';
 import { ensureTopics, KafkaProducer } from '@libs/messaging';
-import { createTestStack, deleteTopics, testKafka, uniqueName, type TestStack } from '@libs/testing';
+import {
+  createTestStack,
+  deleteTopics,
+  runCaptured,
+  testKafka,
+  uniqueName,
+  type TestStack,
+} from '@libs/testing';
 import { TopicSnapshotReader } from './replay/topic-snapshot.reader';
 import { RepublishCommand } from './republish/republish.command';
-
-class Capture extends Writable {
-  text = '';
-  readonly isTTY = false;
-  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
 
 const credentialId = () => `dcr_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
 
@@ -35,11 +32,7 @@ describe('audit republish (real Kafka + PostgreSQL)', () => {
     return topic;
   };
 
-  const run = async (args: string[]) => {
-    const io = { out: new Capture(), err: new Capture() };
-    const code = await command.run(args, io);
-    return { code, out: io.out.text, err: io.err.text };
-  };
+  const run = (args: string[]) => runCaptured(command, args);
 
   const delegate = (id: string) =>
     commands.execute(

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -9,7 +8,7 @@ import { DelegationModule } from '@libs/delegation';
 import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
 import { ClientsService, JWT_BEARER_GRANT, ManagementModule, UsersService } from '@libs/management';
-import { createHttpTestApp, testBrokers, type HttpTestApp } from '@libs/testing';
+import { createHttpTestApp, runCaptured, testBrokers, type HttpTestApp } from '@libs/testing';
 import { UsageError } from './cli/audit-command';
 import { TrailCommand } from './trail/trail.command';
 
@@ -27,18 +26,6 @@ interface Entry {
   device_name: string | null;
   actor: string;
   details: Record<string, string>;
-}
-
-/** Collects what a command writes. */
-function capture() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
 }
 
 /**
@@ -65,12 +52,7 @@ describe('audit trail (real PostgreSQL)', () => {
       .post('/oauth/token')
       .send({ grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken });
 
-  const trail = async (args: string[]) => {
-    const out = capture();
-    const err = capture();
-    const code = await command.run(args, { out: out.stream, err: err.stream });
-    return { code, out: out.text(), err: err.text() };
-  };
+  const trail = (args: string[]) => runCaptured(command, args);
   const json = async (args: string[]) => {
     const { code, out } = await trail([...args, '--format', 'json']);
     expect(code).toBe(0);

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { Kafka, type Message } from 'kafkajs';
@@ -23,6 +22,7 @@ import {
   createTestStack,
   deleteTopics,
   eventually,
+  runCaptured,
   testBrokers,
   testKafka,
   uniqueName,
@@ -36,18 +36,6 @@ import { VerifyCommand } from './verify/verify.command';
 import type { VerifyReport } from './verify/verify-report';
 
 type Row = Parameters<typeof envelopeFromRow>[0] & { global_position: string };
-
-/** Collects what a command writes. */
-function capture() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 /** A forged envelope: what someone who knows the format, but holds no key, can write. */
 function forge(base: EventEnvelope, changes: Partial<EventEnvelope>): EventEnvelope {
@@ -209,13 +197,10 @@ describe('audit verify (real PostgreSQL + Kafka)', () => {
       KAFKA_TOPIC_PREFIX: stack.config.kafka.topicPrefix,
     });
     const app = await NestFactory.createApplicationContext(AuditModule.register(config), { logger: false });
-    const out = capture();
-    const err = capture();
     try {
-      const code = await app.get(VerifyCommand).run(args, { out: out.stream, err: err.stream });
-      const text = out.text();
+      const { code, out: text, err } = await runCaptured(app.get(VerifyCommand), args);
       const report = args.includes('json') ? (JSON.parse(text) as VerifyReport) : undefined;
-      return { code, text, err: err.text(), report: report! };
+      return { code, text, err, report: report! };
     } finally {
       await app.close();
     }

@@ -1,4 +1,5 @@
 export { browserLogin } from './browser-login';
+export { CapturedOutput, runCaptured } from './captured-command';
 export { APP_ENTRIES, freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
 export { deciderSpec } from './given-when-then';
 export {
