@@ -3,11 +3,9 @@ import { DelegationModule } from '@libs/delegation';
 import { ManagementModule } from '@libs/management';
 import { AuthorizationCodeStore } from './authorization-codes/authorization-code.store';
 import { AuthorizeController } from './authorize/authorize.controller';
-import { LoginAttemptLimiter } from './authorize/login-attempt-limiter';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { UserinfoController } from './discovery/userinfo.controller';
 import { RevocationController } from './revocation/revocation.controller';
-import { ClientAuthentication } from './token/client-authentication';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
 import { PasswordGrant } from './token/grants/password.grant';
@@ -27,8 +25,6 @@ import { UserTokens } from './token/user-tokens';
   ],
   providers: [
     AuthorizationCodeStore,
-    { provide: LoginAttemptLimiter, useFactory: () => new LoginAttemptLimiter() },
-    ClientAuthentication,
     UserTokens,
     AuthorizationCodeGrant,
     PasswordGrant,

@@ -14,5 +14,5 @@ export {
   type AuthorizeOutcome,
   type AuthorizeRequest,
 } from './authorize/authorize-request';
-export { LoginAttemptLimiter, type LoginAttemptLimits } from './authorize/login-attempt-limiter';
+export { LoginAttemptLimiter, type LoginAttemptLimits } from '@libs/security';
 export { AUTHENTICATION_OPENAPI } from './authentication.openapi';

@@ -26,7 +26,7 @@ interface ViewRow {
 
 // The view rows and, in the same round trip, every event of their streams the view may not have
 // applied (from the view's version on): the delegation hot path decides on both.
-const BY_TOKEN_HASHES = `
+const viewWithTail = (column: 'token_hash' | 'id') => `
   SELECT v.token_hash, v.id, v.user_id, v.client_id, v.device_name, v.scope, v.status, v.version,
          coalesce((SELECT json_agg(json_build_object(
                     'event_id', e.event_id, 'type', e.type, 'schema_version', e.schema_version,
@@ -34,7 +34,9 @@ const BY_TOKEN_HASHES = `
                     'correlation_id', e.correlation_id, 'causation_id', e.causation_id,
                     'previous_hash', e.previous_hash, 'hash', e.hash, 'data', e.data) ORDER BY e.stream_version)
                    FROM events e WHERE e.stream_id = v.id AND e.stream_version >= v.version), '[]') AS tail
-    FROM device_credentials v WHERE v.token_hash = ANY($1::text[])`;
+    FROM device_credentials v WHERE v.${column} = ANY($1::text[])`;
+const BY_TOKEN_HASHES = viewWithTail('token_hash');
+const BY_IDS = viewWithTail('id');
 
 /**
  * Finds the credential a refresh token belongs to: in the device-credential view first (the
@@ -50,6 +52,12 @@ export class CredentialLookup {
     return new Map(rows.map((row) => [row.token_hash, row]));
   });
 
+  /** Tokens that carry their credential's id (id_tokens, access tokens) are checked the same way. */
+  private readonly viewsById = new StatementBatcher<string, ViewRow>(async (ids) => {
+    const { rows } = await pgPool(this.db).query<ViewRow>(BY_IDS, [ids]);
+    return new Map(rows.map((row) => [row.id, row]));
+  });
+
   constructor(
     private readonly db: DataSource,
     private readonly store: EventStore,
@@ -57,16 +65,28 @@ export class CredentialLookup {
 
   async byTokenHash(tokenHash: string): Promise<FoundCredential | null> {
     const row = await this.views.submit(tokenHash);
-    if (row) {
-      return {
-        credentialId: row.id,
-        snapshot: { state: stateOf(row), version: Number(row.version) },
-        tail: row.tail.map(envelopeFromRow),
-      };
-    }
+    if (row) return found(row);
     const streamId = await this.store.findStreamByTokenHash(tokenHash);
     return streamId ? { credentialId: streamId } : null;
   }
+
+  /**
+   * The credential with this id, from the view and its newer events; a credential the projector has
+   * not applied yet is left to the caller to read from the event store.
+   */
+  async byId(credentialId: string): Promise<FoundCredential> {
+    // PostgreSQL text cannot hold NUL; no credential has such an id.
+    const row = credentialId.includes('\u0000') ? undefined : await this.viewsById.submit(credentialId);
+    return row ? found(row) : { credentialId };
+  }
+}
+
+function found(row: ViewRow): FoundCredential {
+  return {
+    credentialId: row.id,
+    snapshot: { state: stateOf(row), version: Number(row.version) },
+    tail: row.tail.map(envelopeFromRow),
+  };
 }
 
 function stateOf(row: ViewRow): CredentialState {

@@ -10,7 +10,7 @@ import {
 } from '@libs/domain';
 import { CredentialCommands, type LoadedStream, type WriteContext } from '@libs/event-store';
 import { randomToken, SecretKeys } from '@libs/security';
-import { CredentialLookup } from './credential-lookup';
+import { CredentialLookup, type FoundCredential } from './credential-lookup';
 import { RefreshTokenRefused } from './refresh-token-refused';
 
 export type ActiveCredential = Extract<CredentialState, { credentialId: string }>;
@@ -80,6 +80,19 @@ export class DeviceCredentials {
   async resolve(refreshToken: string, clientId: string): Promise<ResolvedCredential> {
     const found = await this.lookup.byTokenHash(this.keys.refreshTokenHash(refreshToken));
     if (!found) throw new RefreshTokenRefused('unknown_token');
+    return this.cleared(found, clientId);
+  }
+
+  /**
+   * The credential an id_token or access token names (its `dcr_…` id), if `clientId` may still use it:
+   * the same view-plus-newer-events resolution as `resolve`, so a revoke that has returned refuses it
+   * also while the projector lags. Throws `invalid_refresh_token` otherwise.
+   */
+  async resolveById(credentialId: string, clientId: string): Promise<ResolvedCredential> {
+    return this.cleared(await this.lookup.byId(credentialId), clientId);
+  }
+
+  private async cleared(found: FoundCredential, clientId: string): Promise<ResolvedCredential> {
     const stream =
       (found.snapshot && found.tail && this.commands.fromTail(found.snapshot, found.tail)) ||
       (await this.commands.load(found.credentialId, found.snapshot));

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ManagementModule } from '@libs/management';
+import { ClientAuthentication } from './credentials/client-authentication';
 import { ClientCache } from './credentials/client-cache';
 import { DelegationFailureLog } from './failures/delegation-failure-log';
 import { DelegationController } from './http/delegation.controller';
@@ -9,7 +10,7 @@ import { RefreshTokenExchange } from './refresh-token-exchange';
 @Module({
   imports: [ManagementModule],
   controllers: [DelegationController],
-  providers: [ClientCache, DelegationFailureLog, RefreshTokenExchange],
-  exports: [ClientCache, RefreshTokenExchange],
+  providers: [ClientCache, ClientAuthentication, DelegationFailureLog, RefreshTokenExchange],
+  exports: [ClientCache, ClientAuthentication, RefreshTokenExchange],
 })
 export class DelegationModule {}

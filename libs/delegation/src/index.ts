@@ -1,12 +1,21 @@
+export { ClientAuthentication, type AuthenticatedClient } from './credentials/client-authentication';
 export { ClientCache } from './credentials/client-cache';
 export { DelegationModule } from './delegation.module';
 export { setRateLimitHeaders } from './http/rate-limit-headers';
 export { translate as translateExchangeError } from './http/delegation.controller';
-export { exchangeScope, idTokenClaims, scopeValues } from './id-tokens/id-token-claims';
+export {
+  CREDENTIAL_CLAIM,
+  exchangeScope,
+  idTokenClaims,
+  intersectScope,
+  presentedScope,
+  scopeValues,
+} from './id-tokens/id-token-claims';
 export { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
 export {
   RateLimited,
   RefreshTokenExchange,
+  TargetNotAllowed,
   UnknownTarget,
   type ExchangeRequest,
   type ExchangeResult,

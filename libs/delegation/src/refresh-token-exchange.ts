@@ -1,19 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
-import { DeviceCredentials, RefreshTokenRefused, type ActiveCredential } from '@libs/credentials';
+import {
+  DeviceCredentials,
+  RefreshTokenRefused,
+  type ActiveCredential,
+  type ResolvedCredential,
+} from '@libs/credentials';
 import { DomainError } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
-import { TokenSigner } from '@libs/jwt';
-import { UserRepository, type Client, type User } from '@libs/management';
+import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
+import { JWT_BEARER_GRANT, UserRepository, type Client, type User } from '@libs/management';
 import { ClientCache } from './credentials/client-cache';
 import { DelegationFailureLog } from './failures/delegation-failure-log';
 
-import { exchangeScope, idTokenClaims, scopeValues } from './id-tokens/id-token-claims';
+import {
+  CREDENTIAL_CLAIM,
+  exchangeScope,
+  idTokenClaims,
+  intersectScope,
+  presentedScope,
+  scopeValues,
+} from './id-tokens/id-token-claims';
 import { FailedLookupLimiter } from './rate-limit/failed-lookup-limiter';
 import { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
 
-export interface ExchangeRequest {
-  refreshToken: string;
+/** What is presented: a refresh token, or (`/delegation`'s other form) an id_token of this tenant. */
+export type PresentedToken =
+  | { refreshToken: string; idToken?: never }
+  | { idToken: string; refreshToken?: never };
+
+export type ExchangeRequest = PresentedToken & {
   /** The authenticated (or, for public clients, identified) client presenting the token. */
   client: Client;
   /** The client the id_token is for (`/delegation`'s `target`); the presenting client by default. */
@@ -24,15 +40,25 @@ export interface ExchangeRequest {
   ip: string;
   /** Refuse (rather than drop) requested scope values the credential was not granted (RFC 6749 §6). */
   strictScope?: boolean;
-}
+};
 
 export interface ExchangeResult {
   idToken: string;
   expiresIn: number;
   scope: string;
   user: User;
-  credential: ActiveCredential;
+  /** The credential the new id_token is bound to; none for the renewal of an unbound id_token. */
+  credential?: ActiveCredential;
   rateLimit: RateLimitDecision;
+}
+
+/** What the presented token grants: the credential behind it (if any), its user, its scope, its end. */
+interface Grant {
+  resolved?: ResolvedCredential;
+  userId: string;
+  scope: string;
+  /** Epoch seconds the new id_token must not outlive (an unbound id_token's own `exp`). */
+  notAfter?: number;
 }
 
 /** Refused after too many requests; carries the headers to send. */
@@ -45,6 +71,9 @@ export class RateLimited extends Error {
 /** Refused because the target client does not exist. */
 export class UnknownTarget extends Error {}
 
+/** Refused because the target client does not accept the jwt-bearer grant (delegation). */
+export class TargetNotAllowed extends Error {}
+
 /** Refused because the request asked for scope the credential was not granted. */
 export class ScopeNotGranted extends Error {
   constructor(readonly extra: string[]) {
@@ -53,9 +82,14 @@ export class ScopeNotGranted extends Error {
 }
 
 /**
- * The hot path shared by `/delegation` and the `refresh_token` grant: resolve the token against the view
- * and the newer events, check the user, sign the id_token, record `IdTokenDelegated`, and only then
- * answer (DESIGN guarantees 1 and 3).
+ * The hot path shared by `/delegation` (both forms) and the `refresh_token` grant: resolve the presented
+ * token against the view and the newer events, check the user, sign the id_token, record
+ * `IdTokenDelegated`, and only then answer (DESIGN guarantees 1 and 3).
+ *
+ * An id_token bound to a credential (`CREDENTIAL_CLAIM`) is resolved like its refresh token: refused once
+ * that is revoked, renewed only by the credential's own client, recorded on its stream. An unbound one
+ * (a login without `offline_access`) has no stream to record on: its renewal records nothing, and the new
+ * token never outlives it (`exp` ≤ the presented `exp`), so it cannot be renewed forever.
  */
 @Injectable()
 export class RefreshTokenExchange {
@@ -68,6 +102,7 @@ export class RefreshTokenExchange {
     private readonly users: UserRepository,
     private readonly clients: ClientCache,
     private readonly signer: TokenSigner,
+    private readonly verifier: TokenVerifier,
     private readonly failureLog: DelegationFailureLog,
     config: AppConfig,
   ) {
@@ -79,14 +114,17 @@ export class RefreshTokenExchange {
     const refusal = this.failures.refusal(request.ip, request.client.clientId);
     if (refusal) throw new RateLimited(refusal);
 
-    let resolved;
+    let grant: Grant;
     let user: User | null = null;
     try {
-      resolved = await this.credentials.resolve(request.refreshToken, request.client.clientId);
-      user = await this.users.findById(resolved.credential.userId);
+      grant =
+        request.idToken !== undefined
+          ? await this.idTokenGrant(request.idToken, request.client.clientId)
+          : await this.refreshTokenGrant(request.refreshToken, request.client.clientId);
+      user = await this.users.findById(grant.userId);
       // A blocked or deleted user's tokens stop working (their revocation events may still be on the way).
       if (!user || user.blocked) {
-        throw new RefreshTokenRefused(user ? 'user_blocked' : 'user_missing', resolved.credential);
+        throw new RefreshTokenRefused(user ? 'user_blocked' : 'user_missing', grant.resolved?.credential);
       }
     } catch (error) {
       if (error instanceof DomainError) this.failures.recordFailure(request.ip, request.client.clientId);
@@ -100,42 +138,94 @@ export class RefreshTokenExchange {
     const targetId = request.target ?? request.client.clientId;
     const target = targetId === request.client.clientId ? request.client : await this.clients.get(targetId);
     if (!target) throw new UnknownTarget(targetId);
+    if (!target.grantTypes.includes(JWT_BEARER_GRANT) && request.via === 'delegation') {
+      throw new TargetNotAllowed(targetId);
+    }
 
     if (request.strictScope && request.scope) {
-      const granted = scopeValues(resolved.credential.scope);
+      const granted = scopeValues(grant.scope);
       const extra = [...scopeValues(request.scope)].filter((s) => !granted.has(s));
       if (extra.length > 0) throw new ScopeNotGranted(extra);
     }
-    const scope = exchangeScope(request.scope, resolved.credential.scope);
-    const signed = await this.signer.sign(
-      idTokenClaims(user, scope, { aud: target.clientId, azp: request.client.clientId }),
-      { alg: target.idTokenAlg, lifetimeSeconds: target.idTokenLifetimeSeconds },
-    );
-    await this.credentials
-      .recordDelegation(
-        resolved,
-        {
-          presentedBy: request.client.clientId,
-          target: target.clientId,
-          apiType: request.apiType,
-          jti: signed.jti,
-          expiresAt: new Date(signed.exp * 1000),
-          via: request.via,
-          scope,
-        },
-        context,
+    const scope = exchangeScope(request.scope, grant.scope);
+    const { resolved } = grant;
+    const signed = await this.signer
+      .sign(
+        idTokenClaims(user, scope, {
+          aud: target.clientId,
+          azp: request.client.clientId,
+          credentialId: resolved?.credential.credentialId,
+        }),
+        { alg: target.idTokenAlg, lifetimeSeconds: target.idTokenLifetimeSeconds, notAfter: grant.notAfter },
       )
-      .catch(async (error: unknown) => {
-        await this.failureLog.record(error, request, context);
+      .catch((error: unknown) => {
+        // The presented id_token expired between its verification and this signature.
+        if (error instanceof RangeError && grant.notAfter !== undefined) {
+          throw new RefreshTokenRefused('invalid_id_token');
+        }
         throw error;
       });
+    if (resolved) {
+      await this.credentials
+        .recordDelegation(
+          resolved,
+          {
+            presentedBy: request.client.clientId,
+            target: target.clientId,
+            apiType: request.apiType,
+            jti: signed.jti,
+            expiresAt: new Date(signed.exp * 1000),
+            via: request.via,
+            scope,
+          },
+          context,
+        )
+        .catch(async (error: unknown) => {
+          await this.failureLog.record(error, request, context);
+          throw error;
+        });
+    }
     return {
       idToken: signed.token,
       expiresIn: signed.exp - signed.iat,
       scope,
       user,
-      credential: resolved.credential,
+      credential: resolved?.credential,
       rateLimit,
     };
+  }
+
+  private async refreshTokenGrant(refreshToken: string, clientId: string): Promise<Grant> {
+    const resolved = await this.credentials.resolve(refreshToken, clientId);
+    return { resolved, userId: resolved.credential.userId, scope: resolved.credential.scope };
+  }
+
+  /**
+   * An id_token of this tenant issued to `clientId`. Bound to a credential, it grants what that
+   * credential still grants, narrowed to the token's own scope; unbound, its own scope until its own `exp`.
+   */
+  private async idTokenGrant(idToken: string, clientId: string): Promise<Grant> {
+    let claims;
+    try {
+      claims = await this.verifier.verify(idToken, { audience: clientId });
+    } catch (error) {
+      if (error instanceof TokenVerificationError) throw new RefreshTokenRefused('invalid_id_token');
+      throw error;
+    }
+    const credentialId = claims[CREDENTIAL_CLAIM];
+    if (
+      !claims.sub ||
+      claims.exp === undefined ||
+      (credentialId !== undefined && typeof credentialId !== 'string')
+    ) {
+      throw new RefreshTokenRefused('invalid_id_token');
+    }
+    const scope = presentedScope(claims);
+    if (credentialId === undefined) return { userId: claims.sub, scope, notAfter: claims.exp };
+    const resolved = await this.credentials.resolveById(credentialId, clientId);
+    if (resolved.credential.userId !== claims.sub) {
+      throw new RefreshTokenRefused('invalid_id_token', resolved.credential);
+    }
+    return { resolved, userId: claims.sub, scope: intersectScope(scope, resolved.credential.scope) };
   }
 }

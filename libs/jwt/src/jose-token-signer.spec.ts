@@ -63,6 +63,27 @@ describe('JoseTokenSigner', () => {
     expect(signed.jti).not.toBe('chosen');
   });
 
+  it('never signs an exp past notAfter (a renewal cannot outlive the token it renews)', async () => {
+    const iat = Math.floor(now / 1000);
+    const capped = await signer.sign(
+      { sub: 'auth0|1' },
+      { alg: 'RS256', lifetimeSeconds: 36_000, notAfter: iat + 60 },
+    );
+    expect([capped.exp, decodeJwt(capped.token).exp]).toEqual([iat + 60, iat + 60]);
+    const uncapped = await signer.sign(
+      { sub: 'auth0|1' },
+      { alg: 'RS256', lifetimeSeconds: 600, notAfter: iat + 6_000 },
+    );
+    expect(uncapped.exp).toBe(iat + 600);
+  });
+
+  it('refuses to sign a token that would already be expired', async () => {
+    const iat = Math.floor(now / 1000);
+    await expect(
+      signer.sign({ sub: 'auth0|1' }, { alg: 'RS256', lifetimeSeconds: 600, notAfter: iat }),
+    ).rejects.toThrow(RangeError);
+  });
+
   it('refuses a lifetime that is not a positive whole number of seconds', async () => {
     for (const lifetimeSeconds of [0, -1, 1.5, Number.NaN]) {
       await expect(signer.sign({}, { alg: 'RS256', lifetimeSeconds })).rejects.toThrow(RangeError);

@@ -20,13 +20,16 @@ export class JoseTokenSigner extends TokenSigner {
     super();
   }
 
-  async sign(claims: JWTPayload, { alg, lifetimeSeconds, typ = 'JWT' }: SignOptions): Promise<SignedToken> {
+  async sign(
+    claims: JWTPayload,
+    { alg, lifetimeSeconds, typ = 'JWT', notAfter }: SignOptions,
+  ): Promise<SignedToken> {
     if (!Number.isInteger(lifetimeSeconds) || lifetimeSeconds <= 0) {
       throw new RangeError(`lifetimeSeconds must be a positive integer, got ${lifetimeSeconds}`);
     }
     const key = this.keys.signingKey(alg);
     const iat = Math.floor(this.now() / 1000);
-    const exp = iat + lifetimeSeconds;
+    const exp = cappedExp(iat, lifetimeSeconds, notAfter);
     // 128 bits from the CSPRNG: unique per token without coordination between instances.
     const jti = randomBytes(16).toString('base64url');
     // The signer's registered claims win over same-named members of `claims`.
@@ -39,4 +42,11 @@ export class JoseTokenSigner extends TokenSigner {
       .sign(key.privateKey);
     return { token, jti, kid: key.kid, iat, exp };
   }
+}
+
+/** `iat + lifetimeSeconds`, or `notAfter` when that comes first; refused when it is not after `iat`. */
+export function cappedExp(iat: number, lifetimeSeconds: number, notAfter?: number): number {
+  const exp = notAfter === undefined ? iat + lifetimeSeconds : Math.min(iat + lifetimeSeconds, notAfter);
+  if (exp <= iat) throw new RangeError(`The token would expire at ${exp}, not after its iat ${iat}`);
+  return exp;
 }

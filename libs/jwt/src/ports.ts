@@ -8,6 +8,8 @@ export interface SignOptions {
   alg: SigningAlg;
   /** `exp = iat + lifetimeSeconds`. */
   lifetimeSeconds: number;
+  /** Epoch seconds `exp` never passes (a renewal cannot outlive the token it renews). */
+  notAfter?: number;
   /** JOSE header `typ` (e.g. `at+jwt` for access tokens); default `JWT`. */
   typ?: string;
 }

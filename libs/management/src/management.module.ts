@@ -13,6 +13,7 @@ import { SigningKeysService } from './signing-keys/signing-keys.service';
 import { ManagementTokenIssuer } from './tokens/management-token.issuer';
 import { PostgresUserRepository } from './users/postgres-user.repository';
 import { UserRepository } from './users/user.repository';
+import { UserBlocksController } from './users/user-blocks.controller';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -22,7 +23,13 @@ import { UsersService } from './users/users.service';
  * `TokenVerifier`, `KeyStore`) and the credentials services (`DeviceCredentials`, `Revocations`).
  */
 @Module({
-  controllers: [ClientsController, UsersController, SigningKeysController, DeviceCredentialsController],
+  controllers: [
+    ClientsController,
+    UsersController,
+    UserBlocksController,
+    SigningKeysController,
+    DeviceCredentialsController,
+  ],
   providers: [
     { provide: ClientRepository, useClass: PostgresClientRepository },
     { provide: UserRepository, useClass: PostgresUserRepository },

@@ -11,6 +11,7 @@ export {
   InvalidScope,
   OAuthError,
   TemporarilyUnavailable,
+  TooManyAttempts,
   TooManyRequests,
   UnauthorizedClient,
   UnsupportedGrantType,

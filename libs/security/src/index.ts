@@ -9,3 +9,12 @@ export {
   type KeyPurpose,
 } from './secrets';
 export { SecurityModule } from './security.module';
+export { addressKey } from './address-key';
+export {
+  AttemptLimiter,
+  attemptKey,
+  DEFAULT_LOGIN_ATTEMPT_LIMITS,
+  LoginAttemptLimiter,
+  loginAttemptKey,
+  type LoginAttemptLimits,
+} from './attempt-limiter';

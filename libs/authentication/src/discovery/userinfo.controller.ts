@@ -2,19 +2,26 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppConfig } from '@libs/config';
-import { idTokenClaims } from '@libs/delegation';
+import { DeviceCredentials, RefreshTokenRefused } from '@libs/credentials';
+import { CREDENTIAL_CLAIM, idTokenClaims } from '@libs/delegation';
 import { TokenVerificationError, TokenVerifier } from '@libs/jwt';
 import { UserRepository } from '@libs/management';
 import { API_TAGS, OAuthError } from '@libs/platform';
 import { ApiUserinfo } from './discovery.openapi';
 
-/** OIDC Core §5.3: the user's claims for an access token issued by this tenant, by its scope. */
+/**
+ * OIDC Core §5.3: the user's claims for an access token issued by this tenant, by its scope. A token
+ * bound to a refresh token (`CREDENTIAL_CLAIM`) is refused once that is revoked — checked on the view and
+ * the events it has not applied, as the exchange does (DESIGN guarantee 1) — and so is a blocked or
+ * deleted user's.
+ */
 @ApiTags(API_TAGS.authentication)
 @Controller('userinfo')
 export class UserinfoController {
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly users: UserRepository,
+    private readonly credentials: DeviceCredentials,
     private readonly config: AppConfig,
   ) {}
 
@@ -33,11 +40,21 @@ export class UserinfoController {
       if (error instanceof TokenVerificationError) throw invalidToken('Invalid access token.');
       throw error;
     }
+    const credentialId = payload[CREDENTIAL_CLAIM];
+    if (credentialId !== undefined) {
+      if (typeof credentialId !== 'string' || typeof payload.azp !== 'string') {
+        throw invalidToken('Invalid access token.');
+      }
+      await this.credentials.resolveById(credentialId, payload.azp).catch((error: unknown) => {
+        throw error instanceof RefreshTokenRefused ? invalidToken('Invalid access token.') : error;
+      });
+    }
     const user = payload.sub ? await this.users.findById(payload.sub) : null;
     if (!user || user.blocked) throw invalidToken('Invalid access token.');
     const { sub, ...claims } = idTokenClaims(user, String(payload.scope ?? ''), { aud: '', azp: '' });
     delete claims.aud;
     delete claims.azp;
+    delete claims.scope;
     return { sub, ...claims };
   }
 }

@@ -3,8 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
 import { DeviceCredentials, RevokeCredential } from '@libs/credentials';
+import { ClientAuthentication } from '@libs/delegation';
 import { API_TAGS, InvalidRequest, oauthParams, stringParam, UnauthorizedClient } from '@libs/platform';
-import { ClientAuthentication } from '../token/client-authentication';
 import { ApiRevocationEndpoint } from './revocation.openapi';
 
 /**

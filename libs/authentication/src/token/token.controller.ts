@@ -1,8 +1,8 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ClientAuthentication } from '@libs/delegation';
 import { API_TAGS, oauthParams, stringParam, UnsupportedGrantType } from '@libs/platform';
-import { ClientAuthentication } from './client-authentication';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { PasswordGrant } from './grants/password.grant';

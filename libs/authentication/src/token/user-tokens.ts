@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
 import { DeviceCredentials } from '@libs/credentials';
-import { idTokenClaims, scopeValues } from '@libs/delegation';
+import { CREDENTIAL_CLAIM, idTokenClaims, scopeValues } from '@libs/delegation';
 import type { IssuingGrant } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';
@@ -52,10 +52,19 @@ export class UserTokens {
     private readonly config: AppConfig,
   ) {}
 
-  /** An access token for `/userinfo` (RFC 9068 `at+jwt`), the same for every grant that issues one. */
-  async accessToken(user: User, client: Client, scope: string): Promise<string> {
+  /**
+   * An access token for `/userinfo` (RFC 9068 `at+jwt`), the same for every grant that issues one; bound
+   * to the refresh token it came from or was issued with (`credentialId`), refused once that is revoked.
+   */
+  async accessToken(user: User, client: Client, scope: string, credentialId?: string): Promise<string> {
+    const claims = {
+      sub: user.userId,
+      aud: `${this.config.publicUrl}/userinfo`,
+      azp: client.clientId,
+      scope,
+    };
     const signed = await this.signer.sign(
-      { sub: user.userId, aud: `${this.config.publicUrl}/userinfo`, azp: client.clientId, scope },
+      credentialId ? { ...claims, [CREDENTIAL_CLAIM]: credentialId } : claims,
       { alg: 'RS256', lifetimeSeconds: USER_ACCESS_TOKEN_LIFETIME_SECONDS, typ: 'at+jwt' },
     );
     return signed.token;
@@ -67,8 +76,12 @@ export class UserTokens {
   ): Promise<TokenResponse & { credentialId?: string }> {
     const { client, user, scope } = request;
     const scopes = scopeValues(scope);
+    const withRefreshToken =
+      scopes.has('offline_access') && request.device && client.grantTypes.includes('refresh_token');
+    // The credential id is chosen first, so that the tokens issued with the refresh token name it.
+    const credentialId = withRefreshToken ? (request.credentialId ?? this.credentials.newId()) : undefined;
     const response: TokenResponse & { credentialId?: string } = {
-      access_token: await this.accessToken(user, client, scope),
+      access_token: await this.accessToken(user, client, scope, credentialId),
       token_type: 'Bearer',
       expires_in: USER_ACCESS_TOKEN_LIFETIME_SECONDS,
       scope,
@@ -80,12 +93,13 @@ export class UserTokens {
           azp: client.clientId,
           nonce: request.nonce,
           authTime: request.authTime,
+          credentialId,
         }),
         { alg: client.idTokenAlg, lifetimeSeconds: client.idTokenLifetimeSeconds },
       );
       response.id_token = idToken.token;
     }
-    if (scopes.has('offline_access') && request.device && client.grantTypes.includes('refresh_token')) {
+    if (withRefreshToken && request.device) {
       const issued = await this.credentials.issue(
         {
           userId: user.userId,
@@ -93,7 +107,7 @@ export class UserTokens {
           deviceName: request.device,
           scope,
           grant: request.grant,
-          credentialId: request.credentialId,
+          credentialId,
         },
         context,
       );

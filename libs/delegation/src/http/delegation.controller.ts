@@ -2,49 +2,51 @@ import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
-import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
-import { JWT_BEARER_GRANT, UserRepository } from '@libs/management';
+import { JWT_BEARER_GRANT } from '@libs/management';
 import {
   API_TAGS,
-  InvalidClient,
   InvalidGrant,
   InvalidRequest,
   InvalidScope,
   oauthParams,
   TooManyRequests,
   UnauthorizedClient,
+  type OAuthParams,
 } from '@libs/platform';
-import { ClientCache } from '../credentials/client-cache';
-import { idTokenClaims } from '../id-tokens/id-token-claims';
-import { RateLimited, RefreshTokenExchange, ScopeNotGranted, UnknownTarget } from '../refresh-token-exchange';
+import { ClientAuthentication } from '../credentials/client-authentication';
+import {
+  RateLimited,
+  RefreshTokenExchange,
+  ScopeNotGranted,
+  TargetNotAllowed,
+  UnknownTarget,
+} from '../refresh-token-exchange';
 import { setRateLimitHeaders } from './rate-limit-headers';
-import { parseDelegationRequest, type DelegationRequest } from './delegation-request';
+import { parseDelegationRequest } from './delegation-request';
 import { ApiDelegationGet, ApiDelegationPost } from './delegation.openapi';
 
 const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]{0,63}$/;
 
 /**
  * `/delegation`, Auth0's legacy endpoint: a refresh token (or a still-valid id_token) for a fresh
- * id_token. Errors: 403 `invalid_grant` "Unknown or invalid refresh token." for an unknown, revoked or
- * foreign token and for a blocked or deleted user (the status and code of Auth0's modern token
- * endpoint, with the legacy description SDKs match on).
+ * id_token, both through `RefreshTokenExchange`. The client authenticates as at `/oauth/token`.
+ * Errors: 403 `invalid_grant` "Unknown or invalid refresh token." for an unknown, revoked or foreign
+ * token and for a blocked or deleted user (the status and code of Auth0's modern token endpoint, with
+ * the legacy description SDKs match on), "Invalid id_token." for the id_token form.
  */
 @ApiTags(API_TAGS.delegation)
 @Controller('delegation')
 export class DelegationController {
   constructor(
     private readonly exchange: RefreshTokenExchange,
-    private readonly clients: ClientCache,
-    private readonly verifier: TokenVerifier,
-    private readonly signer: TokenSigner,
-    private readonly users: UserRepository,
+    private readonly clients: ClientAuthentication,
   ) {}
 
   @Post()
   @HttpCode(200)
   @ApiDelegationPost()
   async post(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.delegate(parseDelegationRequest(oauthParams(req.body)), req, res);
+    return this.delegate(oauthParams(req.body), req, res);
   }
 
   /** The JSONP-era form: parameters in the query string, optionally wrapped in `callback(...)`. */
@@ -55,25 +57,27 @@ export class DelegationController {
     const callback = typeof params.callback === 'string' ? params.callback : undefined;
     if (callback !== undefined && !JSONP_CALLBACK.test(callback))
       throw new InvalidRequest('Invalid callback name.');
-    const body = await this.delegate(parseDelegationRequest(params), req, res);
+    const body = await this.delegate(params, req, res);
     res.set('Cache-Control', 'no-store');
     if (!callback) return res.json(body);
     res.type('application/javascript').set('X-Content-Type-Options', 'nosniff');
     return res.send(`/**/ typeof ${callback} === 'function' && ${callback}(${JSON.stringify(body)});`);
   }
 
-  private async delegate(request: DelegationRequest, req: Request, res: Response) {
-    const client = await this.clients.get(request.clientId);
-    if (!client) throw new InvalidClient('Unknown client.');
+  private async delegate(params: OAuthParams, req: Request, res: Response) {
+    const request = parseDelegationRequest(params);
+    const { client } = await this.clients.authenticate(req, params);
     if (!client.grantTypes.includes(JWT_BEARER_GRANT)) {
       throw new UnauthorizedClient('The client is not allowed to use delegation.');
     }
     res.set('Cache-Control', 'no-store');
-    if (request.idToken) return this.delegateIdToken(request, client.clientId);
+    const presented = request.idToken
+      ? { idToken: request.idToken }
+      : { refreshToken: request.refreshToken! };
     try {
       const result = await this.exchange.exchange(
         {
-          refreshToken: request.refreshToken!,
+          ...presented,
           client,
           target: request.target,
           scope: request.scope,
@@ -86,37 +90,14 @@ export class DelegationController {
       setRateLimitHeaders(res, result.rateLimit);
       return { token_type: 'Bearer', expires_in: result.expiresIn, id_token: result.idToken };
     } catch (error) {
-      throw translate(error, res);
+      const refused = translate(error, res);
+      // The id_token form keeps its own description, whatever made the token unusable.
+      throw request.idToken && refused instanceof InvalidGrant ? new InvalidGrant(INVALID_ID_TOKEN) : refused;
     }
-  }
-
-  /**
-   * The id_token form: a still-valid id_token of this tenant, issued to this client, for a new one.
-   * No refresh token is involved, so no credential event is recorded.
-   */
-  private async delegateIdToken(request: DelegationRequest, clientId: string) {
-    let sub: string | undefined;
-    try {
-      sub = (await this.verifier.verify(request.idToken!, { audience: clientId })).sub;
-    } catch (error) {
-      if (error instanceof TokenVerificationError) throw new InvalidGrant('Invalid id_token.');
-      throw error;
-    }
-    const user = sub ? await this.users.findById(sub) : null;
-    if (!user || user.blocked) throw new InvalidGrant('Invalid id_token.');
-    const targetId = request.target ?? clientId;
-    const target = await this.clients.get(targetId);
-    if (!target) throw new InvalidRequest('Unknown target client.');
-    const signed = await this.signer.sign(
-      idTokenClaims(user, request.scope === 'passthrough' ? 'openid' : (request.scope ?? 'openid'), {
-        aud: target.clientId,
-        azp: clientId,
-      }),
-      { alg: target.idTokenAlg, lifetimeSeconds: target.idTokenLifetimeSeconds },
-    );
-    return { token_type: 'Bearer', expires_in: signed.exp - signed.iat, id_token: signed.token };
   }
 }
+
+const INVALID_ID_TOKEN = 'Invalid id_token.';
 
 /** Maps the exchange's refusals to Auth0's wire errors; anything else stays an infrastructure error. */
 export function translate(error: unknown, res: Response): unknown {
@@ -131,6 +112,9 @@ export function translate(error: unknown, res: Response): unknown {
     );
   }
   if (error instanceof UnknownTarget) return new InvalidRequest('Unknown target client.');
+  if (error instanceof TargetNotAllowed) {
+    return new UnauthorizedClient('The target client does not accept delegation (jwt-bearer grant).');
+  }
   if (error instanceof ScopeNotGranted) return new InvalidScope(error.message);
   return error;
 }

@@ -17,7 +17,11 @@ import { ApiOAuthErrors } from '@libs/platform';
 const DESCRIPTIONS = {
   client_id: 'The application presenting the token.',
   refresh_token: 'A refresh token issued to client_id. Exactly one of refresh_token and id_token.',
-  id_token: 'A still-valid id_token of this tenant issued to client_id (no event is recorded).',
+  id_token:
+    'A still-valid id_token of this tenant issued to client_id. Bound to a refresh token (claim ' +
+    '`credential_id`): refused once that is revoked, recorded like the refresh-token form. Unbound: the ' +
+    'new token expires no later than this one, nothing is recorded. The scope never widens.',
+  client_secret: 'A confidential client’s secret (or HTTP Basic instead); public clients send none.',
   target: 'The application the new id_token is for (`aud`); client_id by default.',
   scope: '`openid`, `openid profile email`, or `passthrough` (auth0.js v7): the token’s own scope.',
   api_type: 'auth0.js v7 sent `auth0`; absent means `app`.',
@@ -27,6 +31,9 @@ const DESCRIPTIONS = {
 export class DelegationRequestBody {
   @ApiProperty({ maxLength: 128, description: DESCRIPTIONS.client_id })
   client_id: string;
+
+  @ApiPropertyOptional({ maxLength: 512, description: DESCRIPTIONS.client_secret })
+  client_secret?: string;
 
   @ApiProperty({ enum: [JWT_BEARER_GRANT] })
   grant_type: string;
@@ -67,11 +74,14 @@ const ERRORS = {
   400:
     '`invalid_request` (missing, repeated, non-string or over-long parameter; both or neither token; ' +
     'unknown target; bad api_type or callback), `unsupported_grant_type`.',
-  401: '`invalid_client`: unknown client_id.',
+  401: '`invalid_client`: unknown client_id; a confidential client without its secret or with a wrong one.',
   403:
     '`invalid_grant` "Unknown or invalid refresh token." (unknown, revoked or foreign token; blocked or ' +
-    'deleted user) or "Invalid id_token."; `unauthorized_client` (delegation not enabled).',
-  429: '`too_many_requests`: per IP and user, and failed look-ups per IP and client.',
+    'deleted user) or "Invalid id_token."; `unauthorized_client` (delegation not enabled for the client ' +
+    'or the target).',
+  429:
+    '`too_many_requests`: per IP and user, and failed look-ups per IP and client; `too_many_attempts`: ' +
+    'wrong client secrets per IP and client.',
   503: '`temporarily_unavailable`.',
 };
 

@@ -1,5 +1,5 @@
 import type { User } from '@libs/management';
-import { exchangeScope, idTokenClaims } from './id-token-claims';
+import { exchangeScope, idTokenClaims, intersectScope, presentedScope } from './id-token-claims';
 
 const user: User = {
   userId: 'auth0|0123456789abcdef01234567',
@@ -19,8 +19,20 @@ const user: User = {
 describe('idTokenClaims', () => {
   const base = { aud: 'target', azp: 'client' };
 
-  it('has only sub, aud and azp for openid', () => {
-    expect(idTokenClaims(user, 'openid', base)).toEqual({ sub: user.userId, aud: 'target', azp: 'client' });
+  it('has only sub, aud, azp and scope for openid', () => {
+    expect(idTokenClaims(user, 'openid', base)).toEqual({
+      sub: user.userId,
+      aud: 'target',
+      azp: 'client',
+      scope: 'openid',
+    });
+  });
+
+  it('names the credential it came from when given one', () => {
+    expect(idTokenClaims(user, 'openid', { ...base, credentialId: 'dcr_1' })).toMatchObject({
+      credential_id: 'dcr_1',
+    });
+    expect(idTokenClaims(user, 'openid', base)).not.toHaveProperty('credential_id');
   });
 
   it('adds profile and email claims by scope', () => {
@@ -28,6 +40,7 @@ describe('idTokenClaims', () => {
       sub: user.userId,
       aud: 'target',
       azp: 'client',
+      scope: 'openid profile email',
       name: 'Ada Lovelace',
       nickname: 'ada',
       updated_at: '2026-02-01T00:00:00.000Z',
@@ -52,4 +65,23 @@ describe('exchangeScope', () => {
     expect(exchangeScope('openid email', granted)).toBe('openid email'));
   it('never widens the grant', () =>
     expect(exchangeScope('openid admin', 'openid offline_access')).toBe('openid'));
+});
+
+describe('renewing an id_token never widens its scope', () => {
+  it('reads the presented scope from the token, only openid when it carries none', () => {
+    expect(presentedScope({ scope: 'openid email' })).toBe('openid email');
+    expect(presentedScope({})).toBe('openid');
+    expect(presentedScope({ scope: ['openid', 'email'] })).toBe('openid');
+    expect(presentedScope({ scope: ' ' })).toBe('openid');
+  });
+
+  it('keeps only the values both scopes have', () => {
+    expect(intersectScope('openid profile email', 'openid email offline_access')).toBe('openid email');
+    expect(intersectScope('openid', 'profile')).toBe('');
+  });
+
+  it('drops what the presented token did not have, and passthrough keeps the token’s own', () => {
+    expect(exchangeScope('openid profile email', 'openid')).toBe('openid');
+    expect(exchangeScope('passthrough', 'openid email')).toBe('openid email');
+  });
 });

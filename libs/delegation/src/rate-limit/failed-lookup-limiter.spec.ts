@@ -1,4 +1,5 @@
-import { addressKey, FailedLookupLimiter } from './failed-lookup-limiter';
+import { addressKey } from '@libs/security';
+import { FailedLookupLimiter } from './failed-lookup-limiter';
 
 describe('addressKey', () => {
   it.each([

@@ -66,6 +66,13 @@ export class TooManyRequests extends OAuthError {
   }
 }
 
+/** Auth0's brute-force protection: this address is blocked for this user (or client) for a while. */
+export class TooManyAttempts extends OAuthError {
+  constructor(description: string, retryAfterSeconds: number) {
+    super(429, 'too_many_attempts', description, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}
+
 export class TemporarilyUnavailable extends OAuthError {
   constructor(description = 'The service is temporarily unavailable. Try again shortly.') {
     super(503, 'temporarily_unavailable', description, { 'Retry-After': '5' });

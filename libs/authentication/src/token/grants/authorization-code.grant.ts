@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DeviceCredentials, RevokeCredential } from '@libs/credentials';
+import type { AuthenticatedClient } from '@libs/delegation';
 import type { WriteContext } from '@libs/event-store';
 import { UserRepository } from '@libs/management';
 import {
@@ -16,7 +17,6 @@ import {
   AuthorizationCodeStore,
   type StoredAuthorizationCode,
 } from '../../authorization-codes/authorization-code.store';
-import type { AuthenticatedClient } from '../client-authentication';
 import { UserTokens, type TokenResponse } from '../user-tokens';
 
 const INVALID_CODE = 'Invalid authorization code';
@@ -72,6 +72,9 @@ export class AuthorizationCodeGrant {
       if (!verifier || !constantTimeEqual(s256(verifier), grant.codeChallenge)) {
         throw new InvalidGrant('Failed to verify code_verifier.');
       }
+    } else if (verifier !== undefined) {
+      // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is a PKCE downgrade attempt.
+      throw new InvalidGrant('code_verifier sent for a code issued without code_challenge.');
     } else if (!confidential) {
       throw new InvalidGrant('A public client must use PKCE.');
     }

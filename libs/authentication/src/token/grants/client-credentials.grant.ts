@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
+import type { AuthenticatedClient } from '@libs/delegation';
 import { ManagementApiError, managementAudience, ManagementTokenIssuer } from '@libs/management';
 import { AccessDenied, InvalidClient, OAuthError, stringParam, type OAuthParams } from '@libs/platform';
-import type { AuthenticatedClient } from '../client-authentication';
 
 /**
  * `grant_type=client_credentials` (RFC 6749 §4.4): how machine-to-machine applications get a

@@ -1,25 +1,37 @@
 import { Injectable } from '@nestjs/common';
+import type { AuthenticatedClient } from '@libs/delegation';
 import type { WriteContext } from '@libs/event-store';
 import { UserRepository } from '@libs/management';
-import { InvalidGrant, OAuthError, stringParam, UnauthorizedClient, type OAuthParams } from '@libs/platform';
-import type { AuthenticatedClient } from '../client-authentication';
+import {
+  InvalidGrant,
+  OAuthError,
+  stringParam,
+  TooManyAttempts,
+  UnauthorizedClient,
+  type OAuthParams,
+} from '@libs/platform';
+import { loginAttemptKey, LoginAttemptLimiter } from '@libs/security';
 import { assertDeviceForOfflineAccess, UserTokens, type TokenResponse } from '../user-tokens';
 
 /**
  * `grant_type=password` (RFC 6749 §4.3; Auth0's Resource Owner Password grant) for first-party clients
  * that enable it: `username`, `password`, `scope`, and `device` when asking for `offline_access`.
+ * Auth0's brute-force protection applies here, so every endpoint reusing this flow has it: 10 consecutive
+ * failures for one username from one address block that address for it (429 `too_many_attempts`), with
+ * the same count as the login page, until the window ends or `DELETE /api/v2/user-blocks` lifts it.
  */
 @Injectable()
 export class PasswordGrant {
   constructor(
     private readonly users: UserRepository,
     private readonly tokens: UserTokens,
+    private readonly attempts: LoginAttemptLimiter,
   ) {}
 
   async handle(
     params: OAuthParams,
     { client }: AuthenticatedClient,
-    context: WriteContext,
+    context: WriteContext & { ip: string },
   ): Promise<TokenResponse> {
     if (!client.grantTypes.includes('password')) {
       throw new UnauthorizedClient("Grant type 'password' not allowed for the client.");
@@ -30,8 +42,21 @@ export class PasswordGrant {
     const device = stringParam(params, 'device', { max: 255 });
     assertDeviceForOfflineAccess(scope, device);
 
+    const attemptKey = loginAttemptKey(context.ip, username);
+    const retryAfter = this.attempts.retryAfterSeconds(attemptKey);
+    // Refused before scrypt runs: a blocked run costs no hashing.
+    if (retryAfter !== null) {
+      throw new TooManyAttempts(
+        'Your account has been blocked after multiple consecutive login attempts.',
+        retryAfter,
+      );
+    }
     const user = await this.users.verifyPassword(username, password);
-    if (!user) throw new InvalidGrant('Wrong email or password.');
+    if (!user) {
+      this.attempts.recordFailure(attemptKey);
+      throw new InvalidGrant('Wrong email or password.');
+    }
+    this.attempts.reset(attemptKey);
     if (user.blocked) throw new OAuthError(401, 'unauthorized', 'user is blocked');
     await this.users.recordLogin(user.userId);
     return this.tokens.issue(

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { RefreshTokenExchange, setRateLimitHeaders, translateExchangeError } from '@libs/delegation';
+import {
+  RefreshTokenExchange,
+  setRateLimitHeaders,
+  translateExchangeError,
+  type AuthenticatedClient,
+} from '@libs/delegation';
 import type { WriteContext } from '@libs/event-store';
 import { stringParam, UnauthorizedClient, type OAuthParams } from '@libs/platform';
-import type { AuthenticatedClient } from '../client-authentication';
 import { USER_ACCESS_TOKEN_LIFETIME_SECONDS, UserTokens, type TokenResponse } from '../user-tokens';
 
 /**
@@ -48,7 +52,12 @@ export class RefreshTokenGrant {
     }
     setRateLimitHeaders(res, result.rateLimit);
     return {
-      access_token: await this.tokens.accessToken(result.user, client, result.scope),
+      access_token: await this.tokens.accessToken(
+        result.user,
+        client,
+        result.scope,
+        result.credential?.credentialId,
+      ),
       id_token: result.idToken,
       token_type: 'Bearer',
       expires_in: USER_ACCESS_TOKEN_LIFETIME_SECONDS,

@@ -1,4 +1,6 @@
-/** Settings of the failed-login limiter. */
+import { addressKey } from './address-key';
+
+/** Settings of a failed-attempt limiter. */
 export interface LoginAttemptLimits {
   /** Failed attempts allowed per key and window. */
   maxFailures: number;
@@ -23,10 +25,13 @@ interface Window {
 }
 
 /**
- * Counts failed logins per key (client IP + email) in fixed windows, in this process's memory: it slows a
- * password-guessing run against one account, it is not shared between instances.
+ * Counts consecutive failed attempts per key (an address and a subject: the email a login names, the
+ * client a secret is checked for) in fixed windows, in this process's memory: it slows a guessing run
+ * against one account or client, it is not shared between instances. Auth0's brute-force protection:
+ * after `maxFailures` the address is blocked for that subject until the window ends or an administrator
+ * unblocks it (`forget`); a success ends the run (`reset`).
  */
-export class LoginAttemptLimiter {
+export class AttemptLimiter {
   private readonly windows = new Map<string, Window>();
   private readonly limits: LoginAttemptLimits;
 
@@ -57,6 +62,26 @@ export class LoginAttemptLimiter {
     this.windows.delete(key);
   }
 
+  /** The addresses blocked for `subject` now (Auth0's `GET /api/v2/user-blocks`). */
+  blockedAddresses(subject: string): string[] {
+    const blocked: string[] = [];
+    for (const key of [...this.windows.keys()]) {
+      const [address, keySubject] = splitKey(key);
+      if (keySubject === normalSubject(subject) && this.retryAfterSeconds(key) !== null)
+        blocked.push(address);
+    }
+    return blocked;
+  }
+
+  /** Unblocks `subject` from every address (Auth0's `DELETE /api/v2/user-blocks`); returns how many were blocked. */
+  forget(subject: string): number {
+    const blocked = this.blockedAddresses(subject).length;
+    for (const key of [...this.windows.keys()]) {
+      if (splitKey(key)[1] === normalSubject(subject)) this.windows.delete(key);
+    }
+    return blocked;
+  }
+
   private current(key: string): Window | undefined {
     const window = this.windows.get(key);
     if (window && window.endsAt <= this.limits.now()) {
@@ -76,7 +101,23 @@ export class LoginAttemptLimiter {
   }
 }
 
-/** The limiter key of a login attempt: the client's address and the email as the user typed it, lowercased. */
-export function loginAttemptKey(ip: string, email: string): string {
-  return `${ip}\n${email.trim().toLowerCase()}`;
+/** The failed logins of users: the login page, the password grant and `/oauth/ro` share one count. */
+export class LoginAttemptLimiter extends AttemptLimiter {}
+
+/**
+ * The limiter key of an attempt: the client's address (an IPv6 address by its /64, see `addressKey`)
+ * and the subject (an email as the user typed it, a client id), trimmed and lowercased.
+ */
+export function attemptKey(ip: string, subject: string): string {
+  return `${addressKey(ip)}\n${normalSubject(subject)}`;
+}
+
+/** The limiter key of a login attempt: the client's address and the email. */
+export const loginAttemptKey = attemptKey;
+
+const normalSubject = (subject: string) => subject.trim().toLowerCase();
+
+function splitKey(key: string): [address: string, subject: string] {
+  const newline = key.indexOf('\n');
+  return [key.slice(0, newline), key.slice(newline + 1)];
 }

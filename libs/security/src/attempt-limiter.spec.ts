@@ -1,6 +1,6 @@
-import { loginAttemptKey, LoginAttemptLimiter } from './login-attempt-limiter';
+import { loginAttemptKey, LoginAttemptLimiter } from './attempt-limiter';
 
-describe('failed login throttling (per IP and email, in memory)', () => {
+describe('failed attempt limiting (per address and subject, in memory)', () => {
   let clock = 0;
   const limiter = (limits: { maxKeys?: number } = {}) =>
     new LoginAttemptLimiter({ maxFailures: 3, windowMs: 60_000, now: () => clock, ...limits });
@@ -53,5 +53,27 @@ describe('failed login throttling (per IP and email, in memory)', () => {
     expect(loginAttemptKey('10.0.0.1', 'jane@example.com')).not.toBe(
       loginAttemptKey('10.0.0.2', 'jane@example.com'),
     );
+  });
+
+  it('keys an IPv6 address by its /64, so rotating addresses in one host buys no new budget', () => {
+    expect(loginAttemptKey('2001:db8:1:2::1', 'a@example.com')).toBe(
+      loginAttemptKey('2001:db8:1:2:ffff::9', 'a@example.com'),
+    );
+  });
+
+  it('lists and lifts the blocks of one subject from every address, and only that subject (user-blocks)', () => {
+    const l = limiter();
+    const [a1, a2, b] = [
+      loginAttemptKey('10.0.0.1', 'ada@example.com'),
+      loginAttemptKey('10.0.0.2', 'Ada@Example.com'),
+      loginAttemptKey('10.0.0.1', 'bob@example.com'),
+    ];
+    for (let i = 0; i < 3; i++) for (const key of [a1, a2, b]) l.recordFailure(key);
+    l.recordFailure(loginAttemptKey('10.0.0.3', 'ada@example.com'));
+    expect(l.blockedAddresses(' ADA@example.com').sort()).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(l.forget('ada@example.com')).toBe(2);
+    expect([l.retryAfterSeconds(a1), l.retryAfterSeconds(a2)]).toEqual([null, null]);
+    expect(l.retryAfterSeconds(b)).not.toBeNull();
+    expect(l.blockedAddresses('ada@example.com')).toEqual([]);
   });
 });

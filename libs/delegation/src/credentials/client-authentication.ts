@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { ClientCache } from '@libs/delegation';
 import { verifyClientSecret, type Client } from '@libs/management';
-import { InvalidClient, InvalidRequest, stringParam, type OAuthParams } from '@libs/platform';
-import { constantTimeEqual } from '@libs/security';
+import {
+  InvalidClient,
+  InvalidRequest,
+  stringParam,
+  TooManyAttempts,
+  type OAuthParams,
+} from '@libs/platform';
+import { AttemptLimiter, attemptKey, constantTimeEqual } from '@libs/security';
+import { ClientCache } from './client-cache';
 
 const VERIFIED_TTL_MS = 5 * 60_000;
 
@@ -15,14 +21,17 @@ export interface AuthenticatedClient {
 }
 
 /**
- * Client authentication at the token endpoint (RFC 6749 §2.3): HTTP Basic or `client_secret` in the
- * body for confidential clients, `client_id` alone for public ones (`token_endpoint_auth_method: none`).
- * A verified secret is remembered (as a SHA-256) for a few minutes: scrypt on every refresh would make
- * the hot path pay tens of milliseconds.
+ * Client authentication at `/oauth/token`, `/oauth/revoke` and `/delegation` alike (RFC 6749 §2.3): HTTP
+ * Basic or `client_secret` in the body for confidential clients, `client_id` alone for public ones
+ * (`token_endpoint_auth_method: none`). A verified secret is remembered (as a SHA-256) for a few minutes:
+ * scrypt on every refresh would make the hot path pay tens of milliseconds. Wrong secrets are counted per
+ * client and address like failed logins: once blocked, the address is refused before any scrypt runs, so
+ * unauthenticated requests cannot keep the CPU busy.
  */
 @Injectable()
 export class ClientAuthentication {
   private readonly verified = new Map<string, { digest: string; until: number }>();
+  private readonly failures = new AttemptLimiter();
 
   constructor(private readonly clients: ClientCache) {}
 
@@ -44,9 +53,17 @@ export class ClientAuthentication {
       if (secret !== undefined) throw new InvalidClient('A public client cannot authenticate with a secret.');
       return { client, confidential: false };
     }
-    if (secret === undefined || !(await this.verify(client, secret))) {
+    if (secret === undefined) throw new InvalidClient('Unknown client or wrong client credentials.');
+    const key = attemptKey(req.ip ?? 'unknown', client.clientId);
+    const retryAfter = this.failures.retryAfterSeconds(key);
+    if (retryAfter !== null) {
+      throw new TooManyAttempts('Too many failed client authentications from this address.', retryAfter);
+    }
+    if (!(await this.verify(client, secret))) {
+      this.failures.recordFailure(key);
       throw new InvalidClient('Unknown client or wrong client credentials.');
     }
+    this.failures.reset(key);
     return { client, confidential: true };
   }
 
