@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
@@ -6,11 +6,14 @@ import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
 import { JWT_BEARER_GRANT, UserRepository } from '@libs/management';
 import {
   API_TAGS,
+  describeError,
   InvalidClient,
   InvalidGrant,
   InvalidRequest,
   InvalidScope,
+  logServerError,
   oauthParams,
+  stringParam,
   TooManyRequests,
   UnauthorizedClient,
 } from '@libs/platform';
@@ -22,6 +25,9 @@ import { parseDelegationRequest, type DelegationRequest } from './delegation-req
 import { ApiDelegationGet, ApiDelegationPost } from './delegation.openapi';
 
 const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]{0,63}$/;
+// auth0.js v7 loads /delegation with the `jsonp` package configured as `{ param: 'cbx' }`; `callback` is the
+// name most other JSONP clients use.
+const JSONP_CALLBACK_PARAMS = ['cbx', 'callback'];
 
 /**
  * `/delegation`, Auth0's legacy endpoint: a refresh token (or a still-valid id_token) for a fresh
@@ -32,6 +38,8 @@ const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]{0,63}$/;
 @ApiTags(API_TAGS.delegation)
 @Controller('delegation')
 export class DelegationController {
+  private readonly logger = new Logger(DelegationController.name);
+
   constructor(
     private readonly exchange: RefreshTokenExchange,
     private readonly clients: ClientCache,
@@ -47,19 +55,34 @@ export class DelegationController {
     return this.delegate(parseDelegationRequest(oauthParams(req.body)), req, res);
   }
 
-  /** The JSONP-era form: parameters in the query string, optionally wrapped in `callback(...)`. */
+  /**
+   * The JSONP-era form: parameters in the query string, the answer wrapped in `cbx(...)` (or
+   * `callback(...)`) as JavaScript. A script tag cannot read a status, so errors come back through the
+   * callback too, with status 200 and the HTTP status in the object: `{status, error, error_description}`,
+   * what auth0.js v7 reads (`'error' in resp` → `LoginError(resp.status, resp.error_description)`).
+   */
   @Get()
   @ApiDelegationGet()
   async get(@Req() req: Request, @Res() res: Response) {
     const params = oauthParams(req.query);
-    const callback = typeof params.callback === 'string' ? params.callback : undefined;
-    if (callback !== undefined && !JSONP_CALLBACK.test(callback))
-      throw new InvalidRequest('Invalid callback name.');
-    const body = await this.delegate(parseDelegationRequest(params), req, res);
-    res.set('Cache-Control', 'no-store');
-    if (!callback) return res.json(body);
-    res.type('application/javascript').set('X-Content-Type-Options', 'nosniff');
-    return res.send(`/**/ typeof ${callback} === 'function' && ${callback}(${JSON.stringify(body)});`);
+    const callback = jsonpCallback(params);
+    if (!callback) {
+      const body = await this.delegate(parseDelegationRequest(params), req, res);
+      return res.set('Cache-Control', 'no-store').json(body);
+    }
+    let payload: object;
+    try {
+      payload = await this.delegate(parseDelegationRequest(params), req, res);
+    } catch (error) {
+      const [status, body] = describeError(error);
+      logServerError(this.logger, status, error);
+      payload = { status, ...body };
+    }
+    res
+      .status(200)
+      .type('text/javascript')
+      .set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    return res.send(`/**/ typeof ${callback} === 'function' && ${callback}(${JSON.stringify(payload)});`);
   }
 
   private async delegate(request: DelegationRequest, req: Request, res: Response) {
@@ -116,6 +139,15 @@ export class DelegationController {
     );
     return { token_type: 'Bearer', expires_in: signed.exp - signed.iat, id_token: signed.token };
   }
+}
+
+/** The JSONP callback a GET names, or `undefined`; a name that is not a plain JavaScript path is refused. */
+function jsonpCallback(params: Record<string, unknown>): string | undefined {
+  const name = JSONP_CALLBACK_PARAMS.find((param) => params[param] !== undefined);
+  const callback = name === undefined ? undefined : stringParam(params, name, { max: 64 });
+  if (callback !== undefined && !JSONP_CALLBACK.test(callback))
+    throw new InvalidRequest('Invalid callback name.');
+  return callback;
 }
 
 /** Maps the exchange's refusals to Auth0's wire errors; anything else stays an infrastructure error. */
