@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { eventTopic } from '@libs/messaging';
 import {
   deleteTopics,
   eventually,
+  launchChromium,
   startSystem,
   TenantClient,
   testKafka,
@@ -17,19 +18,6 @@ const INVALID = { error: 'invalid_grant', error_description: 'Unknown or invalid
 const ADMIN = { email: 'ops@example.com', password: 'e2e dashboard password' };
 const PASSWORD = 'correct horse battery staple';
 const SCREENSHOT = resolve(__dirname, '../.data/dashboard-user.png');
-// Debian's package (scripts/ensure-chromium.sh installs it); playwright-core downloads no browser.
-const CHROMIUM = '/usr/bin/chromium';
-// launch() gives every browser a fresh temporary profile (its own --user-data-dir), deleted on close.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * An administrator in headless Chromium against the compiled api and projector: log in, find a user,
@@ -102,7 +90,7 @@ describe('dashboard in a browser (e2e)', () => {
       await db.end();
     }
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('console', (message) => {
       if (message.type() === 'error') browserErrors.push(`console: ${message.text()}`);

@@ -185,7 +185,8 @@ describe('refresh tokens: issue and exchange (e2e)', () => {
       expect(((await plain.json()) as { token_type: string }).token_type).toBe('Bearer');
       query.set('callback', 'handleToken');
       const jsonp = await fetch(`${system.url}/delegation?${query}`);
-      expect(jsonp.headers.get('content-type')).toMatch(/application\/javascript/);
+      // RFC 9239: text/javascript is the registered type; application/javascript is obsolete.
+      expect(jsonp.headers.get('content-type')).toMatch(/^text\/javascript/);
       expect(await jsonp.text()).toMatch(
         /^\/\*\*\/ typeof handleToken === 'function' && handleToken\(\{"token_type":"Bearer"/,
       );

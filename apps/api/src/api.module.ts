@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { AuthenticationModule } from '@libs/authentication';
 import { AppConfig, ConfigModule } from '@libs/config';
 import { CredentialsModule } from '@libs/credentials';
@@ -9,12 +9,19 @@ import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
 import { ManagementModule } from '@libs/management';
 import { MessagingModule } from '@libs/messaging';
-import { HealthModule, LoggingModule, ShutdownLogger } from '@libs/platform';
+import {
+  CLIENT_CORS_PATHS,
+  CorsMiddleware,
+  HealthModule,
+  LoggingModule,
+  PUBLIC_CORS_PATH,
+  ShutdownLogger,
+} from '@libs/platform';
 import { SecurityModule } from '@libs/security';
 
 /** The public origin: every HTTP endpoint of the tenant under `PUBLIC_URL`. */
 @Module({})
-export class ApiModule {
+export class ApiModule implements NestModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
@@ -35,5 +42,14 @@ export class ApiModule {
       ],
       providers: [ShutdownLogger],
     };
+  }
+
+  /** CORS for browser SDKs, in one place for every route a browser may call (see cors-policy.ts). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(CorsMiddleware)
+      .forRoutes(
+        ...[...CLIENT_CORS_PATHS, PUBLIC_CORS_PATH].map((path) => ({ path, method: RequestMethod.ALL })),
+      );
   }
 }

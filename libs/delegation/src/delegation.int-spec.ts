@@ -26,6 +26,8 @@ describe('/delegation rate limits (HTTP, real PostgreSQL)', () => {
       description: '',
       appType: 'native',
       callbacks: [],
+      webOrigins: [],
+      allowedOrigins: [],
       grantTypes: ['refresh_token', JWT_BEARER],
       tokenEndpointAuthMethod: 'none',
       clientSecretHash: null,

@@ -38,9 +38,11 @@ export {
   type NewClient,
   type TokenEndpointAuthMethod,
 } from './clients/client';
-export { ClientRepository, type ClientListQuery } from './clients/client.repository';
+export { ClientRepository, type ClientListQuery, type ClientOriginList } from './clients/client.repository';
 export { PostgresClientRepository } from './clients/postgres-client.repository';
-export { ClientsService, type CreatedClient } from './clients/clients.service';
+export { ClientsService, type ClientChangesInput, type CreatedClient } from './clients/clients.service';
+export { ClientOriginIndex } from './clients/client-origin-index';
+export { clientOriginProblem, normalizeClientOrigin } from './clients/client-origins';
 export {
   resolveClientSettings,
   type ClientSettings,

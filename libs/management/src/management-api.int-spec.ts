@@ -306,6 +306,8 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
         description: '',
         app_type: 'regular_web',
         callbacks: ['https://app.example.com/callback'],
+        web_origins: [],
+        allowed_origins: [],
         grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
         token_endpoint_auth_method: 'client_secret_post',
         jwt_configuration: { lifetime_in_seconds: 36000, alg: 'RS256' },

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ClientOrigins } from '@libs/platform';
 import { ManagementAuthGuard } from './auth/management-auth.guard';
+import { ClientOriginIndex } from './clients/client-origin-index';
 import { ClientRepository } from './clients/client.repository';
 import { ClientsController } from './clients/clients.controller';
 import { ClientsService } from './clients/clients.service';
@@ -19,7 +21,7 @@ import { UsersService } from './users/users.service';
 
 /**
  * Management API v2: applications (clients), users, device credentials, signing keys, and the Management
- * API access tokens. Relies on the global `AppConfig`, `DataSource`, the jwt ports (`TokenSigner`,
+ * API access tokens; answers the CORS middleware's `ClientOrigins` port from the clients' origins. Relies on the global `AppConfig`, `DataSource`, the jwt ports (`TokenSigner`,
  * `TokenVerifier`, `KeyStore`) and the credentials services (`DeviceCredentials`, `Revocations`).
  */
 @Module({
@@ -33,6 +35,8 @@ import { UsersService } from './users/users.service';
   providers: [
     { provide: ClientRepository, useClass: PostgresClientRepository },
     { provide: UserRepository, useClass: PostgresUserRepository },
+    ClientOriginIndex,
+    { provide: ClientOrigins, useExisting: ClientOriginIndex },
     ClientsService,
     UsersService,
     SigningKeysService,
@@ -44,6 +48,7 @@ import { UsersService } from './users/users.service';
   ],
   exports: [
     ClientRepository,
+    ClientOrigins,
     UserRepository,
     ClientsService,
     UsersService,

@@ -32,6 +32,8 @@ describe('Postgres repositories (real PostgreSQL)', () => {
     description: '',
     appType: 'native',
     callbacks: ['com.example.app://callback'],
+    webOrigins: [],
+    allowedOrigins: [],
     grantTypes: ['authorization_code', 'refresh_token'],
     tokenEndpointAuthMethod: 'none',
     clientSecretHash: null,
@@ -65,6 +67,8 @@ describe('Postgres repositories (real PostgreSQL)', () => {
       const input = newClient({
         appType: 'non_interactive',
         callbacks: [],
+        webOrigins: [],
+        allowedOrigins: [],
         grantTypes: ['client_credentials'],
         tokenEndpointAuthMethod: 'client_secret_post',
         clientSecretHash: await hashSecret('the-client-secret-value'),

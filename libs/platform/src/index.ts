@@ -16,7 +16,16 @@ export {
   UnauthorizedClient,
   UnsupportedGrantType,
 } from './http/oauth-errors';
-export { isDependencyOutage, OAuthExceptionFilter } from './http/oauth-exception.filter';
+export {
+  describeError,
+  isDependencyOutage,
+  logServerError,
+  OAuthExceptionFilter,
+} from './http/oauth-exception.filter';
+export { basicCredentials, type BasicCredentials } from './http/basic-credentials';
+export { ClientOrigins } from './http/cors/client-origins.port';
+export { CLIENT_CORS_PATHS, CORS_MAX_AGE_SECONDS, PUBLIC_CORS_PATH } from './http/cors/cors-policy';
+export { CorsMiddleware } from './http/cors/cors.middleware';
 export { oauthParams, stringParam, type OAuthParams } from './http/oauth-params';
 export { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
 export { LoggingModule, REDACTED_PATHS, requestId } from './logging/logging.module';

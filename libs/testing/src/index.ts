@@ -1,5 +1,6 @@
 export { browserLogin } from './browser-login';
 export { CapturedOutput, runCaptured } from './captured-command';
+export { CHROMIUM, launchChromium } from './chromium';
 export { APP_ENTRIES, freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
 export { deciderSpec } from './given-when-then';
 export {

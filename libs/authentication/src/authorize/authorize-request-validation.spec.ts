@@ -18,6 +18,8 @@ const client = (overrides: Partial<Client> = {}): Client => ({
   description: '',
   appType: 'native',
   callbacks: [CALLBACK, NATIVE_CALLBACK],
+  webOrigins: [],
+  allowedOrigins: [],
   grantTypes: ['authorization_code', 'refresh_token'],
   tokenEndpointAuthMethod: 'none',
   clientSecretHash: null,

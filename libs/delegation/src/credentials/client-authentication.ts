@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { verifyClientSecret, type Client } from '@libs/management';
 import {
+  basicCredentials,
   InvalidClient,
   InvalidRequest,
   stringParam,
@@ -36,7 +37,7 @@ export class ClientAuthentication {
   constructor(private readonly clients: ClientCache) {}
 
   async authenticate(req: Request, params: OAuthParams): Promise<AuthenticatedClient> {
-    const basic = parseBasic(req.headers.authorization);
+    const basic = basicCredentials(req.headers.authorization);
     const bodyId = stringParam(params, 'client_id', { max: 128 });
     const bodySecret = stringParam(params, 'client_secret', { max: 512 });
     if (basic && (bodySecret !== undefined || (bodyId !== undefined && bodyId !== basic.id))) {
@@ -77,21 +78,5 @@ export class ClientAuthentication {
     if (this.verified.size > 10_000) this.verified.clear();
     this.verified.set(client.clientId, { digest, until: Date.now() + VERIFIED_TTL_MS });
     return true;
-  }
-}
-
-function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
-  if (!header?.toLowerCase().startsWith('basic ')) return undefined;
-  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) throw new InvalidClient('Malformed Basic credentials.');
-  try {
-    // RFC 6749 §2.3.1: both parts are form-urlencoded before being joined.
-    return {
-      id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
-      secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
-    };
-  } catch {
-    throw new InvalidClient('Malformed Basic credentials.');
   }
 }

@@ -1,14 +1,17 @@
-import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
 import { JWT_BEARER_GRANT } from '@libs/management';
 import {
   API_TAGS,
+  describeError,
   InvalidGrant,
   InvalidRequest,
   InvalidScope,
+  logServerError,
   oauthParams,
+  stringParam,
   TooManyRequests,
   UnauthorizedClient,
   type OAuthParams,
@@ -26,6 +29,9 @@ import { parseDelegationRequest } from './delegation-request';
 import { ApiDelegationGet, ApiDelegationPost } from './delegation.openapi';
 
 const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]{0,63}$/;
+// auth0.js v7 loads /delegation with the `jsonp` package configured as `{ param: 'cbx' }`; `callback` is the
+// name most other JSONP clients use.
+const JSONP_CALLBACK_PARAMS = ['cbx', 'callback'];
 
 /**
  * `/delegation`, Auth0's legacy endpoint: a refresh token (or a still-valid id_token) for a fresh
@@ -37,6 +43,8 @@ const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]{0,63}$/;
 @ApiTags(API_TAGS.delegation)
 @Controller('delegation')
 export class DelegationController {
+  private readonly logger = new Logger(DelegationController.name);
+
   constructor(
     private readonly exchange: RefreshTokenExchange,
     private readonly clients: ClientAuthentication,
@@ -49,19 +57,34 @@ export class DelegationController {
     return this.delegate(oauthParams(req.body), req, res);
   }
 
-  /** The JSONP-era form: parameters in the query string, optionally wrapped in `callback(...)`. */
+  /**
+   * The JSONP-era form: parameters in the query string, the answer wrapped in `cbx(...)` (or
+   * `callback(...)`) as JavaScript. A script tag cannot read a status, so errors come back through the
+   * callback too, with status 200 and the HTTP status in the object: `{status, error, error_description}`,
+   * what auth0.js v7 reads (`'error' in resp` → `LoginError(resp.status, resp.error_description)`).
+   */
   @Get()
   @ApiDelegationGet()
   async get(@Req() req: Request, @Res() res: Response) {
     const params = oauthParams(req.query);
-    const callback = typeof params.callback === 'string' ? params.callback : undefined;
-    if (callback !== undefined && !JSONP_CALLBACK.test(callback))
-      throw new InvalidRequest('Invalid callback name.');
-    const body = await this.delegate(params, req, res);
-    res.set('Cache-Control', 'no-store');
-    if (!callback) return res.json(body);
-    res.type('application/javascript').set('X-Content-Type-Options', 'nosniff');
-    return res.send(`/**/ typeof ${callback} === 'function' && ${callback}(${JSON.stringify(body)});`);
+    const callback = jsonpCallback(params);
+    if (!callback) {
+      const body = await this.delegate(params, req, res);
+      return res.set('Cache-Control', 'no-store').json(body);
+    }
+    let payload: object;
+    try {
+      payload = await this.delegate(params, req, res);
+    } catch (error) {
+      const [status, body] = describeError(error);
+      logServerError(this.logger, status, error);
+      payload = { status, ...body };
+    }
+    res
+      .status(200)
+      .type('text/javascript')
+      .set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    return res.send(`/**/ typeof ${callback} === 'function' && ${callback}(${JSON.stringify(payload)});`);
   }
 
   private async delegate(params: OAuthParams, req: Request, res: Response) {
@@ -98,6 +121,15 @@ export class DelegationController {
 }
 
 const INVALID_ID_TOKEN = 'Invalid id_token.';
+
+/** The JSONP callback a GET names, or `undefined`; a name that is not a plain JavaScript path is refused. */
+function jsonpCallback(params: Record<string, unknown>): string | undefined {
+  const name = JSONP_CALLBACK_PARAMS.find((param) => params[param] !== undefined);
+  const callback = name === undefined ? undefined : stringParam(params, name, { max: 64 });
+  if (callback !== undefined && !JSONP_CALLBACK.test(callback))
+    throw new InvalidRequest('Invalid callback name.');
+  return callback;
+}
 
 /** Maps the exchange's refusals to Auth0's wire errors; anything else stays an infrastructure error. */
 export function translate(error: unknown, res: Response): unknown {

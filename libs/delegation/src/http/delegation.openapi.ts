@@ -118,7 +118,9 @@ export const ApiDelegationGet = () =>
   applyDecorators(
     ApiOperation({
       summary: 'The JSONP-era form of POST /delegation: parameters in the query string',
-      description: 'With `callback`, the body is `callback({...})` as application/javascript.',
+      description:
+        'With `cbx` (auth0.js v7) or `callback`, the body is `cbx({...})` as text/javascript, status 200 also ' +
+        'for errors, which reach the callback as `{status, error, error_description}`.',
     }),
     query('client_id', { type: 'string', maxLength: 128 }, true),
     ApiQuery({ name: 'grant_type', required: true, schema: { type: 'string', enum: [JWT_BEARER_GRANT] } }),
@@ -128,18 +130,24 @@ export const ApiDelegationGet = () =>
     query('scope', { type: 'string', maxLength: 1024 }),
     query('api_type', { type: 'string', enum: ['app', 'auth0'], default: 'app' }),
     ApiQuery({
+      name: 'cbx',
+      required: false,
+      description: 'A JavaScript function name for JSONP: the parameter auth0.js v7 sends.',
+      schema: { type: 'string', pattern: '^[A-Za-z_$][\\w$.]{0,63}$' },
+    }),
+    ApiQuery({
       name: 'callback',
       required: false,
-      description: 'A JavaScript function name for JSONP.',
+      description: 'A JavaScript function name for JSONP (when `cbx` is absent).',
       schema: { type: 'string', pattern: '^[A-Za-z_$][\\w$.]{0,63}$' },
     }),
     ApiResponse({
       status: 200,
-      description: 'A fresh id_token: JSON, or JSONP with `callback`.',
+      description: 'A fresh id_token: JSON; or JSONP with `cbx`/`callback`, errors included.',
       headers: RATE_LIMIT_HEADERS,
       content: {
         'application/json': { schema: { $ref: getSchemaPath(DelegationResponseBody) } },
-        'application/javascript': {
+        'text/javascript': {
           schema: { type: 'string', example: "/**/ typeof cb === 'function' && cb({...});" },
         },
       },

@@ -19,12 +19,27 @@ describe('resolveClientSettings', () => {
       description: '',
       appType: 'regular_web',
       callbacks: [],
+      webOrigins: [],
+      allowedOrigins: [],
       grantTypes: ['authorization_code', 'refresh_token', 'client_credentials'],
       tokenEndpointAuthMethod: 'client_secret_post',
       idTokenLifetimeSeconds: 36000,
       idTokenAlg: 'RS256',
       managementScopes: [],
     });
+  });
+
+  it('normalizes web_origins and allowed_origins, keeping each once, and names the list it refuses', () => {
+    const settings = resolveClientSettings({
+      name: 'A',
+      web_origins: ['https://App.example.com:443/', 'https://app.example.com'],
+      allowed_origins: ['http://localhost:3000', 'https://*.example.com'],
+    });
+    expect(settings.webOrigins).toEqual(['https://app.example.com']);
+    expect(settings.allowedOrigins).toEqual(['http://localhost:3000', 'https://*.example.com']);
+    expect(() => resolveClientSettings({ name: 'A', allowed_origins: ['https://x.com/app'] })).toThrow(
+      /path.*on property allowed_origins/,
+    );
   });
 
   it.each([

@@ -7,7 +7,9 @@ import {
   type GrantType,
   type NewClient,
   type TokenEndpointAuthMethod,
+  type Client,
 } from './client';
+import { clientOriginProblem, normalizeClientOrigin } from './client-origins';
 
 /** The fields of `POST /api/v2/clients` after schema validation (Auth0's snake_case names). */
 export interface ClientSettingsInput {
@@ -15,6 +17,8 @@ export interface ClientSettingsInput {
   description?: string;
   app_type?: AppType;
   callbacks?: string[];
+  web_origins?: string[];
+  allowed_origins?: string[];
   grant_types?: GrantType[];
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
   jwt_configuration?: { lifetime_in_seconds?: number; alg?: SigningAlg };
@@ -76,6 +80,15 @@ export function callbackProblem(callback: string, appType: AppType): string | un
   return undefined;
 }
 
+/** Checks and normalizes one origin list; duplicates (after normalization) are kept once. */
+function resolveOrigins(property: string, origins: string[] | undefined): string[] {
+  for (const origin of origins ?? []) {
+    const problem = clientOriginProblem(origin);
+    if (problem) throw invalid(property, problem);
+  }
+  return [...new Set((origins ?? []).map(normalizeClientOrigin))];
+}
+
 /**
  * Applies Auth0's defaults to a create-client body and enforces the rules between its fields.
  *
@@ -114,10 +127,28 @@ export function resolveClientSettings(input: ClientSettingsInput): ClientSetting
     description: input.description ?? '',
     appType,
     callbacks,
+    webOrigins: resolveOrigins('web_origins', input.web_origins),
+    allowedOrigins: resolveOrigins('allowed_origins', input.allowed_origins),
     grantTypes,
     tokenEndpointAuthMethod,
     idTokenLifetimeSeconds: input.jwt_configuration?.lifetime_in_seconds ?? DEFAULT_ID_TOKEN_LIFETIME_SECONDS,
     idTokenAlg: input.jwt_configuration?.alg ?? 'RS256',
     managementScopes,
+  };
+}
+
+/** The settings of a stored client, written as a create-client body: what a partial update starts from. */
+export function settingsInputOf(client: Client): ClientSettingsInput {
+  return {
+    name: client.name,
+    description: client.description,
+    app_type: client.appType,
+    callbacks: client.callbacks,
+    web_origins: client.webOrigins,
+    allowed_origins: client.allowedOrigins,
+    grant_types: client.grantTypes,
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    jwt_configuration: { lifetime_in_seconds: client.idTokenLifetimeSeconds, alg: client.idTokenAlg },
+    management_api_scopes: client.managementScopes,
   };
 }

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -26,7 +27,24 @@ import {
   type GrantType,
   type TokenEndpointAuthMethod,
 } from './client';
+import { MAX_CLIENT_ORIGIN_LENGTH, MAX_CLIENT_ORIGINS } from './client-origins';
 import type { ClientSettingsInput } from './client-settings';
+
+/** `web_origins` and `allowed_origins`: the same schema, checked further by `clientOriginProblem`. */
+const OriginList = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: [String],
+      maxItems: MAX_CLIENT_ORIGINS,
+      items: { type: 'string', maxLength: MAX_CLIENT_ORIGIN_LENGTH },
+      description: `${description} \`scheme://host[:port]\` (http or https, no path), or \`https://*.example.com\` for one subdomain label.`,
+    }),
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(MAX_CLIENT_ORIGINS),
+    IsString({ each: true }),
+    MaxLength(MAX_CLIENT_ORIGIN_LENGTH, { each: true }),
+  );
 
 /** `jwt_configuration` of a client: the id_tokens it receives. */
 export class JwtConfigurationBody {
@@ -79,6 +97,12 @@ export class CreateClientBody implements ClientSettingsInput {
   @MaxLength(2048, { each: true })
   callbacks?: string[];
 
+  @OriginList('Allowed Web Origins: pages that may call the Authentication API from a browser.')
+  web_origins?: string[];
+
+  @OriginList('Allowed Origins (CORS): pages that may call the Authentication API from a browser.')
+  allowed_origins?: string[];
+
   @ApiPropertyOptional({
     enum: GRANT_TYPES,
     isArray: true,
@@ -121,6 +145,15 @@ export class CreateClientBody implements ClientSettingsInput {
   @IsIn(MANAGEMENT_SCOPES, { each: true })
   management_api_scopes?: ManagementScope[];
 }
+
+/**
+ * Body of `PATCH /api/v2/clients/{id}`: any create field but the ones that would change how the client
+ * authenticates or what it may do at the Management API (`app_type`, `token_endpoint_auth_method`,
+ * `management_api_scopes`), which stay as created.
+ */
+export class UpdateClientBody extends PartialType(
+  OmitType(CreateClientBody, ['app_type', 'token_endpoint_auth_method', 'management_api_scopes'] as const),
+) {}
 
 /** Query of `GET /api/v2/clients`. */
 export class ListClientsQuery extends PagedFieldsQuery {

@@ -39,6 +39,12 @@ export class ClientResponse {
   @ApiProperty({ type: [String] })
   callbacks: string[];
 
+  @ApiProperty({ type: [String], description: 'Allowed Web Origins (normalized origins).' })
+  web_origins: string[];
+
+  @ApiProperty({ type: [String], description: 'Allowed Origins (CORS) (normalized origins).' })
+  allowed_origins: string[];
+
   @ApiProperty({ enum: GRANT_TYPES, isArray: true })
   grant_types: string[];
 
@@ -93,5 +99,14 @@ export const ApiGetClient = () =>
     ApiOperation({ summary: 'Get an application' }),
     ID,
     ApiResponse({ status: 200, description: 'The application.', type: ClientFieldsResponse }),
+    ApiManagementError(404, '`inexistent_client`.'),
+  );
+
+/** `PATCH /api/v2/clients/{id}`. */
+export const ApiUpdateClient = () =>
+  applyDecorators(
+    ApiOperation({ summary: 'Update an application' }),
+    ID,
+    ApiResponse({ status: 200, description: 'The application as changed.', type: ClientResponse }),
     ApiManagementError(404, '`inexistent_client`.'),
   );

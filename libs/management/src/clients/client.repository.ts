@@ -10,6 +10,12 @@ export interface ClientListQuery {
   appTypes?: AppType[];
 }
 
+/** The page origins one client lists (`web_origins` and `allowed_origins` together). */
+export interface ClientOriginList {
+  clientId: string;
+  origins: string[];
+}
+
 /** Storage of the tenant's applications; bound to `PostgresClientRepository`. */
 export abstract class ClientRepository {
   /** The client with this id, or `null`. */
@@ -18,6 +24,10 @@ export abstract class ClientRepository {
   abstract create(client: NewClient): Promise<Client>;
   /** Inserts the client or replaces every setting of the one with its id; safe under concurrent callers. */
   abstract upsert(client: NewClient): Promise<Client>;
+  /** Replaces every setting of the client with its id; `null` when no client has it. */
+  abstract update(client: NewClient): Promise<Client | null>;
+  /** Every client that lists at least one origin, with its origins: the CORS index is built from it. */
+  abstract listOrigins(): Promise<ClientOriginList[]>;
   /** One page of clients, oldest first, with the total count matching the filter. */
   abstract list(query: ClientListQuery): Promise<Page<Client>>;
 }

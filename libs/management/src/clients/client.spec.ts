@@ -7,6 +7,8 @@ const client = (overrides: Partial<Client>): Client => ({
   description: '',
   appType: 'regular_web',
   callbacks: [],
+  webOrigins: [],
+  allowedOrigins: [],
   grantTypes: ['client_credentials'],
   tokenEndpointAuthMethod: 'client_secret_post',
   clientSecretHash: null,

@@ -34,6 +34,10 @@ export interface Client {
   appType: AppType;
   /** Allowed `redirect_uri` values, matched exactly. */
   callbacks: string[];
+  /** Auth0's "Allowed Web Origins": page origins allowed to call from a browser (normalized, see client-origins.ts). */
+  webOrigins: string[];
+  /** Auth0's "Allowed Origins (CORS)": likewise. */
+  allowedOrigins: string[];
   grantTypes: GrantType[];
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** scrypt hash of the client secret; `null` for a public client. Never leaves the service. */

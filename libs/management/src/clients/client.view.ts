@@ -7,6 +7,8 @@ export interface ClientView {
   description: string;
   app_type: Client['appType'];
   callbacks: string[];
+  web_origins: string[];
+  allowed_origins: string[];
   grant_types: string[];
   token_endpoint_auth_method: Client['tokenEndpointAuthMethod'];
   jwt_configuration: { lifetime_in_seconds: number; alg: Client['idTokenAlg'] };
@@ -23,6 +25,8 @@ export function toClientView(client: Client): ClientView {
     description: client.description,
     app_type: client.appType,
     callbacks: [...client.callbacks],
+    web_origins: [...client.webOrigins],
+    allowed_origins: [...client.allowedOrigins],
     grant_types: [...client.grantTypes],
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     jwt_configuration: { lifetime_in_seconds: client.idTokenLifetimeSeconds, alg: client.idTokenAlg },

@@ -5,6 +5,7 @@ import {
   Header,
   HttpCode,
   Param,
+  Patch,
   Post,
   Query,
   UseFilters,
@@ -16,8 +17,8 @@ import { ManagementExceptionFilter } from '../errors/management-exception.filter
 import { selectFields, withTotals } from '../http/list-params';
 import { ManagementValidationPipe } from '../http/management-validation.pipe';
 import type { AppType } from './client';
-import { CreateClientBody, GetClientQuery, ListClientsQuery } from './client.dto';
-import { ApiCreateClient, ApiGetClient, ApiListClients } from './client.openapi';
+import { CreateClientBody, GetClientQuery, ListClientsQuery, UpdateClientBody } from './client.dto';
+import { ApiCreateClient, ApiGetClient, ApiListClients, ApiUpdateClient } from './client.openapi';
 import { toClientView, type ClientView } from './client.view';
 import { ClientsService } from './clients.service';
 
@@ -62,5 +63,13 @@ export class ClientsController {
   @ApiGetClient()
   async get(@Param('id') id: string, @Query() query: GetClientQuery): Promise<Partial<ClientView>> {
     return selectFields(toClientView(await this.service.getClient(id)), query.fields, query.include_fields);
+  }
+
+  /** Changes an application: name, description, callbacks, origins, grants, jwt_configuration. */
+  @Patch(':id')
+  @RequireScopes('update:clients')
+  @ApiUpdateClient()
+  async update(@Param('id') id: string, @Body() body: UpdateClientBody): Promise<ClientView> {
+    return toClientView(await this.service.updateClient(id, body));
   }
 }

@@ -4,7 +4,13 @@ import { ManagementApiError, ManagementErrorCode } from '../errors/management-ap
 import type { Page } from '../http/list-params';
 import { newClientId, newClientSecret, type Client } from './client';
 import { ClientRepository, type ClientListQuery } from './client.repository';
-import { resolveClientSettings, type ClientSettingsInput } from './client-settings';
+import { ClientOriginIndex } from './client-origin-index';
+import { resolveClientSettings, settingsInputOf, type ClientSettingsInput } from './client-settings';
+
+/** The fields `PATCH /api/v2/clients/{id}` may change. */
+export type ClientChangesInput = Partial<
+  Omit<ClientSettingsInput, 'app_type' | 'token_endpoint_auth_method' | 'management_api_scopes'>
+>;
 
 /** A client just created, with its secret in clear: the only moment the secret exists outside a hash. */
 export interface CreatedClient {
@@ -16,7 +22,10 @@ export interface CreatedClient {
 /** The Management API's use cases on applications. */
 @Injectable()
 export class ClientsService {
-  constructor(private readonly clients: ClientRepository) {}
+  constructor(
+    private readonly clients: ClientRepository,
+    private readonly origins: ClientOriginIndex,
+  ) {}
 
   /** Registers an application; a confidential one gets a fresh secret, stored only as its scrypt hash. */
   async createClient(input: ClientSettingsInput): Promise<CreatedClient> {
@@ -27,7 +36,32 @@ export class ClientsService {
       clientId: newClientId(),
       clientSecretHash: clientSecret ? await hashSecret(clientSecret) : null,
     });
+    this.origins.invalidate();
     return { client, clientSecret };
+  }
+
+  /**
+   * Changes some settings of a client; the others, its secret and its type stay. The result must satisfy
+   * the same rules as a new client (`resolveClientSettings`).
+   */
+  async updateClient(clientId: string, changes: ClientChangesInput): Promise<Client> {
+    const current = await this.getClient(clientId);
+    const before = settingsInputOf(current);
+    const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    const settings = resolveClientSettings({
+      ...before,
+      ...given,
+      jwt_configuration: { ...before.jwt_configuration, ...changes.jwt_configuration },
+    });
+    const updated = await this.clients.update({
+      ...settings,
+      clientId,
+      clientSecretHash: current.clientSecretHash,
+    });
+    if (!updated)
+      throw new ManagementApiError(ManagementErrorCode.InexistentClient, 'The client does not exist.');
+    this.origins.invalidate();
+    return updated;
   }
 
   /** The client with this id; refuses an unknown id with `inexistent_client`. */

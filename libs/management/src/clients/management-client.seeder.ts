@@ -38,6 +38,8 @@ export class ManagementClientSeeder implements OnApplicationBootstrap {
         'Machine-to-machine application configured by MANAGEMENT_CLIENT_ID and MANAGEMENT_CLIENT_SECRET.',
       appType: 'non_interactive',
       callbacks: [],
+      webOrigins: [],
+      allowedOrigins: [],
       grantTypes: ['client_credentials'],
       tokenEndpointAuthMethod: 'client_secret_post',
       clientSecretHash: keep ? existing.clientSecretHash : await hashSecret(clientSecret),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Page } from '../http/list-params';
 import type { Client, NewClient } from './client';
-import { ClientRepository, type ClientListQuery } from './client.repository';
+import { ClientRepository, type ClientListQuery, type ClientOriginList } from './client.repository';
 
 interface ClientRow {
   client_id: string;
@@ -10,6 +10,8 @@ interface ClientRow {
   description: string;
   app_type: Client['appType'];
   callbacks: string[];
+  web_origins: string[];
+  allowed_origins: string[];
   grant_types: Client['grantTypes'];
   token_endpoint_auth_method: Client['tokenEndpointAuthMethod'];
   client_secret_hash: string | null;
@@ -20,7 +22,8 @@ interface ClientRow {
 }
 
 const COLUMNS = `client_id, name, description, app_type, callbacks, grant_types, token_endpoint_auth_method,
-  client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes, created_at`;
+  client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes, web_origins, allowed_origins,
+  created_at`;
 
 const toClient = (row: ClientRow): Client => ({
   clientId: row.client_id,
@@ -28,6 +31,8 @@ const toClient = (row: ClientRow): Client => ({
   description: row.description,
   appType: row.app_type,
   callbacks: row.callbacks,
+  webOrigins: row.web_origins,
+  allowedOrigins: row.allowed_origins,
   grantTypes: row.grant_types,
   tokenEndpointAuthMethod: row.token_endpoint_auth_method,
   clientSecretHash: row.client_secret_hash,
@@ -49,11 +54,19 @@ const values = (c: NewClient) => [
   c.idTokenLifetimeSeconds,
   c.idTokenAlg,
   c.managementScopes,
+  c.webOrigins,
+  c.allowedOrigins,
 ];
 
 const INSERT = `INSERT INTO clients (client_id, name, description, app_type, callbacks, grant_types,
-    token_endpoint_auth_method, client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
+    token_endpoint_auth_method, client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes,
+    web_origins, allowed_origins)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+
+// Every setting but the id, from the parameters of \`values()\`.
+const SET_ALL = `name = $2, description = $3, app_type = $4, callbacks = $5, grant_types = $6,
+  token_endpoint_auth_method = $7, client_secret_hash = $8, id_token_lifetime_seconds = $9, id_token_alg = $10,
+  management_scopes = $11, web_origins = $12, allowed_origins = $13, updated_at = now()`;
 
 /** `ClientRepository` over the `clients` table, in raw SQL. */
 @Injectable()
@@ -80,17 +93,27 @@ export class PostgresClientRepository extends ClientRepository {
     // ON CONFLICT makes concurrent boots of several instances converge instead of failing on the key.
     const rows = await this.db.query<ClientRow[]>(
       `${INSERT}
-       ON CONFLICT (client_id) DO UPDATE SET
-         name = EXCLUDED.name, description = EXCLUDED.description, app_type = EXCLUDED.app_type,
-         callbacks = EXCLUDED.callbacks, grant_types = EXCLUDED.grant_types,
-         token_endpoint_auth_method = EXCLUDED.token_endpoint_auth_method,
-         client_secret_hash = EXCLUDED.client_secret_hash,
-         id_token_lifetime_seconds = EXCLUDED.id_token_lifetime_seconds, id_token_alg = EXCLUDED.id_token_alg,
-         management_scopes = EXCLUDED.management_scopes, updated_at = now()
+       ON CONFLICT (client_id) DO UPDATE SET ${SET_ALL}
        RETURNING ${COLUMNS}`,
       values(client),
     );
     return toClient(rows[0]);
+  }
+
+  async update(client: NewClient): Promise<Client | null> {
+    // TypeORM answers an UPDATE with [rows, affected count], unlike a SELECT or INSERT.
+    const [rows] = await this.db.query<[ClientRow[], number]>(
+      `UPDATE clients SET ${SET_ALL} WHERE client_id = $1 RETURNING ${COLUMNS}`,
+      values(client),
+    );
+    return rows[0] ? toClient(rows[0]) : null;
+  }
+
+  async listOrigins(): Promise<ClientOriginList[]> {
+    return this.db.query<ClientOriginList[]>(
+      `SELECT client_id AS "clientId", web_origins || allowed_origins AS origins FROM clients
+       WHERE cardinality(web_origins) + cardinality(allowed_origins) > 0`,
+    );
   }
 
   async list(query: ClientListQuery): Promise<Page<Client>> {

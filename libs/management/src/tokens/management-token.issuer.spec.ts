@@ -10,6 +10,8 @@ const client = (overrides: Partial<Client> = {}): Client => ({
   description: '',
   appType: 'non_interactive',
   callbacks: [],
+  webOrigins: [],
+  allowedOrigins: [],
   grantTypes: ['client_credentials'],
   tokenEndpointAuthMethod: 'client_secret_post',
   clientSecretHash: 'hash',

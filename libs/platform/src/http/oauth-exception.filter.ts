@@ -30,9 +30,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const [status, body] = this.describe(exception);
-    if (status === 503) this.logger.warn({ msg: 'dependency unavailable', err: String(exception) });
-    else if (status >= 500) this.logger.error({ msg: 'unhandled error', err: exception });
+    const [status, body] = describeError(exception);
+    logServerError(this.logger, status, exception);
     if (res.headersSent) return;
     if (exception instanceof OAuthError) res.set(exception.headers);
     if (status === 503) res.set('Retry-After', res.get('Retry-After') ?? '5');
@@ -40,37 +39,46 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
     res.status(status).json(body);
   }
+}
 
-  private describe(exception: unknown): [number, OAuthErrorBody] {
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const response = exception.getResponse();
-      if (typeof response === 'object' && response !== null && 'error_description' in response) {
-        return [status, response as OAuthErrorBody];
-      }
-      return [
-        status,
-        { error: oauthCodeForStatus(status), error_description: describeHttpException(exception) },
-      ];
+/**
+ * The status and `{error, error_description}` an error is answered with: its own for wire errors and
+ * body-parser refusals, 503 for a dependency outage, 500 (without internals) for anything else.
+ */
+export function describeError(exception: unknown): [number, OAuthErrorBody] {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    if (typeof response === 'object' && response !== null && 'error_description' in response) {
+      return [status, response as OAuthErrorBody];
     }
-    const error = exception as StatusError | undefined;
-    const status = error?.status ?? error?.statusCode;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      const description =
-        (error?.type && BODY_PARSER_DESCRIPTIONS[error.type]) ?? 'The request is malformed.';
-      return [status, { error: oauthCodeForStatus(status), error_description: description }];
-    }
-    if (isDependencyOutage(exception)) {
-      return [
-        503,
-        {
-          error: 'temporarily_unavailable',
-          error_description: 'The service is temporarily unavailable. Try again shortly.',
-        },
-      ];
-    }
-    return [500, { error: 'server_error', error_description: 'An unexpected error occurred.' }];
+    return [
+      status,
+      { error: oauthCodeForStatus(status), error_description: describeHttpException(exception) },
+    ];
   }
+  const error = exception as StatusError | undefined;
+  const status = error?.status ?? error?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const description = (error?.type && BODY_PARSER_DESCRIPTIONS[error.type]) ?? 'The request is malformed.';
+    return [status, { error: oauthCodeForStatus(status), error_description: description }];
+  }
+  if (isDependencyOutage(exception)) {
+    return [
+      503,
+      {
+        error: 'temporarily_unavailable',
+        error_description: 'The service is temporarily unavailable. Try again shortly.',
+      },
+    ];
+  }
+  return [500, { error: 'server_error', error_description: 'An unexpected error occurred.' }];
+}
+
+/** Logs what `describeError` answered with a 5xx: an outage as a warning, anything else as an error. */
+export function logServerError(logger: Logger, status: number, exception: unknown): void {
+  if (status === 503) logger.warn({ msg: 'dependency unavailable', err: String(exception) });
+  else if (status >= 500) logger.error({ msg: 'unhandled error', err: exception });
 }
 
 // PostgreSQL SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown,
