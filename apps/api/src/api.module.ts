@@ -21,7 +21,7 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot('api'),
-        DatabaseModule,
+        DatabaseModule.as('api'),
         MessagingModule.forRoot('api'),
         SecurityModule,
         HealthModule,

@@ -1,5 +1,5 @@
 import { freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { appRoleUrls, createTestDatabase, type TestDatabase } from './test-database';
 import { testBrokers, uniqueName } from './test-kafka';
 
 export const MANAGEMENT = { clientId: 'e2e-management', clientSecret: 'e2e-management-secret-0123456789' };
@@ -29,6 +29,8 @@ export async function startSystem(
     PORT: String(port),
     PROJECTOR_PORT: String(await freePort()),
     DATABASE_URL: db.url,
+    DATABASE_API_URL: appRoleUrls(db.url).api,
+    DATABASE_PROJECTOR_URL: appRoleUrls(db.url).projector,
     KAFKA_BROKERS: testBrokers().join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     MANAGEMENT_CLIENT_ID: MANAGEMENT.clientId,
