@@ -38,7 +38,7 @@ describe('loadConfig', () => {
   it('serves metrics on ports of their own, 9464 (api) and 9465 (projector) by default', () => {
     expect(loadConfig({}).metrics).toEqual({ apiPort: 9464, projectorPort: 9465 });
     expect(loadConfig({ METRICS_PORT: '9100' }).metrics.apiPort).toBe(9100);
-    expect(() => loadConfig({ PROJECTOR_METRICS_PORT: '0' })).toThrow(/PROJECTOR_METRICS_PORT="0"/);
+    expect(() => loadConfig({ PROJECTOR_METRICS_PORT: '-1' })).toThrow(/PROJECTOR_METRICS_PORT="-1"/);
   });
 
   it('treats an empty variable as unset', () => {

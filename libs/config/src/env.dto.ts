@@ -67,17 +67,17 @@ export class EnvDto {
   @Matches(/^(postgres(ql)?:\/\/\S+)?$/, { message: 'must be a postgres:// connection URL' })
   DATABASE_PROJECTOR_URL = '';
 
-  /** Port of the api's Prometheus `/metrics` (a separate listener, never on the public origin). */
+  /** Port of the api's Prometheus `/metrics` (a separate listener, never on the public origin); 0: any free port. */
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   METRICS_PORT = 9464;
 
-  /** Port of the projector's Prometheus `/metrics`. */
+  /** Port of the projector's Prometheus `/metrics`; 0: any free port. */
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   PROJECTOR_METRICS_PORT = 9465;
 

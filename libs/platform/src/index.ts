@@ -18,6 +18,8 @@ export {
 export { isDependencyOutage, OAuthExceptionFilter } from './http/oauth-exception.filter';
 export { oauthParams, stringParam, type OAuthParams } from './http/oauth-params';
 export { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
+export { dependencyOf, Metrics, type Dependency } from './metrics/metrics';
+export { MetricsModule } from './metrics/metrics.module';
 export { LoggingModule, REDACTED_PATHS, requestId } from './logging/logging.module';
 export { ShutdownLogger } from './shutdown-logger';
 export { ApiOAuthErrors, ERROR_HEADERS, oauthErrorResponse } from './openapi/api-oauth-errors.decorator';

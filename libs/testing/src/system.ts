@@ -28,6 +28,8 @@ export async function startSystem(
     PUBLIC_URL: url,
     PORT: String(port),
     PROJECTOR_PORT: String(await freePort()),
+    METRICS_PORT: String(await freePort()),
+    PROJECTOR_METRICS_PORT: String(await freePort()),
     DATABASE_URL: db.url,
     DATABASE_API_URL: appRoleUrls(db.url).api,
     DATABASE_PROJECTOR_URL: appRoleUrls(db.url).projector,

@@ -28,9 +28,13 @@ const BODY_PARSER_DESCRIPTIONS: Record<string, string> = {
 export class OAuthExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(OAuthExceptionFilter.name);
 
+  /** `onOutage` hears of each dependency outage answered 503 (the metrics count them). */
+  constructor(private readonly onOutage?: (error: unknown) => void) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.describe(exception);
+    if (status === 503) this.onOutage?.(exception);
     if (status === 503) this.logger.warn({ msg: 'dependency unavailable', err: String(exception) });
     else if (status >= 500) this.logger.error({ msg: 'unhandled error', err: exception });
     if (res.headersSent) return;
