@@ -143,6 +143,9 @@ describe('Prometheus metrics (e2e)', () => {
     // Node's own: event-loop lag among the default metrics; every sample names its process.
     expect(after.some((s) => s.name === 'nodejs_eventloop_lag_seconds')).toBe(true);
     expect(after.every((s) => s.labels.service === 'api')).toBe(true);
+    // The app runs on the Node that runs the tests (spawnApp uses process.execPath): Node 24 under test:node24.
+    const [version] = after.filter((s) => s.name === 'nodejs_version_info');
+    expect(version.labels.major).toBe(process.versions.node.split('.')[0]);
   });
 
   it('reports the relay and the projector: events relayed, outbox depth, consumer lag per partition', async () => {
