@@ -35,8 +35,9 @@ status=0
 FUZZ_RUNS=${FUZZ_RUNS:-1500} npx jest --json --outputFile="$results" --forceExit "$@" || status=$?
 
 # Node 24 LTS: the unit specs and a representative subset of the e2e specs (the apps included: they run on
-# the Node that runs jest) once more on Node 24 (scripts/node24.sh); the full e2e depth on both would
-# add about 10 minutes to CI. Each of its tests counts in the summary.
+# the Node that runs jest) once more on Node 24 (scripts/node24.sh): about 4 minutes on 2 busy cores.
+# The whole e2e depth (fuzz, outages) would add its full length again to CI's 90 minutes; `npm run
+# test:node24` runs it. Each test of this run counts in the summary.
 node24_results=.data/test-results-node24.json
 rm -f "$node24_results"
 node24_args=()
