@@ -34,6 +34,20 @@ status=0
 # `npm run test:long` runs it at the issue's 10,000 per operation (about 10 min on 2 cores).
 FUZZ_RUNS=${FUZZ_RUNS:-1500} npx jest --json --outputFile="$results" --forceExit "$@" || status=$?
 
+# Node 24 LTS: the unit specs and a representative subset of the e2e specs (the apps included: they run on
+# the Node that runs jest) once more on Node 24 (scripts/node24.sh): about 4 minutes on 2 busy cores.
+# The whole e2e depth (fuzz, outages) would add its full length again to CI's 90 minutes; `npm run
+# test:node24` runs it. Each test of this run counts in the summary.
+node24_results=.data/test-results-node24.json
+rm -f "$node24_results"
+node24_args=()
+if [ "${NODE24:-1}" != 0 ] && [ "$#" -eq 0 ]; then
+  bash scripts/node24.sh node_modules/.bin/jest --selectProjects unit e2e --json --outputFile="$node24_results" \
+    --forceExit '\.spec\.ts$' test/refresh-token-flows.e2e-spec.ts test/revocation.e2e-spec.ts \
+    test/metrics.e2e-spec.ts test/platform.e2e-spec.ts || status=$?
+  node24_args=(--jest "$node24_results")
+fi
+
 # Fault injection (issue 6): five scenarios under traffic on a private PostgreSQL + Kafka, each one
 # check in the summary. CHAOS=0 skips it for a quick local run; so does running a subset of jest.
 chaos_results=.data/chaos-results.json
@@ -43,5 +57,5 @@ if [ "${CHAOS:-1}" != 0 ] && [ "$#" -eq 0 ]; then
   CHAOS_BUILD=0 npm run --silent chaos || status=$?
   chaos_args=(--chaos "$chaos_results")
 fi
-node scripts/test-summary.js "$results" "${chaos_args[@]}"
+node scripts/test-summary.js "$results" "${node24_args[@]}" "${chaos_args[@]}"
 exit "$status"

@@ -28,7 +28,7 @@ export class ApiModule implements NestModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot('api'),
-        DatabaseModule,
+        DatabaseModule.as('api'),
         MessagingModule.forRoot('api'),
         SecurityModule,
         HealthModule,

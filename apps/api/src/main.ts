@@ -7,5 +7,6 @@ void boot({
   name: 'api',
   module: ApiModule.register,
   port: (config) => config.http.port,
+  metricsPort: (config) => config.metrics.apiPort,
   configure: configureOpenApi,
 });

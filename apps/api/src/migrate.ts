@@ -1,10 +1,16 @@
 import { configFromEnvironment, InvalidConfigError } from '@libs/config';
 import { migrate } from '@libs/database';
 
-/** `npm run migration:run`: creates the database if needed and applies pending migrations. */
+/**
+ * `npm run migration:run`: creates the database if needed and applies pending migrations as the owner
+ * (`DATABASE_URL`), then grants the api's and the projector's roles.
+ */
 async function main(): Promise<void> {
   const config = configFromEnvironment();
-  const applied = await migrate(config.database.url);
+  const applied = await migrate(config.database.url, {
+    api: config.database.api,
+    projector: config.database.projector,
+  });
   const db = new URL(config.database.url).pathname.slice(1);
   process.stdout.write(
     applied.length > 0

@@ -6,4 +6,5 @@ void boot({
   name: 'projector',
   module: ProjectorModule.register,
   port: (config) => config.http.projectorPort,
+  metricsPort: (config) => config.metrics.projectorPort,
 });

@@ -14,7 +14,7 @@ export class ProjectorModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot('projector'),
-        DatabaseModule,
+        DatabaseModule.as('projector'),
         MessagingModule.forRoot('projector'),
         HealthModule,
         ProjectionsModule,

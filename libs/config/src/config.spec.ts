@@ -27,6 +27,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY="true"/);
   });
 
+  it('connects each process as the owner unless it is given a role of its own', () => {
+    const owner = 'postgres://postgres@127.0.0.1:5432/refresh_tokens';
+    expect(loadConfig({}).database).toEqual({ url: owner, api: owner, projector: owner });
+    const api = 'postgres://rts_api@127.0.0.1:5432/refresh_tokens';
+    expect(loadConfig({ DATABASE_API_URL: api }).database).toEqual({ url: owner, api, projector: owner });
+    expect(() => loadConfig({ DATABASE_PROJECTOR_URL: 'mysql://x' })).toThrow(/DATABASE_PROJECTOR_URL/);
+  });
+
+  it('serves metrics on ports of their own, 9464 (api) and 9465 (projector) by default', () => {
+    expect(loadConfig({}).metrics).toEqual({ apiPort: 9464, projectorPort: 9465 });
+    expect(loadConfig({ METRICS_PORT: '9100' }).metrics.apiPort).toBe(9100);
+    expect(() => loadConfig({ PROJECTOR_METRICS_PORT: '-1' })).toThrow(/PROJECTOR_METRICS_PORT="-1"/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).http.port).toBe(3000);
   });

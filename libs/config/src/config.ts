@@ -6,7 +6,10 @@ import { DEVELOPMENT_SECRETS, EnvDto } from './env.dto';
 export abstract class AppConfig {
   abstract readonly publicUrl: string;
   abstract readonly http: { host: string; port: number; projectorPort: number };
-  abstract readonly database: { url: string };
+  /** `url`: the owner (migrations); `api` / `projector`: each process's own connection (least privilege). */
+  abstract readonly database: { url: string; api: string; projector: string };
+  /** Ports of the Prometheus `/metrics` listeners. */
+  abstract readonly metrics: { apiPort: number; projectorPort: number };
   abstract readonly kafka: {
     brokers: string[];
     clientId: string;
@@ -79,7 +82,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   return {
     publicUrl: dto.PUBLIC_URL.replace(/\/+$/, ''),
     http: { host: dto.HOST, port: dto.PORT, projectorPort: dto.PROJECTOR_PORT },
-    database: { url: dto.DATABASE_URL },
+    database: {
+      url: dto.DATABASE_URL,
+      api: dto.DATABASE_API_URL || dto.DATABASE_URL,
+      projector: dto.DATABASE_PROJECTOR_URL || dto.DATABASE_URL,
+    },
+    metrics: { apiPort: dto.METRICS_PORT, projectorPort: dto.PROJECTOR_METRICS_PORT },
     kafka: {
       brokers: dto.KAFKA_BROKERS.split(','),
       clientId: dto.KAFKA_CLIENT_ID,

@@ -52,9 +52,34 @@ export class EnvDto {
   @Max(65535)
   PROJECTOR_PORT = 3001;
 
-  /** PostgreSQL connection string. */
+  /** PostgreSQL connection string of the schema's owner: migrations run as it (and the apps, unless below). */
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// connection URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/refresh_tokens';
+
+  /**
+   * The api's connection (least privilege: a role that may append events but never change them).
+   * Empty: the api connects as `DATABASE_URL`. Migrations create the role it names and grant it.
+   */
+  @Matches(/^(postgres(ql)?:\/\/\S+)?$/, { message: 'must be a postgres:// connection URL' })
+  DATABASE_API_URL = '';
+
+  /** The projector's connection (a role that writes the views and checkpoints only); empty: `DATABASE_URL`. */
+  @Matches(/^(postgres(ql)?:\/\/\S+)?$/, { message: 'must be a postgres:// connection URL' })
+  DATABASE_PROJECTOR_URL = '';
+
+  /** Port of the api's Prometheus `/metrics` (a separate listener, never on the public origin); 0: any free port. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT = 9464;
+
+  /** Port of the projector's Prometheus `/metrics`; 0: any free port. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PROJECTOR_METRICS_PORT = 9465;
 
   /** Comma-separated Kafka bootstrap brokers (host:port). */
   @Matches(/^[^\s,:]+:\d+(,[^\s,:]+:\d+)*$/, { message: 'must be a comma-separated list of host:port' })

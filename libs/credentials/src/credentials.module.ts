@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { MetricsModule } from '@libs/platform';
 import { RevokeCredentialHandler } from './commands/revoke-credential/revoke-credential.handler';
 import { RevokeCredentialsHandler } from './commands/revoke-credentials/revoke-credentials.handler';
 import { CredentialLookup } from './credential-lookup';
@@ -14,7 +15,7 @@ import { Revocations } from './revocations';
  */
 @Global()
 @Module({
-  imports: [CqrsModule.forRoot()],
+  imports: [CqrsModule.forRoot(), MetricsModule],
   providers: [
     CredentialLookup,
     DeviceCredentials,

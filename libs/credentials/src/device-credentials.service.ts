@@ -9,6 +9,7 @@ import {
   type RevocationReason,
 } from '@libs/domain';
 import { CredentialCommands, type LoadedStream, type WriteContext } from '@libs/event-store';
+import { Metrics } from '@libs/platform';
 import { randomToken, SecretKeys } from '@libs/security';
 import { CredentialLookup, type FoundCredential } from './credential-lookup';
 import { RefreshTokenRefused } from './refresh-token-refused';
@@ -41,6 +42,7 @@ export class DeviceCredentials {
     private readonly commands: CredentialCommands,
     private readonly lookup: CredentialLookup,
     private readonly keys: SecretKeys,
+    private readonly metrics: Metrics,
   ) {}
 
   /** A new credential id (`dcr_…`). */
@@ -163,6 +165,7 @@ export class DeviceCredentials {
       { type: 'RevokeToken', reason, actor, now: new Date() },
       context,
     );
+    if (events.length > 0) this.metrics.revocations.inc({ reason });
     return events.length > 0;
   }
 

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { grantAppRoles, type AppRole } from './app-roles';
 import { MIGRATIONS } from './migrations';
 
 /** TypeORM options shared by the apps, the migration command and the tests. */
@@ -31,13 +32,17 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-/** Creates the database if needed and applies every pending migration; returns their names. */
-export async function migrate(url: string): Promise<string[]> {
+/**
+ * Creates the database if needed and applies every pending migration as the owner (`url`), then grants
+ * the processes' roles (`roles`: their connection URLs, see `grantAppRoles`); returns the names applied.
+ */
+export async function migrate(url: string, roles: Partial<Record<AppRole, string>> = {}): Promise<string[]> {
   await ensureDatabase(url);
   const dataSource = new DataSource(dataSourceOptions(url));
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
+    await grantAppRoles(url, roles);
     return applied.map((m) => m.name);
   } finally {
     await dataSource.destroy();

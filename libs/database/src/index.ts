@@ -1,3 +1,4 @@
+export { connectionAs, DEFAULT_APP_ROLES, grantAppRoles, TABLE_PRIVILEGES, type AppRole } from './app-roles';
 export { dataSourceOptions, ensureDatabase, migrate } from './data-source';
 export { DatabaseModule } from './database.module';
 export { pgPool } from './pg-pool';

@@ -10,6 +10,7 @@ import { DomainError } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
 import { JWT_BEARER_GRANT, UserRepository, type Client, type User } from '@libs/management';
+import { Metrics } from '@libs/platform';
 import { ClientCache } from './credentials/client-cache';
 import { DelegationFailureLog } from './failures/delegation-failure-log';
 
@@ -81,6 +82,16 @@ export class ScopeNotGranted extends Error {
   }
 }
 
+/** How an exchange ended, for the metrics: refused with the audit trail's reason, rate limited, or an error. */
+function exchangeOutcome(error: unknown): { outcome: string; reason: string } {
+  if (error instanceof RateLimited) return { outcome: 'rate_limited', reason: '' };
+  if (error instanceof RefreshTokenRefused) return { outcome: 'refused', reason: error.reason };
+  if (error instanceof UnknownTarget) return { outcome: 'refused', reason: 'unknown_target' };
+  if (error instanceof ScopeNotGranted) return { outcome: 'refused', reason: 'scope_not_granted' };
+  if (error instanceof DomainError) return { outcome: 'refused', reason: error.code };
+  return { outcome: 'error', reason: '' };
+}
+
 /**
  * The hot path shared by `/delegation` (both forms) and the `refresh_token` grant: resolve the presented
  * token against the view and the newer events, check the user, sign the id_token, record
@@ -105,12 +116,23 @@ export class RefreshTokenExchange {
     private readonly verifier: TokenVerifier,
     private readonly failureLog: DelegationFailureLog,
     config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.perUser = new RateLimiter(config.rateLimits.delegationPerMinute, 60_000);
     this.failures = new FailedLookupLimiter(config.rateLimits.failuresPerMinute);
   }
 
+  /** Exchanges a refresh token, counting the outcome (`token_exchanges_total`). */
   async exchange(request: ExchangeRequest, context: WriteContext): Promise<ExchangeResult> {
+    const counted = (labels: { outcome: string; reason: string }) =>
+      this.metrics.exchanges.inc({ via: request.via, ...labels });
+    return this.attempt(request, context).then(
+      (result) => (counted({ outcome: 'ok', reason: '' }), result),
+      (error: unknown) => (counted(exchangeOutcome(error)), Promise.reject(error)),
+    );
+  }
+
+  private async attempt(request: ExchangeRequest, context: WriteContext): Promise<ExchangeResult> {
     const refusal = this.failures.refusal(request.ip, request.client.clientId);
     if (refusal) throw new RateLimited(refusal);
 

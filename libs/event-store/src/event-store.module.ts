@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { MetricsModule } from '@libs/platform';
 import { CredentialCommands } from './credential-commands';
 import { EventStore } from './event-store.port';
 import { OutboxRelay } from './outbox-relay';
@@ -11,6 +12,7 @@ export class EventStoreModule {
     return {
       module: EventStoreModule,
       global: true,
+      imports: [MetricsModule],
       providers: [
         PostgresEventStore,
         { provide: EventStore, useExisting: PostgresEventStore },

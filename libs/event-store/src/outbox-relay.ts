@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
 import type { EventEnvelope } from '@libs/domain';
 import { ensureTopics, eventTopic, eventTopicSpec, KafkaProducer } from '@libs/messaging';
+import { Metrics } from '@libs/platform';
 import { Kafka } from 'kafkajs';
 import { envelopeFromRow, EVENT_COLUMNS, PostgresEventStore } from './postgres-event-store';
 import { encodeEnvelope } from './envelope-codec';
@@ -16,6 +17,7 @@ const IDLE_POLL_MS = 250;
 // one transaction and one produce request carry many events instead of one each.
 const LINGER_MS = 15;
 const MAX_BACKOFF_MS = 5_000;
+const OUTBOX_DEPTH = 'SELECT count(*) AS n FROM outbox';
 
 /**
  * Publishes committed events from the outbox to Kafka, oldest first, then deletes their outbox rows
@@ -41,8 +43,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly kafka: Kafka,
     private readonly config: AppConfig,
     store: PostgresEventStore,
+    private readonly metrics: Metrics,
   ) {
     this.topic = eventTopic(config.kafka.topicPrefix);
+    metrics.onScrape(async () => metrics.outboxDepth.set(Number((await db.query(OUTBOX_DEPTH))[0].n)));
     store.appended.on('appended', () => {
       this.pending = true;
       this.wake?.();
@@ -81,6 +85,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         // A full batch means more are waiting; otherwise wait for the next append (or the poll).
         if (published === null || published < BATCH_SIZE) await this.sleep(IDLE_POLL_MS);
       } catch (error) {
+        this.metrics.failed(error, 'outbox_relay');
         if (!this.failing)
           this.logger.warn({ msg: 'outbox relay cannot publish; events stay queued', err: String(error) });
         this.failing = true;
@@ -109,6 +114,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const envelopes: EventEnvelope[] = rows.map(envelopeFromRow);
       const messages: Message[] = envelopes.map(encodeEnvelope);
       await this.producer.send(this.topic, messages);
+      this.metrics.recordRelay(envelopes.map((e) => e.occurred_at));
       await tx.query('DELETE FROM outbox WHERE position = ANY($1::bigint[])', [
         rows.map((r: { position: string }) => r.position),
       ]);

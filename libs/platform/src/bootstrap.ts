@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig, InvalidConfigError, configFromEnvironment } from '@libs/config';
 import { answerClientErrors } from './http/client-errors';
+import { Metrics } from './metrics/metrics';
 import { OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
 
@@ -13,6 +14,8 @@ export interface BootOptions {
   module: (config: AppConfig) => Type | import('@nestjs/common').DynamicModule;
   /** Where this process listens. */
   port: (config: AppConfig) => number;
+  /** Where this process serves Prometheus `/metrics` (a listener of its own). */
+  metricsPort?: (config: AppConfig) => number;
   /** Extra wiring before listening (body parsers, static assets). */
   configure?: (app: INestApplication, config: AppConfig) => void | Promise<void>;
 }
@@ -38,13 +41,18 @@ export async function boot(options: BootOptions): Promise<INestApplication> {
   app.useLogger(app.get(PinoLogger));
   // Before the body parsers and routes: every response of every app carries the security headers.
   app.use(securityHeadersMiddleware(config.publicUrl));
-  app.useGlobalFilters(new OAuthExceptionFilter());
+  const metrics = options.metricsPort ? app.get(Metrics) : undefined;
+  if (metrics) app.use(metrics.httpMiddleware());
+  app.useGlobalFilters(new OAuthExceptionFilter((error) => metrics?.failed(error, 'http')));
   answerClientErrors(app.getHttpServer(), securityHeaders(config.publicUrl));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // X-Forwarded-For is believed only from configured proxies (TRUST_PROXY); by default never.
   app.getHttpAdapter().getInstance().set('trust proxy', config.trustProxy);
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   await options.configure?.(app, config);
+  if (metrics && options.metricsPort) {
+    await metrics.listen(options.metricsPort(config), config.http.host, options.name);
+  }
   const port = options.port(config);
   await app.listen(port, config.http.host);
   new Logger(options.name).log({

@@ -28,6 +28,8 @@ export { CLIENT_CORS_PATHS, CORS_MAX_AGE_SECONDS, PUBLIC_CORS_PATH } from './htt
 export { CorsMiddleware } from './http/cors/cors.middleware';
 export { oauthParams, stringParam, type OAuthParams } from './http/oauth-params';
 export { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
+export { dependencyOf, Metrics, type Dependency } from './metrics/metrics';
+export { MetricsModule } from './metrics/metrics.module';
 export { LoggingModule, REDACTED_PATHS, requestId } from './logging/logging.module';
 export { ShutdownLogger } from './shutdown-logger';
 export { ApiOAuthErrors, ERROR_HEADERS, oauthErrorResponse } from './openapi/api-oauth-errors.decorator';

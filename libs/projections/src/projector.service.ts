@@ -3,6 +3,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
 import { ensureTopics, eventTopic, eventTopicSpec } from '@libs/messaging';
+import { Metrics } from '@libs/platform';
 import { DeviceCredentialProjection } from './device-credentials/device-credential.projection';
 import { Projector } from './projector';
 
@@ -24,12 +25,14 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     private readonly kafka: Kafka,
     db: DataSource,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.topic = eventTopic(config.kafka.topicPrefix);
     this.projector = new Projector(kafka, db, {
       groupId: `${config.kafka.topicPrefix}device-credential-projector`,
       topic: this.topic,
       projection: new DeviceCredentialProjection(),
+      metrics,
     });
   }
 
@@ -50,6 +53,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         await this.projector.start();
         return;
       } catch (error) {
+        this.metrics.failed(error, 'projector_start');
         this.logger.warn({ msg: 'projector cannot start yet; retrying', err: String(error) });
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }

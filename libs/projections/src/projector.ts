@@ -4,12 +4,14 @@ import { DataSource } from 'typeorm';
 import { upcast, UnsupportedEventError, type EventEnvelope } from '@libs/domain';
 import { decodeEnvelope } from '@libs/event-store';
 import { ConsumerGroup } from '@libs/messaging';
+import type { Metrics } from '@libs/platform';
 import type { Projection } from './device-credentials/device-credential.projection';
 
 export interface ProjectorOptions {
   groupId: string;
   topic: string;
   projection: Projection;
+  metrics?: Metrics;
 }
 
 /**
@@ -38,7 +40,11 @@ export class Projector {
       groupId: options.groupId,
       topics: [options.topic],
       fromBeginning: true,
-      eachBatch: (payload) => this.applyBatch(payload),
+      eachBatch: (payload) =>
+        this.applyBatch(payload).catch((error: unknown) => {
+          options.metrics?.failed(error, 'projector_batch');
+          throw error;
+        }),
       onAssignment: (assignment) =>
         void this.seekWhenPossible(assignment[options.topic] ?? [], ++this.assignments),
     });
@@ -110,6 +116,7 @@ export class Projector {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
     const name = this.options.projection.name;
+    const before = this.applied;
     await this.db.transaction(async (tx) => {
       const [checkpoint] = await tx.query(
         `SELECT next_offset FROM projection_checkpoints
@@ -151,6 +158,10 @@ export class Projector {
       );
       this.applied += events.length;
     });
+    const { groupId: group, metrics } = this.options;
+    const lastTimestamp = batch.messages[batch.messages.length - 1].timestamp;
+    const [applied, offsetLag] = [this.applied - before, batch.offsetLag()];
+    metrics?.recordProjection({ group, topic, partition, applied, offsetLag, lastTimestamp });
     await heartbeat();
   }
 }

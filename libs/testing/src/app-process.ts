@@ -27,7 +27,14 @@ export interface AppProcess {
 export function spawnApp(app: keyof typeof APP_ENTRIES, env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, [APP_ENTRIES[app]], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
+    // Metrics on any free port unless a test asks for one: apps of parallel test files never collide.
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      METRICS_PORT: '0',
+      PROJECTOR_METRICS_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // A test run that ends abruptly (timeout, --forceExit) must not leave the app running behind it.

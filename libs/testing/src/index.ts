@@ -10,7 +10,7 @@ export {
 } from './revoke-under-load';
 export { createHttpTestApp, createTestStack, SILENT, type HttpTestApp, type TestStack } from './stack';
 export { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from './system';
-export { createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
+export { appRoleUrls, createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
 export { DedicatedKafkaBroker } from './kafka-broker';
 export { deleteTopics, eventually, testBrokers, testKafka, uniqueName } from './test-kafka';
 export {

@@ -1,5 +1,5 @@
 import { freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { appRoleUrls, createTestDatabase, type TestDatabase } from './test-database';
 import { testBrokers, uniqueName } from './test-kafka';
 
 export const MANAGEMENT = { clientId: 'e2e-management', clientSecret: 'e2e-management-secret-0123456789' };
@@ -28,7 +28,11 @@ export async function startSystem(
     PUBLIC_URL: url,
     PORT: String(port),
     PROJECTOR_PORT: String(await freePort()),
+    METRICS_PORT: String(await freePort()),
+    PROJECTOR_METRICS_PORT: String(await freePort()),
     DATABASE_URL: db.url,
+    DATABASE_API_URL: appRoleUrls(db.url).api,
+    DATABASE_PROJECTOR_URL: appRoleUrls(db.url).projector,
     KAFKA_BROKERS: testBrokers().join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     MANAGEMENT_CLIENT_ID: MANAGEMENT.clientId,

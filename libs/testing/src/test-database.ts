@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { migrate } from '@libs/database';
+import { connectionAs, DEFAULT_APP_ROLES, migrate, type AppRole } from '@libs/database';
 
 /** The server tests create their databases on: `TEST_DATABASE_URL` (any database on it), else the local one. */
 export function testServerUrl(): string {
   return process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+/** The connection URLs of the api's and the projector's roles (`rts_api`, `rts_projector`) to `url`'s database. */
+export function appRoleUrls(url: string): Record<AppRole, string> {
+  return {
+    api: connectionAs(url, DEFAULT_APP_ROLES.api),
+    projector: connectionAs(url, DEFAULT_APP_ROLES.projector),
+  };
 }
 
 export interface TestDatabase {
@@ -22,7 +30,8 @@ export async function createTestDatabase(options: { migrate?: boolean } = {}): P
   await server.connect();
   await server.query(`CREATE DATABASE "${name}"`);
   await server.end();
-  if (options.migrate ?? true) await migrate(url.toString());
+  // The processes' roles are granted as `npm start` grants them, so the apps run with least privilege.
+  if (options.migrate ?? true) await migrate(url.toString(), appRoleUrls(url.toString()));
 
   return {
     url: url.toString(),

@@ -28,9 +28,13 @@ const BODY_PARSER_DESCRIPTIONS: Record<string, string> = {
 export class OAuthExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger(OAuthExceptionFilter.name);
 
+  /** `onOutage` hears of each dependency outage answered 503 (the metrics count them). */
+  constructor(private readonly onOutage?: (error: unknown) => void) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = describeError(exception);
+    if (status === 503) this.onOutage?.(exception);
     logServerError(this.logger, status, exception);
     if (res.headersSent) return;
     if (exception instanceof OAuthError) res.set(exception.headers);
