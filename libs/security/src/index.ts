@@ -8,4 +8,5 @@ export {
   verifySecret,
   type KeyPurpose,
 } from './secrets';
+export { openSecret, sealSecret, SealedSecretError } from './sealed-secret';
 export { SecurityModule } from './security.module';
