@@ -21,6 +21,12 @@ export interface TokenResponse {
   scope: string;
 }
 
+/** What `UserTokens.issue` made: the response to send, and the credential id for the caller's own use. */
+export interface IssuedTokens {
+  response: TokenResponse;
+  credentialId?: string;
+}
+
 export interface UserTokenRequest {
   client: Client;
   user: User;
@@ -61,13 +67,14 @@ export class UserTokens {
     return signed.token;
   }
 
-  async issue(
-    request: UserTokenRequest,
-    context: WriteContext,
-  ): Promise<TokenResponse & { credentialId?: string }> {
+  /**
+   * The wire response, and apart from it the id of the credential the refresh token was recorded under:
+   * the response holds OAuth members only (RFC 6749 §5.1), never internal ids.
+   */
+  async issue(request: UserTokenRequest, context: WriteContext): Promise<IssuedTokens> {
     const { client, user, scope } = request;
     const scopes = scopeValues(scope);
-    const response: TokenResponse & { credentialId?: string } = {
+    const response: TokenResponse = {
       access_token: await this.accessToken(user, client, scope),
       token_type: 'Bearer',
       expires_in: USER_ACCESS_TOKEN_LIFETIME_SECONDS,
@@ -98,8 +105,8 @@ export class UserTokens {
         context,
       );
       response.refresh_token = issued.refreshToken;
-      response.credentialId = issued.credentialId;
+      return { response, credentialId: issued.credentialId };
     }
-    return response;
+    return { response };
   }
 }
