@@ -4,7 +4,7 @@ import { DeviceCredentials, RefreshTokenRefused, type ActiveCredential } from '@
 import { DomainError } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';
-import { UserRepository, type Client, type User } from '@libs/management';
+import { IdTokenKeys, UserRepository, type Client, type User } from '@libs/management';
 import { ClientCache } from './credentials/client-cache';
 import { DelegationFailureLog } from './failures/delegation-failure-log';
 
@@ -69,10 +69,19 @@ export class RefreshTokenExchange {
     private readonly clients: ClientCache,
     private readonly signer: TokenSigner,
     private readonly failureLog: DelegationFailureLog,
+    private readonly idTokenKeys: IdTokenKeys,
     config: AppConfig,
   ) {
     this.perUser = new RateLimiter(config.rateLimits.delegationPerMinute, 60_000);
     this.failures = new FailedLookupLimiter(config.rateLimits.failuresPerMinute);
+  }
+
+  /**
+   * The budget refused requests from `ip` count against (failed look-ups per address and minute): what
+   * `/delegation` reports in its X-RateLimit-* headers when it refuses before knowing the user.
+   */
+  refusalBudget(ip: string): RateLimitDecision {
+    return this.failures.addressBudget(ip);
   }
 
   async exchange(request: ExchangeRequest, context: WriteContext): Promise<ExchangeResult> {
@@ -88,7 +97,8 @@ export class RefreshTokenExchange {
       if (!user || user.blocked) {
         throw new RefreshTokenRefused(user ? 'user_blocked' : 'user_missing', resolved.credential);
       }
-    } catch (error) {
+    } catch (caught) {
+      const error = await this.ownerDeleted(caught);
       if (error instanceof DomainError) this.failures.recordFailure(request.ip, request.client.clientId);
       await this.failureLog.record(error, request, context);
       throw error;
@@ -109,7 +119,8 @@ export class RefreshTokenExchange {
     const scope = exchangeScope(request.scope, resolved.credential.scope);
     const signed = await this.signer.sign(
       idTokenClaims(user, scope, { aud: target.clientId, azp: request.client.clientId }),
-      { alg: target.idTokenAlg, lifetimeSeconds: target.idTokenLifetimeSeconds },
+      // Signed for the target: with the target's secret when it uses HS256 (as Auth0 documents).
+      this.idTokenKeys.signOptions(target),
     );
     await this.credentials
       .recordDelegation(
@@ -137,5 +148,17 @@ export class RefreshTokenExchange {
       credential: resolved.credential,
       rateLimit,
     };
+  }
+
+  /**
+   * Deleting a user revokes their tokens, so a deleted user's token is usually refused as revoked: when
+   * its owner no longer exists, the refusal says so (Auth0 answers that case with its own text). Only a
+   * genuine token of this client gets this far, so a guesser learns nothing from it.
+   */
+  private async ownerDeleted(error: unknown): Promise<unknown> {
+    if (!(error instanceof RefreshTokenRefused) || error.reason !== 'revoked' || !error.credential)
+      return error;
+    const owner = await this.users.findById(error.credential.userId);
+    return owner ? error : new RefreshTokenRefused('user_missing', error.credential);
   }
 }

@@ -41,6 +41,7 @@ export {
 export { ClientRepository, type ClientListQuery } from './clients/client.repository';
 export { PostgresClientRepository } from './clients/postgres-client.repository';
 export { ClientsService, type CreatedClient } from './clients/clients.service';
+export { Hs256SecretUnavailable, IdTokenKeys } from './clients/id-token-keys';
 export {
   resolveClientSettings,
   type ClientSettings,

@@ -3,6 +3,7 @@ import { ManagementAuthGuard } from './auth/management-auth.guard';
 import { ClientRepository } from './clients/client.repository';
 import { ClientsController } from './clients/clients.controller';
 import { ClientsService } from './clients/clients.service';
+import { IdTokenKeys } from './clients/id-token-keys';
 import { ManagementClientSeeder } from './clients/management-client.seeder';
 import { PostgresClientRepository } from './clients/postgres-client.repository';
 import { DeviceCredentialsController } from './device-credentials/device-credentials.controller';
@@ -27,6 +28,7 @@ import { UsersService } from './users/users.service';
     { provide: ClientRepository, useClass: PostgresClientRepository },
     { provide: UserRepository, useClass: PostgresUserRepository },
     ClientsService,
+    IdTokenKeys,
     UsersService,
     SigningKeysService,
     ManagementTokenIssuer,
@@ -39,6 +41,7 @@ import { UsersService } from './users/users.service';
     ClientRepository,
     UserRepository,
     ClientsService,
+    IdTokenKeys,
     UsersService,
     ManagementTokenIssuer,
     ManagementAuthGuard,

@@ -5,7 +5,7 @@ import { idTokenClaims, scopeValues } from '@libs/delegation';
 import type { IssuingGrant } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';
-import type { Client, User } from '@libs/management';
+import { IdTokenKeys, type Client, type User } from '@libs/management';
 import { InvalidRequest } from '@libs/platform';
 
 /** Access tokens for users live a day, like Auth0's default API token lifetime. */
@@ -56,6 +56,7 @@ export class UserTokens {
     private readonly signer: TokenSigner,
     private readonly credentials: DeviceCredentials,
     private readonly config: AppConfig,
+    private readonly idTokenKeys: IdTokenKeys,
   ) {}
 
   /** An access token for `/userinfo` (RFC 9068 `at+jwt`), the same for every grant that issues one. */
@@ -88,7 +89,7 @@ export class UserTokens {
           nonce: request.nonce,
           authTime: request.authTime,
         }),
-        { alg: client.idTokenAlg, lifetimeSeconds: client.idTokenLifetimeSeconds },
+        this.idTokenKeys.signOptions(client),
       );
       response.id_token = idToken.token;
     }

@@ -5,6 +5,7 @@ import { AddAuthorizationCodeReplay1764100300000 } from './1764100300000-AddAuth
 import { IndexIssuedTokensByUser1764100400000 } from './1764100400000-IndexIssuedTokensByUser';
 import { CreateDashboardAdmins1764100500000 } from './1764100500000-CreateDashboardAdmins';
 import { CreateDelegationFailures1764100600000 } from './1764100600000-CreateDelegationFailures';
+import { AddClientSecretCipher1764100800000 } from './1764100800000-AddClientSecretCipher';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   IndexIssuedTokensByUser1764100400000,
   CreateDashboardAdmins1764100500000,
   CreateDelegationFailures1764100600000,
+  AddClientSecretCipher1764100800000,
 ];

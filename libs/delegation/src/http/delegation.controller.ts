@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { RefreshTokenRefused } from '@libs/credentials';
 import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
 import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
-import { JWT_BEARER_GRANT, UserRepository } from '@libs/management';
+import { IdTokenKeys, JWT_BEARER_GRANT, UserRepository, type Client } from '@libs/management';
 import {
   API_TAGS,
   InvalidClient,
@@ -26,8 +27,8 @@ const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]{0,63}$/;
 /**
  * `/delegation`, Auth0's legacy endpoint: a refresh token (or a still-valid id_token) for a fresh
  * id_token. Errors: 403 `invalid_grant` "Unknown or invalid refresh token." for an unknown, revoked or
- * foreign token and for a blocked or deleted user (the status and code of Auth0's modern token
- * endpoint, with the legacy description SDKs match on).
+ * foreign token and for a blocked user (the status and code of Auth0's modern token endpoint, with the
+ * legacy description SDKs match on); for a deleted user's token, Auth0's own text for that case.
  */
 @ApiTags(API_TAGS.delegation)
 @Controller('delegation')
@@ -38,6 +39,7 @@ export class DelegationController {
     private readonly verifier: TokenVerifier,
     private readonly signer: TokenSigner,
     private readonly users: UserRepository,
+    private readonly idTokenKeys: IdTokenKeys,
   ) {}
 
   @Post()
@@ -69,7 +71,7 @@ export class DelegationController {
       throw new UnauthorizedClient('The client is not allowed to use delegation.');
     }
     res.set('Cache-Control', 'no-store');
-    if (request.idToken) return this.delegateIdToken(request, client.clientId);
+    if (request.idToken) return this.delegateIdToken(request, client);
     try {
       const result = await this.exchange.exchange(
         {
@@ -92,12 +94,19 @@ export class DelegationController {
 
   /**
    * The id_token form: a still-valid id_token of this tenant, issued to this client, for a new one.
-   * No refresh token is involved, so no credential event is recorded.
+   * No refresh token is involved, so no credential event is recorded. An HS256 client's id_tokens are
+   * verified with its own secret; since whoever holds that secret can mint them, they are exchanged only
+   * for the same client, never for another `target`.
    */
-  private async delegateIdToken(request: DelegationRequest, clientId: string) {
+  private async delegateIdToken(request: DelegationRequest, client: Client) {
+    const clientId = client.clientId;
+    const hs256Key = this.idTokenKeys.verificationKey(client);
+    if (hs256Key && request.target !== undefined && request.target !== clientId) {
+      throw new UnauthorizedClient('An HS256 client may delegate its id_tokens only to itself.');
+    }
     let sub: string | undefined;
     try {
-      sub = (await this.verifier.verify(request.idToken!, { audience: clientId })).sub;
+      sub = (await this.verifier.verify(request.idToken!, { audience: clientId, hs256Key })).sub;
     } catch (error) {
       if (error instanceof TokenVerificationError) throw new InvalidGrant('Invalid id_token.');
       throw error;
@@ -112,14 +121,22 @@ export class DelegationController {
         aud: target.clientId,
         azp: clientId,
       }),
-      { alg: target.idTokenAlg, lifetimeSeconds: target.idTokenLifetimeSeconds },
+      this.idTokenKeys.signOptions(target),
     );
     return { token_type: 'Bearer', expires_in: signed.exp - signed.iat, id_token: signed.token };
   }
 }
 
+/** Auth0's text for a deleted user's refresh token (SDKs match it: Auth0.Android `isRefreshTokenDeleted`). */
+export const USER_DELETED_REFRESH_TOKEN =
+  "The refresh_token was generated for a user who doesn't exist anymore.";
+
 /** Maps the exchange's refusals to Auth0's wire errors; anything else stays an infrastructure error. */
 export function translate(error: unknown, res: Response): unknown {
+  // Only a valid token reaches the user check, so this answer tells a guesser nothing.
+  if (error instanceof RefreshTokenRefused && error.reason === 'user_missing') {
+    return new InvalidGrant(USER_DELETED_REFRESH_TOKEN);
+  }
   if (error instanceof DomainError && error.code === 'invalid_refresh_token') {
     return new InvalidGrant(INVALID_REFRESH_TOKEN);
   }

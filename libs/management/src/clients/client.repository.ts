@@ -18,6 +18,8 @@ export abstract class ClientRepository {
   abstract create(client: NewClient): Promise<Client>;
   /** Inserts the client or replaces every setting of the one with its id; safe under concurrent callers. */
   abstract upsert(client: NewClient): Promise<Client>;
+  /** Replaces a client's secret (hash and sealed form); `null` when no client has this id. */
+  abstract updateSecret(clientId: string, secretHash: string, secretCipher: string): Promise<Client | null>;
   /** One page of clients, oldest first, with the total count matching the filter. */
   abstract list(query: ClientListQuery): Promise<Page<Client>>;
 }

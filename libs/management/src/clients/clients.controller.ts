@@ -17,7 +17,7 @@ import { selectFields, withTotals } from '../http/list-params';
 import { ManagementValidationPipe } from '../http/management-validation.pipe';
 import type { AppType } from './client';
 import { CreateClientBody, GetClientQuery, ListClientsQuery } from './client.dto';
-import { ApiCreateClient, ApiGetClient, ApiListClients } from './client.openapi';
+import { ApiCreateClient, ApiGetClient, ApiListClients, ApiRotateClientSecret } from './client.openapi';
 import { toClientView, type ClientView } from './client.view';
 import { ClientsService } from './clients.service';
 
@@ -62,5 +62,16 @@ export class ClientsController {
   @ApiGetClient()
   async get(@Param('id') id: string, @Query() query: GetClientQuery): Promise<Partial<ClientView>> {
     return selectFields(toClientView(await this.service.getClient(id)), query.fields, query.include_fields);
+  }
+
+  /** Auth0's `rotate-secret`: the client with its new `client_secret` (scope `update:client_keys`). */
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @RequireScopes('update:client_keys')
+  @ApiRotateClientSecret()
+  async rotateSecret(@Param('id') id: string): Promise<ClientView & { client_secret: string }> {
+    const { client, clientSecret } = await this.service.rotateSecret(id);
+    return { ...toClientView(client), client_secret: clientSecret };
   }
 }

@@ -13,6 +13,7 @@ interface ClientRow {
   grant_types: Client['grantTypes'];
   token_endpoint_auth_method: Client['tokenEndpointAuthMethod'];
   client_secret_hash: string | null;
+  client_secret_cipher: string | null;
   id_token_lifetime_seconds: number;
   id_token_alg: Client['idTokenAlg'];
   management_scopes: Client['managementScopes'];
@@ -20,7 +21,8 @@ interface ClientRow {
 }
 
 const COLUMNS = `client_id, name, description, app_type, callbacks, grant_types, token_endpoint_auth_method,
-  client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes, created_at`;
+  client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes, created_at,
+  client_secret_cipher`;
 
 const toClient = (row: ClientRow): Client => ({
   clientId: row.client_id,
@@ -31,6 +33,7 @@ const toClient = (row: ClientRow): Client => ({
   grantTypes: row.grant_types,
   tokenEndpointAuthMethod: row.token_endpoint_auth_method,
   clientSecretHash: row.client_secret_hash,
+  clientSecretCipher: row.client_secret_cipher,
   idTokenLifetimeSeconds: row.id_token_lifetime_seconds,
   idTokenAlg: row.id_token_alg,
   managementScopes: row.management_scopes,
@@ -49,11 +52,13 @@ const values = (c: NewClient) => [
   c.idTokenLifetimeSeconds,
   c.idTokenAlg,
   c.managementScopes,
+  c.clientSecretCipher ?? null,
 ];
 
 const INSERT = `INSERT INTO clients (client_id, name, description, app_type, callbacks, grant_types,
-    token_endpoint_auth_method, client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
+    token_endpoint_auth_method, client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes,
+    client_secret_cipher)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`;
 
 /** `ClientRepository` over the `clients` table, in raw SQL. */
 @Injectable()
@@ -84,13 +89,22 @@ export class PostgresClientRepository extends ClientRepository {
          name = EXCLUDED.name, description = EXCLUDED.description, app_type = EXCLUDED.app_type,
          callbacks = EXCLUDED.callbacks, grant_types = EXCLUDED.grant_types,
          token_endpoint_auth_method = EXCLUDED.token_endpoint_auth_method,
-         client_secret_hash = EXCLUDED.client_secret_hash,
+         client_secret_hash = EXCLUDED.client_secret_hash, client_secret_cipher = EXCLUDED.client_secret_cipher,
          id_token_lifetime_seconds = EXCLUDED.id_token_lifetime_seconds, id_token_alg = EXCLUDED.id_token_alg,
          management_scopes = EXCLUDED.management_scopes, updated_at = now()
        RETURNING ${COLUMNS}`,
       values(client),
     );
     return toClient(rows[0]);
+  }
+
+  async updateSecret(clientId: string, secretHash: string, secretCipher: string): Promise<Client | null> {
+    const rows = await this.db.query<[ClientRow[], number]>(
+      `UPDATE clients SET client_secret_hash = $2, client_secret_cipher = $3, updated_at = now()
+       WHERE client_id = $1 RETURNING ${COLUMNS}`,
+      [clientId, secretHash, secretCipher],
+    );
+    return rows[0][0] ? toClient(rows[0][0]) : null;
   }
 
   async list(query: ClientListQuery): Promise<Page<Client>> {
