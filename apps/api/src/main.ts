@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { rateLimitHeadersOnEveryAnswer, RefreshTokenExchange } from '@libs/delegation';
 import { boot } from '@libs/platform';
 import { ApiModule } from './api.module';
 import { configureOpenApi } from './api.openapi';
@@ -7,5 +8,12 @@ void boot({
   name: 'api',
   module: ApiModule.register,
   port: (config) => config.http.port,
-  configure: configureOpenApi,
+  configure: (app, config) => {
+    const exchange = app.get(RefreshTokenExchange);
+    app.use(
+      '/delegation',
+      rateLimitHeadersOnEveryAnswer((ip) => exchange.refusalBudget(ip)),
+    );
+    configureOpenApi(app, config);
+  },
 });

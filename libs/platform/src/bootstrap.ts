@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig, InvalidConfigError, configFromEnvironment } from '@libs/config';
 import { answerClientErrors } from './http/client-errors';
+import { methodNotAllowed } from './http/method-not-allowed';
 import { OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
 
@@ -45,6 +46,9 @@ export async function boot(options: BootOptions): Promise<INestApplication> {
   app.getHttpAdapter().getInstance().set('trust proxy', config.trustProxy);
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   await options.configure?.(app, config);
+  const express = app.getHttpAdapter().getInstance() as { router: { stack: [] } };
+  // After every other middleware, before the routes Nest registers at listen(): read lazily.
+  app.use(methodNotAllowed(() => express.router.stack));
   const port = options.port(config);
   await app.listen(port, config.http.host);
   new Logger(options.name).log({
