@@ -6,6 +6,8 @@ import { AuthorizeController } from './authorize/authorize.controller';
 import { LoginAttemptLimiter } from './authorize/login-attempt-limiter';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { UserinfoController } from './discovery/userinfo.controller';
+import { ResourceOwnerController } from './legacy/resource-owner.controller';
+import { TokeninfoController } from './legacy/tokeninfo.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { ClientAuthentication } from './token/client-authentication';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
@@ -15,7 +17,7 @@ import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
 import { TokenController } from './token/token.controller';
 import { UserTokens } from './token/user-tokens';
 
-/** The Authentication API: /authorize and its login page, /oauth/token, discovery, /userinfo. */
+/** The Authentication API: /authorize and its login page, /oauth/token, discovery, /userinfo, legacy /oauth/ro and /tokeninfo. */
 @Module({
   imports: [ManagementModule, DelegationModule],
   controllers: [
@@ -24,6 +26,8 @@ import { UserTokens } from './token/user-tokens';
     DiscoveryController,
     UserinfoController,
     AuthorizeController,
+    ResourceOwnerController,
+    TokeninfoController,
   ],
   providers: [
     AuthorizationCodeStore,
