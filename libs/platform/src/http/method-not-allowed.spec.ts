@@ -21,4 +21,14 @@ describe('allowedMethods', () => {
       'POST',
     ]);
   });
+
+  it('leaves a path a route cannot decode to the router', () => {
+    const throwing = {
+      match: () => {
+        throw new URIError("Failed to decode param '%FF'");
+      },
+      route: { methods: { post: true } },
+    };
+    expect(allowedMethods([throwing], '/api/v2/clients/%FF/rotate-secret')).toEqual([]);
+  });
 });

@@ -21,7 +21,7 @@ export class MethodNotAllowed extends OAuthError {
 export function allowedMethods(layers: readonly RouteLayer[], path: string): string[] {
   const methods = new Set<string>();
   for (const layer of layers) {
-    if (!layer.route || !layer.match(path)) continue;
+    if (!layer.route || !matches(layer, path)) continue;
     const handled = Object.entries(layer.route.methods).filter(([method, on]) => on && method !== '_all');
     // Nest mounts module middleware (`forRoutes('*')`) as routes for every method: not an endpoint.
     if (handled.length >= METHODS.length) continue;
@@ -29,6 +29,15 @@ export function allowedMethods(layers: readonly RouteLayer[], path: string): str
   }
   if (methods.has('GET')) methods.add('HEAD');
   return [...methods].sort();
+}
+
+/** Whether the layer serves `path`; a path it cannot decode is left to the router (and its own answer). */
+function matches(layer: RouteLayer, path: string): boolean {
+  try {
+    return Boolean(layer.match(path));
+  } catch {
+    return false;
+  }
 }
 
 /**
