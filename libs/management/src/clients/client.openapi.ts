@@ -112,7 +112,8 @@ export const ApiRotateClientSecret = () =>
       description:
         'A new secret for a confidential client (scope `update:client_keys`); the old one stops working ' +
         'within seconds (clients are cached for 5 s). ' +
-        'Also makes the secret recoverable for HS256 id_tokens for clients created before that existed.',
+        'Also makes the secret recoverable for HS256 id_tokens for clients created before that existed. ' +
+        'A public client has no secret: 400 `invalid_body`.',
     }),
     ID,
     ApiResponse({
@@ -120,6 +121,5 @@ export const ApiRotateClientSecret = () =>
       description: 'The application with its new secret.',
       type: RotatedClientResponse,
     }),
-    ApiManagementError(400, '`invalid_body`: a public client has no secret.'),
     ApiManagementError(404, '`inexistent_client`.'),
   );
