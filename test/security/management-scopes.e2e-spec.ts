@@ -106,6 +106,12 @@ const ROUTES: Array<{
     scopes: ['read:clients'],
     request: '/api/v2/clients/no-such-client',
   },
+  {
+    method: 'POST',
+    path: '/api/v2/clients/:id/rotate-secret',
+    scopes: ['update:client_keys'],
+    request: '/api/v2/clients/no-such-client/rotate-secret',
+  },
   { method: 'GET', path: '/api/v2/users', scopes: ['read:users'], request: '/api/v2/users' },
   { method: 'POST', path: '/api/v2/users', scopes: ['create:users'], request: '/api/v2/users', body: {} },
   {

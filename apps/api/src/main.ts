@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { rateLimitHeadersOnEveryAnswer, RefreshTokenExchange } from '@libs/delegation';
 import { boot } from '@libs/platform';
 import { ApiModule } from './api.module';
 import { configureOpenApi } from './api.openapi';
@@ -8,5 +9,12 @@ void boot({
   module: ApiModule.register,
   port: (config) => config.http.port,
   metricsPort: (config) => config.metrics.apiPort,
-  configure: configureOpenApi,
+  configure: (app, config) => {
+    const exchange = app.get(RefreshTokenExchange);
+    app.use(
+      '/delegation',
+      rateLimitHeadersOnEveryAnswer((ip) => exchange.refusalBudget(ip)),
+    );
+    configureOpenApi(app, config);
+  },
 });

@@ -5,6 +5,8 @@ import { AuthorizationCodeStore } from './authorization-codes/authorization-code
 import { AuthorizeController } from './authorize/authorize.controller';
 import { DiscoveryController } from './discovery/discovery.controller';
 import { UserinfoController } from './discovery/userinfo.controller';
+import { ResourceOwnerController } from './legacy/resource-owner.controller';
+import { TokeninfoController } from './legacy/tokeninfo.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
@@ -13,7 +15,7 @@ import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
 import { TokenController } from './token/token.controller';
 import { UserTokens } from './token/user-tokens';
 
-/** The Authentication API: /authorize and its login page, /oauth/token, discovery, /userinfo. */
+/** The Authentication API: /authorize and its login page, /oauth/token, discovery, /userinfo, legacy /oauth/ro and /tokeninfo. */
 @Module({
   imports: [ManagementModule, DelegationModule],
   controllers: [
@@ -22,6 +24,8 @@ import { UserTokens } from './token/user-tokens';
     DiscoveryController,
     UserinfoController,
     AuthorizeController,
+    ResourceOwnerController,
+    TokeninfoController,
   ],
   providers: [
     AuthorizationCodeStore,

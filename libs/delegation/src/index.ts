@@ -1,8 +1,11 @@
 export { ClientAuthentication, type AuthenticatedClient } from './credentials/client-authentication';
 export { ClientCache } from './credentials/client-cache';
 export { DelegationModule } from './delegation.module';
-export { setRateLimitHeaders } from './http/rate-limit-headers';
-export { translate as translateExchangeError } from './http/delegation.controller';
+export { rateLimitHeadersOnEveryAnswer, setRateLimitHeaders } from './http/rate-limit-headers';
+export {
+  translate as translateExchangeError,
+  USER_DELETED_REFRESH_TOKEN,
+} from './http/delegation.controller';
 export {
   CREDENTIAL_CLAIM,
   exchangeScope,

@@ -9,7 +9,7 @@ import {
 import { DomainError } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
-import { JWT_BEARER_GRANT, UserRepository, type Client, type User } from '@libs/management';
+import { IdTokenKeys, JWT_BEARER_GRANT, UserRepository, type Client, type User } from '@libs/management';
 import { Metrics } from '@libs/platform';
 import { ClientCache } from './credentials/client-cache';
 import { DelegationFailureLog } from './failures/delegation-failure-log';
@@ -115,11 +115,20 @@ export class RefreshTokenExchange {
     private readonly signer: TokenSigner,
     private readonly verifier: TokenVerifier,
     private readonly failureLog: DelegationFailureLog,
+    private readonly idTokenKeys: IdTokenKeys,
     config: AppConfig,
     private readonly metrics: Metrics,
   ) {
     this.perUser = new RateLimiter(config.rateLimits.delegationPerMinute, 60_000);
     this.failures = new FailedLookupLimiter(config.rateLimits.failuresPerMinute);
+  }
+
+  /**
+   * The budget refused requests from `ip` count against (failed look-ups per address and minute): what
+   * `/delegation` reports in its X-RateLimit-* headers when it refuses before knowing the user.
+   */
+  refusalBudget(ip: string): RateLimitDecision {
+    return this.failures.addressBudget(ip);
   }
 
   /** Exchanges a refresh token, counting the outcome (`token_exchanges_total`). */
@@ -141,14 +150,15 @@ export class RefreshTokenExchange {
     try {
       grant =
         request.idToken !== undefined
-          ? await this.idTokenGrant(request.idToken, request.client.clientId)
+          ? await this.idTokenGrant(request.idToken, request.client)
           : await this.refreshTokenGrant(request.refreshToken, request.client.clientId);
       user = await this.users.findById(grant.userId);
       // A blocked or deleted user's tokens stop working (their revocation events may still be on the way).
       if (!user || user.blocked) {
         throw new RefreshTokenRefused(user ? 'user_blocked' : 'user_missing', grant.resolved?.credential);
       }
-    } catch (error) {
+    } catch (caught) {
+      const error = await this.ownerDeleted(caught);
       if (error instanceof DomainError) this.failures.recordFailure(request.ip, request.client.clientId);
       await this.failureLog.record(error, request, context);
       throw error;
@@ -178,7 +188,8 @@ export class RefreshTokenExchange {
           azp: request.client.clientId,
           credentialId: resolved?.credential.credentialId,
         }),
-        { alg: target.idTokenAlg, lifetimeSeconds: target.idTokenLifetimeSeconds, notAfter: grant.notAfter },
+        // Signed for the target: with the target's secret when it uses HS256 (as Auth0 documents).
+        { ...this.idTokenKeys.signOptions(target), notAfter: grant.notAfter },
       )
       .catch((error: unknown) => {
         // The presented id_token expired between its verification and this signature.
@@ -226,10 +237,13 @@ export class RefreshTokenExchange {
    * An id_token of this tenant issued to `clientId`. Bound to a credential, it grants what that
    * credential still grants, narrowed to the token's own scope; unbound, its own scope until its own `exp`.
    */
-  private async idTokenGrant(idToken: string, clientId: string): Promise<Grant> {
+  private async idTokenGrant(idToken: string, client: Client): Promise<Grant> {
+    const clientId = client.clientId;
     let claims;
     try {
-      claims = await this.verifier.verify(idToken, { audience: clientId });
+      // An HS256 client's id_tokens are verified with its own secret, never with a key the token names.
+      const hs256Key = this.idTokenKeys.verificationKey(client);
+      claims = await this.verifier.verify(idToken, { audience: clientId, hs256Key });
     } catch (error) {
       if (error instanceof TokenVerificationError) throw new RefreshTokenRefused('invalid_id_token');
       throw error;
@@ -249,5 +263,17 @@ export class RefreshTokenExchange {
       throw new RefreshTokenRefused('invalid_id_token', resolved.credential);
     }
     return { resolved, userId: claims.sub, scope: intersectScope(scope, resolved.credential.scope) };
+  }
+
+  /**
+   * Deleting a user revokes their tokens, so a deleted user's token is usually refused as revoked: when
+   * its owner no longer exists, the refusal says so (Auth0 answers that case with its own text). Only a
+   * genuine token of this client gets this far, so a guesser learns nothing from it.
+   */
+  private async ownerDeleted(error: unknown): Promise<unknown> {
+    if (!(error instanceof RefreshTokenRefused) || error.reason !== 'revoked' || !error.credential)
+      return error;
+    const owner = await this.users.findById(error.credential.userId);
+    return owner ? error : new RefreshTokenRefused('user_missing', error.credential);
   }
 }

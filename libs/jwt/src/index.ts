@@ -5,11 +5,13 @@ export { JoseTokenVerifier } from './jose-token-verifier';
 export { JwtModule } from './jwt.module';
 export { KeyRing } from './key-ring';
 export {
+  ID_TOKEN_ALGS,
   KeyStore,
   SIGNING_ALGS,
   TokenSigner,
   TokenVerificationError,
   TokenVerifier,
+  type IdTokenAlg,
   type JsonWebKeySet,
   type SignedToken,
   type SigningAlg,

@@ -1,4 +1,11 @@
-import { errors, jwtVerify, type CryptoKey, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import {
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type CryptoKey,
+  type JWTHeaderParameters,
+  type JWTPayload,
+} from 'jose';
 import { KeyRing } from './key-ring';
 import { SIGNING_ALGS, TokenVerificationError, TokenVerifier, type VerifyOptions } from './ports';
 
@@ -7,7 +14,8 @@ import { SIGNING_ALGS, TokenVerificationError, TokenVerifier, type VerifyOptions
 const UNKNOWN_KID_RELOAD_INTERVAL_MS = 5_000;
 
 /**
- * Verifies JWTs with jose against this tenant's own keys, chosen by `kid`; RS256 and ES256 only.
+ * Verifies JWTs with jose against this tenant's own keys, chosen by `kid`; RS256 and ES256 — HS256 only
+ * with the `hs256Key` the caller provides.
  * Besides the signature it checks `iss`, `aud`, `exp` (required, as is `iat`) and, when asked, `typ`.
  *
  * @example
@@ -28,11 +36,13 @@ export class JoseTokenVerifier extends TokenVerifier {
     super();
   }
 
-  async verify(token: string, { audience, typ }: VerifyOptions): Promise<JWTPayload> {
+  async verify(token: string, { audience, typ, hs256Key }: VerifyOptions): Promise<JWTPayload> {
     try {
-      const { payload } = await jwtVerify(token, this.resolveKey, {
+      // HS256 only with the caller's shared secret, and then HS256 only: a token cannot pick its key.
+      const shared = hs256Key !== undefined && headerAlg(token) === 'HS256';
+      const { payload } = await jwtVerify(token, shared ? hs256Key : this.resolveKey, {
         // Never taken from the token: this is what refuses `none` and HS256 signed with a public key.
-        algorithms: [...SIGNING_ALGS],
+        algorithms: shared ? ['HS256'] : [...SIGNING_ALGS],
         issuer: this.issuer,
         audience,
         typ,
@@ -74,6 +84,15 @@ export class JoseTokenVerifier extends TokenVerifier {
       this.lastReload = this.keys.reload();
     }
     return this.lastReload;
+  }
+}
+
+/** The `alg` a token's header names, or undefined when it has no readable header (jose then refuses it). */
+function headerAlg(token: string): unknown {
+  try {
+    return decodeProtectedHeader(token).alg;
+  } catch {
+    return undefined;
   }
 }
 

@@ -4,8 +4,14 @@ import type { JWTPayload } from 'jose';
 export type SigningAlg = 'RS256' | 'ES256';
 export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256'];
 
-export interface SignOptions {
-  alg: SigningAlg;
+/**
+ * The algorithms a client's id_tokens may use: the tenant's keys, or HS256 with the client's own secret
+ * (Auth0's legacy default for confidential clients; never in the JWKS).
+ */
+export type IdTokenAlg = SigningAlg | 'HS256';
+export const ID_TOKEN_ALGS: readonly IdTokenAlg[] = [...SIGNING_ALGS, 'HS256'];
+
+interface CommonSignOptions {
   /** `exp = iat + lifetimeSeconds`. */
   lifetimeSeconds: number;
   /** Epoch seconds `exp` never passes (a renewal cannot outlive the token it renews). */
@@ -14,11 +20,17 @@ export interface SignOptions {
   typ?: string;
 }
 
+/** With the tenant's current key for `alg`, or (HS256) with the shared secret the caller provides. */
+export type SignOptions =
+  | (CommonSignOptions & { alg: SigningAlg })
+  | (CommonSignOptions & { alg: 'HS256'; key: Uint8Array });
+
 export interface SignedToken {
   token: string;
   /** The `jti` claim the signer generated. */
   jti: string;
-  kid: string;
+  /** The tenant key's id; absent for HS256, whose key is the client's secret. */
+  kid?: string;
   iat: number;
   exp: number;
 }
@@ -34,6 +46,11 @@ export interface VerifyOptions {
   audience: string | string[];
   /** Required JOSE header `typ`, when the token kind has one. */
   typ?: string;
+  /**
+   * The shared secret an HS256 token is checked with (a client's secret, for its own HS256 id_tokens).
+   * Without it HS256 tokens are refused.
+   */
+  hs256Key?: Uint8Array;
 }
 
 /** Why a token was refused; callers branch on `code`, never on the message. */
@@ -52,7 +69,10 @@ export class TokenVerificationError extends Error {
   }
 }
 
-/** Verifies JWTs this tenant issued: its own keys only, by `kid`, RS256/ES256 only (never `none` or HS*). */
+/**
+ * Verifies JWTs this tenant issued: its own keys only, by `kid`, RS256/ES256 — or HS256 only with the
+ * `hs256Key` the caller provides; never `none`.
+ */
 export abstract class TokenVerifier {
   /** Resolves with the verified payload; rejects with `TokenVerificationError`. */
   abstract verify(token: string, options: VerifyOptions): Promise<JWTPayload>;

@@ -43,6 +43,7 @@ export { PostgresClientRepository } from './clients/postgres-client.repository';
 export { ClientsService, type ClientChangesInput, type CreatedClient } from './clients/clients.service';
 export { ClientOriginIndex } from './clients/client-origin-index';
 export { clientOriginProblem, normalizeClientOrigin } from './clients/client-origins';
+export { Hs256SecretUnavailable, IdTokenKeys } from './clients/id-token-keys';
 export {
   resolveClientSettings,
   type ClientSettings,

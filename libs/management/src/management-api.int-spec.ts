@@ -409,7 +409,12 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
         { name: 'A', jwt_configuration: { lifetime_in_seconds: 2_592_001 } },
         /lifetime_in_seconds/,
       ],
-      ['alg HS256', { name: 'A', jwt_configuration: { alg: 'HS256' } }, /jwt_configuration\.alg/],
+      [
+        'alg HS256 for a public client (no secret to sign with)',
+        { name: 'A', app_type: 'native', jwt_configuration: { alg: 'HS256' } },
+        /jwt_configuration\.alg/,
+      ],
+      ['an unknown alg', { name: 'A', jwt_configuration: { alg: 'HS512' } }, /jwt_configuration\.alg/],
       [
         'an unknown scope',
         { name: 'A', management_api_scopes: ['read:everything'] },

@@ -7,13 +7,14 @@ import {
 } from './management-scopes';
 
 describe('management scopes', () => {
-  it('lists read/create/update/delete for clients and users, device credentials and signing keys', () => {
+  it('lists read/create/update/delete for clients and users, client keys, device credentials and signing keys', () => {
     expect([...MANAGEMENT_SCOPES].sort()).toEqual(
       [
         'read:clients',
         'create:clients',
         'update:clients',
         'delete:clients',
+        'update:client_keys',
         'read:users',
         'create:users',
         'update:users',

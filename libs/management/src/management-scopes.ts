@@ -4,6 +4,7 @@ export const MANAGEMENT_SCOPES = [
   'create:clients',
   'update:clients',
   'delete:clients',
+  'update:client_keys',
   'read:users',
   'create:users',
   'update:users',

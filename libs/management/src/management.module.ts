@@ -5,6 +5,7 @@ import { ClientOriginIndex } from './clients/client-origin-index';
 import { ClientRepository } from './clients/client.repository';
 import { ClientsController } from './clients/clients.controller';
 import { ClientsService } from './clients/clients.service';
+import { IdTokenKeys } from './clients/id-token-keys';
 import { ManagementClientSeeder } from './clients/management-client.seeder';
 import { PostgresClientRepository } from './clients/postgres-client.repository';
 import { DeviceCredentialsController } from './device-credentials/device-credentials.controller';
@@ -38,6 +39,7 @@ import { UsersService } from './users/users.service';
     ClientOriginIndex,
     { provide: ClientOrigins, useExisting: ClientOriginIndex },
     ClientsService,
+    IdTokenKeys,
     UsersService,
     SigningKeysService,
     ManagementTokenIssuer,
@@ -51,6 +53,7 @@ import { UsersService } from './users/users.service';
     ClientOrigins,
     UserRepository,
     ClientsService,
+    IdTokenKeys,
     UsersService,
     ManagementTokenIssuer,
     ManagementAuthGuard,

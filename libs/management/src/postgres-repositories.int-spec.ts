@@ -37,6 +37,7 @@ describe('Postgres repositories (real PostgreSQL)', () => {
     grantTypes: ['authorization_code', 'refresh_token'],
     tokenEndpointAuthMethod: 'none',
     clientSecretHash: null,
+    clientSecretCipher: null,
     idTokenLifetimeSeconds: 36000,
     idTokenAlg: 'RS256',
     managementScopes: [],
@@ -72,6 +73,7 @@ describe('Postgres repositories (real PostgreSQL)', () => {
         grantTypes: ['client_credentials'],
         tokenEndpointAuthMethod: 'client_secret_post',
         clientSecretHash: await hashSecret('the-client-secret-value'),
+        clientSecretCipher: 'v1.the-sealed-form',
         idTokenAlg: 'ES256',
         idTokenLifetimeSeconds: 600,
         managementScopes: ['read:users'],
@@ -82,6 +84,14 @@ describe('Postgres repositories (real PostgreSQL)', () => {
       expect(found).toEqual(created);
       await expect(verifyClientSecret(found!, 'the-client-secret-value')).resolves.toBe(true);
       await expect(verifyClientSecret(found!, 'another-secret')).resolves.toBe(false);
+    });
+
+    it('replaces a secret’s hash and sealed form together, and answers null for an unknown id', async () => {
+      const input = newClient({ appType: 'regular_web', tokenEndpointAuthMethod: 'client_secret_post' });
+      await clients.create({ ...input, clientSecretHash: 'old-hash', clientSecretCipher: 'v1.old' });
+      const updated = await clients.updateSecret(input.clientId, 'new-hash', 'v1.new');
+      expect(updated).toMatchObject({ clientSecretHash: 'new-hash', clientSecretCipher: 'v1.new' });
+      await expect(clients.updateSecret('no-such-client', 'h', 'c')).resolves.toBeNull();
     });
 
     it('answers null for an unknown id and refuses a taken id', async () => {

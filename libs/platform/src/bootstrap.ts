@@ -4,6 +4,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig, InvalidConfigError, configFromEnvironment } from '@libs/config';
 import { answerClientErrors } from './http/client-errors';
 import { Metrics } from './metrics/metrics';
+import { methodNotAllowed } from './http/method-not-allowed';
 import { OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
 
@@ -53,6 +54,9 @@ export async function boot(options: BootOptions): Promise<INestApplication> {
   if (metrics && options.metricsPort) {
     await metrics.listen(options.metricsPort(config), config.http.host, options.name);
   }
+  const express = app.getHttpAdapter().getInstance() as { router: { stack: [] } };
+  // After every other middleware, before the routes Nest registers at listen(): read lazily.
+  app.use(methodNotAllowed(() => express.router.stack));
   const port = options.port(config);
   await app.listen(port, config.http.host);
   new Logger(options.name).log({

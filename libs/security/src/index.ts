@@ -8,6 +8,7 @@ export {
   verifySecret,
   type KeyPurpose,
 } from './secrets';
+export { openSecret, sealSecret, SealedSecretError } from './sealed-secret';
 export { SecurityModule } from './security.module';
 export { addressKey } from './address-key';
 export {

@@ -13,6 +13,7 @@ export type KeyPurpose =
   | 'refresh-token-hash'
   | 'authorization-code-hash'
   | 'signing-key-encryption'
+  | 'client-secret-encryption'
   | 'csrf'
   | 'session';
 

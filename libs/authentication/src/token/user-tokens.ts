@@ -5,7 +5,7 @@ import { CREDENTIAL_CLAIM, idTokenClaims, scopeValues } from '@libs/delegation';
 import type { IssuingGrant } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';
-import type { Client, User } from '@libs/management';
+import { IdTokenKeys, type Client, type User } from '@libs/management';
 import { InvalidRequest } from '@libs/platform';
 
 /** Access tokens for users live a day, like Auth0's default API token lifetime. */
@@ -19,6 +19,12 @@ export interface TokenResponse {
   token_type: 'Bearer';
   expires_in: number;
   scope: string;
+}
+
+/** What `UserTokens.issue` made: the response to send, and the credential id for the caller's own use. */
+export interface IssuedTokens {
+  response: TokenResponse;
+  credentialId?: string;
 }
 
 export interface UserTokenRequest {
@@ -50,6 +56,7 @@ export class UserTokens {
     private readonly signer: TokenSigner,
     private readonly credentials: DeviceCredentials,
     private readonly config: AppConfig,
+    private readonly idTokenKeys: IdTokenKeys,
   ) {}
 
   /**
@@ -70,17 +77,18 @@ export class UserTokens {
     return signed.token;
   }
 
-  async issue(
-    request: UserTokenRequest,
-    context: WriteContext,
-  ): Promise<TokenResponse & { credentialId?: string }> {
+  /**
+   * The wire response, and apart from it the id of the credential the refresh token was recorded under:
+   * the response holds OAuth members only (RFC 6749 §5.1), never internal ids.
+   */
+  async issue(request: UserTokenRequest, context: WriteContext): Promise<IssuedTokens> {
     const { client, user, scope } = request;
     const scopes = scopeValues(scope);
     const withRefreshToken =
       scopes.has('offline_access') && request.device && client.grantTypes.includes('refresh_token');
     // The credential id is chosen first, so that the tokens issued with the refresh token name it.
     const credentialId = withRefreshToken ? (request.credentialId ?? this.credentials.newId()) : undefined;
-    const response: TokenResponse & { credentialId?: string } = {
+    const response: TokenResponse = {
       access_token: await this.accessToken(user, client, scope, credentialId),
       token_type: 'Bearer',
       expires_in: USER_ACCESS_TOKEN_LIFETIME_SECONDS,
@@ -95,7 +103,7 @@ export class UserTokens {
           authTime: request.authTime,
           credentialId,
         }),
-        { alg: client.idTokenAlg, lifetimeSeconds: client.idTokenLifetimeSeconds },
+        this.idTokenKeys.signOptions(client),
       );
       response.id_token = idToken.token;
     }
@@ -112,8 +120,8 @@ export class UserTokens {
         context,
       );
       response.refresh_token = issued.refreshToken;
-      response.credentialId = issued.credentialId;
+      return { response, credentialId: issued.credentialId };
     }
-    return response;
+    return { response };
   }
 }

@@ -6,6 +6,7 @@ import { IndexIssuedTokensByUser1764100400000 } from './1764100400000-IndexIssue
 import { CreateDashboardAdmins1764100500000 } from './1764100500000-CreateDashboardAdmins';
 import { CreateDelegationFailures1764100600000 } from './1764100600000-CreateDelegationFailures';
 import { AddClientOrigins1764100700000 } from './1764100700000-AddClientOrigins';
+import { AddClientSecretCipher1764100800000 } from './1764100800000-AddClientSecretCipher';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateDashboardAdmins1764100500000,
   CreateDelegationFailures1764100600000,
   AddClientOrigins1764100700000,
+  AddClientSecretCipher1764100800000,
 ];

@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { RefreshTokenRefused } from '@libs/credentials';
 import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
-import { JWT_BEARER_GRANT } from '@libs/management';
+import { IdTokenKeys, JWT_BEARER_GRANT } from '@libs/management';
 import {
   API_TAGS,
   describeError,
@@ -37,8 +38,9 @@ const JSONP_CALLBACK_PARAMS = ['cbx', 'callback'];
  * `/delegation`, Auth0's legacy endpoint: a refresh token (or a still-valid id_token) for a fresh
  * id_token, both through `RefreshTokenExchange`. The client authenticates as at `/oauth/token`.
  * Errors: 403 `invalid_grant` "Unknown or invalid refresh token." for an unknown, revoked or foreign
- * token and for a blocked or deleted user (the status and code of Auth0's modern token endpoint, with
- * the legacy description SDKs match on), "Invalid id_token." for the id_token form.
+ * token and for a blocked user (the status and code of Auth0's modern token endpoint, with the legacy
+ * description SDKs match on); for a deleted user's token, Auth0's own text for that case; "Invalid
+ * id_token." for the id_token form.
  */
 @ApiTags(API_TAGS.delegation)
 @Controller('delegation')
@@ -48,6 +50,7 @@ export class DelegationController {
   constructor(
     private readonly exchange: RefreshTokenExchange,
     private readonly clients: ClientAuthentication,
+    private readonly idTokenKeys: IdTokenKeys,
   ) {}
 
   @Post()
@@ -94,6 +97,14 @@ export class DelegationController {
       throw new UnauthorizedClient('The client is not allowed to use delegation.');
     }
     res.set('Cache-Control', 'no-store');
+    // Whoever holds an HS256 client's secret can mint its id_tokens: they are renewed for that client only.
+    if (
+      request.idToken &&
+      this.idTokenKeys.verificationKey(client) &&
+      (request.target ?? client.clientId) !== client.clientId
+    ) {
+      throw new UnauthorizedClient('An HS256 client may delegate its id_tokens only to itself.');
+    }
     const presented = request.idToken
       ? { idToken: request.idToken }
       : { refreshToken: request.refreshToken! };
@@ -131,8 +142,16 @@ function jsonpCallback(params: Record<string, unknown>): string | undefined {
   return callback;
 }
 
+/** Auth0's text for a deleted user's refresh token (SDKs match it: Auth0.Android `isRefreshTokenDeleted`). */
+export const USER_DELETED_REFRESH_TOKEN =
+  "The refresh_token was generated for a user who doesn't exist anymore.";
+
 /** Maps the exchange's refusals to Auth0's wire errors; anything else stays an infrastructure error. */
 export function translate(error: unknown, res: Response): unknown {
+  // Only a valid token reaches the user check, so this answer tells a guesser nothing.
+  if (error instanceof RefreshTokenRefused && error.reason === 'user_missing') {
+    return new InvalidGrant(USER_DELETED_REFRESH_TOKEN);
+  }
   if (error instanceof DomainError && error.code === 'invalid_refresh_token') {
     return new InvalidGrant(INVALID_REFRESH_TOKEN);
   }

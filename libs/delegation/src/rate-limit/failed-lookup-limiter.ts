@@ -34,6 +34,11 @@ export class FailedLookupLimiter {
     return null;
   }
 
+  /** What is left of the address's budget, without counting a look-up. */
+  addressBudget(ip: string): RateLimitDecision {
+    return this.perAddress.peek(addressKey(ip));
+  }
+
   /** Counts one failed look-up against the address and the client. */
   recordFailure(ip: string, clientId: string): void {
     this.perAddress.hit(addressKey(ip));

@@ -13,6 +13,15 @@ const refusal = (input: ClientSettingsInput): ManagementApiError => {
 };
 
 describe('resolveClientSettings', () => {
+  it('accepts HS256 id_tokens for a confidential client and refuses them for a public one', () => {
+    expect(resolveClientSettings({ name: 'Web', jwt_configuration: { alg: 'HS256' } }).idTokenAlg).toBe(
+      'HS256',
+    );
+    expect(refusal({ name: 'App', app_type: 'native', jwt_configuration: { alg: 'HS256' } }).message).toBe(
+      "Payload validation error: 'HS256 requires a client secret; public clients use RS256 or ES256' on property jwt_configuration.alg.",
+    );
+  });
+
   it('defaults to a confidential regular web application with Auth0 id_token settings', () => {
     expect(resolveClientSettings({ name: 'Web' })).toEqual({
       name: 'Web',

@@ -1,4 +1,4 @@
-import type { SigningAlg } from '@libs/jwt';
+import type { IdTokenAlg } from '@libs/jwt';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
 import type { ManagementScope } from '../management-scopes';
 import {
@@ -21,12 +21,12 @@ export interface ClientSettingsInput {
   allowed_origins?: string[];
   grant_types?: GrantType[];
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
-  jwt_configuration?: { lifetime_in_seconds?: number; alg?: SigningAlg };
+  jwt_configuration?: { lifetime_in_seconds?: number; alg?: IdTokenAlg };
   management_api_scopes?: ManagementScope[];
 }
 
 /** A client's settings once defaults are applied and cross-field rules hold: all but id and secret. */
-export type ClientSettings = Omit<NewClient, 'clientId' | 'clientSecretHash'>;
+export type ClientSettings = Omit<NewClient, 'clientId' | 'clientSecretHash' | 'clientSecretCipher'>;
 
 /** Auth0's default id_token lifetime ("JWT Expiration"): 10 hours. */
 export const DEFAULT_ID_TOKEN_LIFETIME_SECONDS = 36_000;
@@ -105,6 +105,15 @@ export function resolveClientSettings(input: ClientSettingsInput): ClientSetting
     throw invalid('token_endpoint_auth_method', `none is allowed only for native and spa applications`);
   }
 
+  const idTokenAlg = input.jwt_configuration?.alg ?? 'RS256';
+  // HS256 is signed with the client secret, which a public client does not have (and could not keep).
+  if (idTokenAlg === 'HS256' && tokenEndpointAuthMethod === 'none') {
+    throw invalid(
+      'jwt_configuration.alg',
+      'HS256 requires a client secret; public clients use RS256 or ES256',
+    );
+  }
+
   const grantTypes = [...new Set(input.grant_types ?? DEFAULT_GRANT_TYPES[appType])];
   const refused = grantTypes.filter((grant) => !ALLOWED_GRANT_TYPES[appType].includes(grant));
   if (refused.length > 0) {
@@ -132,7 +141,7 @@ export function resolveClientSettings(input: ClientSettingsInput): ClientSetting
     grantTypes,
     tokenEndpointAuthMethod,
     idTokenLifetimeSeconds: input.jwt_configuration?.lifetime_in_seconds ?? DEFAULT_ID_TOKEN_LIFETIME_SECONDS,
-    idTokenAlg: input.jwt_configuration?.alg ?? 'RS256',
+    idTokenAlg,
     managementScopes,
   };
 }

@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { SIGNING_ALGS, type SigningAlg } from '@libs/jwt';
+import { ID_TOKEN_ALGS, type IdTokenAlg } from '@libs/jwt';
 import { FieldsQuery, PagedFieldsQuery } from '../http/list-params';
 import { MANAGEMENT_SCOPES, type ManagementScope } from '../management-scopes';
 import {
@@ -56,10 +56,11 @@ export class JwtConfigurationBody {
   @Max(2_592_000)
   lifetime_in_seconds?: number;
 
-  @ApiPropertyOptional({ enum: SIGNING_ALGS, default: 'RS256' })
+  /** HS256 signs with the client's secret: confidential clients only. */
+  @ApiPropertyOptional({ enum: ID_TOKEN_ALGS, default: 'RS256' })
   @IsOptional()
-  @IsIn(SIGNING_ALGS)
-  alg?: SigningAlg;
+  @IsIn(ID_TOKEN_ALGS)
+  alg?: IdTokenAlg;
 }
 
 /** Body of `POST /api/v2/clients`. */

@@ -8,7 +8,7 @@ import {
   ApiResponse,
   PartialType,
 } from '@nestjs/swagger';
-import { SIGNING_ALGS } from '@libs/jwt';
+import { ID_TOKEN_ALGS } from '@libs/jwt';
 import { ApiManagementError } from '../errors/management-error.response';
 import { listSchema } from '../http/list.openapi';
 import { MANAGEMENT_SCOPES } from '../management-scopes';
@@ -18,7 +18,7 @@ export class JwtConfigurationResponse {
   @ApiProperty({ type: 'integer' })
   lifetime_in_seconds: number;
 
-  @ApiProperty({ enum: SIGNING_ALGS })
+  @ApiProperty({ enum: ID_TOKEN_ALGS })
   alg: string;
 }
 
@@ -65,8 +65,16 @@ export class ClientResponse {
 }
 
 export class CreatedClientResponse extends ClientResponse {
-  @ApiPropertyOptional({ description: 'Confidential clients only; shown this once, stored only as a hash.' })
+  @ApiPropertyOptional({
+    description: 'Confidential clients only; shown this once, stored as a hash and sealed (for HS256).',
+  })
   client_secret?: string;
+}
+
+/** `POST /api/v2/clients/{id}/rotate-secret`'s answer: the client with its new secret. */
+export class RotatedClientResponse extends ClientResponse {
+  @ApiProperty({ description: 'The new secret; the previous one stops working within seconds.' })
+  client_secret: string;
 }
 
 /** A client as read endpoints return it: `fields` may leave any property out. */
@@ -108,5 +116,24 @@ export const ApiUpdateClient = () =>
     ApiOperation({ summary: 'Update an application' }),
     ID,
     ApiResponse({ status: 200, description: 'The application as changed.', type: ClientResponse }),
+  );
+
+/** `POST /api/v2/clients/{id}/rotate-secret`. */
+export const ApiRotateClientSecret = () =>
+  applyDecorators(
+    ApiOperation({
+      summary: 'Rotate a client secret',
+      description:
+        'A new secret for a confidential client (scope `update:client_keys`); the old one stops working ' +
+        'within seconds (clients are cached for 5 s). ' +
+        'Also makes the secret recoverable for HS256 id_tokens for clients created before that existed. ' +
+        'A public client has no secret: 400 `invalid_body`.',
+    }),
+    ID,
+    ApiResponse({
+      status: 200,
+      description: 'The application with its new secret.',
+      type: RotatedClientResponse,
+    }),
     ApiManagementError(404, '`inexistent_client`.'),
   );

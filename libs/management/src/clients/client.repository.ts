@@ -28,6 +28,8 @@ export abstract class ClientRepository {
   abstract update(client: NewClient): Promise<Client | null>;
   /** Every client that lists at least one origin, with its origins: the CORS index is built from it. */
   abstract listOrigins(): Promise<ClientOriginList[]>;
+  /** Replaces a client's secret (hash and sealed form); `null` when no client has this id. */
+  abstract updateSecret(clientId: string, secretHash: string, secretCipher: string): Promise<Client | null>;
   /** One page of clients, oldest first, with the total count matching the filter. */
   abstract list(query: ClientListQuery): Promise<Page<Client>>;
 }

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { SigningAlg } from '@libs/jwt';
+import type { IdTokenAlg } from '@libs/jwt';
 import { randomToken, verifySecret } from '@libs/security';
 import type { ManagementScope } from '../management-scopes';
 
@@ -42,9 +42,15 @@ export interface Client {
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
   /** scrypt hash of the client secret; `null` for a public client. Never leaves the service. */
   clientSecretHash: string | null;
+  /**
+   * The same secret sealed with AES-256-GCM (`SecretKeys.sealClientSecret`), for HS256 id_tokens; `null`
+   * for a public client and for clients created before secrets were kept recoverable (until rotated).
+   */
+  clientSecretCipher?: string | null;
   /** `exp - iat` of the id_tokens issued to this client (Auth0's "JWT Expiration"). */
   idTokenLifetimeSeconds: number;
-  idTokenAlg: SigningAlg;
+  /** HS256: signed with the client's own secret (confidential clients only). */
+  idTokenAlg: IdTokenAlg;
   /** Management API scopes granted for the client_credentials grant. */
   managementScopes: ManagementScope[];
   createdAt: Date;

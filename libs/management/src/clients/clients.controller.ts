@@ -18,7 +18,13 @@ import { selectFields, withTotals } from '../http/list-params';
 import { ManagementValidationPipe } from '../http/management-validation.pipe';
 import type { AppType } from './client';
 import { CreateClientBody, GetClientQuery, ListClientsQuery, UpdateClientBody } from './client.dto';
-import { ApiCreateClient, ApiGetClient, ApiListClients, ApiUpdateClient } from './client.openapi';
+import {
+  ApiCreateClient,
+  ApiGetClient,
+  ApiListClients,
+  ApiRotateClientSecret,
+  ApiUpdateClient,
+} from './client.openapi';
 import { toClientView, type ClientView } from './client.view';
 import { ClientsService } from './clients.service';
 
@@ -71,5 +77,16 @@ export class ClientsController {
   @ApiUpdateClient()
   async update(@Param('id') id: string, @Body() body: UpdateClientBody): Promise<ClientView> {
     return toClientView(await this.service.updateClient(id, body));
+  }
+
+  /** Auth0's `rotate-secret`: the client with its new `client_secret` (scope `update:client_keys`). */
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @RequireScopes('update:client_keys')
+  @ApiRotateClientSecret()
+  async rotateSecret(@Param('id') id: string): Promise<ClientView & { client_secret: string }> {
+    const { client, clientSecret } = await this.service.rotateSecret(id);
+    return { ...toClientView(client), client_secret: clientSecret };
   }
 }

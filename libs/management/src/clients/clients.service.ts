@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { hashSecret } from '@libs/security';
+import { hashSecret, SecretKeys } from '@libs/security';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
 import type { Page } from '../http/list-params';
 import { newClientId, newClientSecret, type Client } from './client';
@@ -12,7 +12,7 @@ export type ClientChangesInput = Partial<
   Omit<ClientSettingsInput, 'app_type' | 'token_endpoint_auth_method' | 'management_api_scopes'>
 >;
 
-/** A client just created, with its secret in clear: the only moment the secret exists outside a hash. */
+/** A client just created (or its secret rotated), with its secret in clear: the only time it is shown. */
 export interface CreatedClient {
   client: Client;
   /** Absent for a public client (`token_endpoint_auth_method: none`). */
@@ -25,16 +25,22 @@ export class ClientsService {
   constructor(
     private readonly clients: ClientRepository,
     private readonly origins: ClientOriginIndex,
+    private readonly keys: SecretKeys,
   ) {}
 
-  /** Registers an application; a confidential one gets a fresh secret, stored only as its scrypt hash. */
+  /**
+   * Registers an application; a confidential one gets a fresh secret, stored as its scrypt hash (to
+   * authenticate the client) and sealed (to sign its HS256 id_tokens).
+   */
   async createClient(input: ClientSettingsInput): Promise<CreatedClient> {
     const settings = resolveClientSettings(input);
+    const clientId = newClientId();
     const clientSecret = settings.tokenEndpointAuthMethod === 'none' ? undefined : newClientSecret();
     const client = await this.clients.create({
       ...settings,
-      clientId: newClientId(),
+      clientId,
       clientSecretHash: clientSecret ? await hashSecret(clientSecret) : null,
+      clientSecretCipher: clientSecret ? this.keys.sealClientSecret(clientId, clientSecret) : null,
     });
     this.origins.invalidate();
     return { client, clientSecret };
@@ -57,11 +63,32 @@ export class ClientsService {
       ...settings,
       clientId,
       clientSecretHash: current.clientSecretHash,
+      clientSecretCipher: current.clientSecretCipher,
     });
     if (!updated)
       throw new ManagementApiError(ManagementErrorCode.InexistentClient, 'The client does not exist.');
     this.origins.invalidate();
     return updated;
+  }
+
+  /** Auth0's rotate-secret: a new secret replaces the old one (within the client cache's TTL); a public client has none. */
+  async rotateSecret(clientId: string): Promise<Required<CreatedClient>> {
+    const existing = await this.getClient(clientId);
+    if (existing.tokenEndpointAuthMethod === 'none') {
+      throw new ManagementApiError(
+        ManagementErrorCode.InvalidBody,
+        'A public client (token_endpoint_auth_method none) has no secret to rotate.',
+      );
+    }
+    const clientSecret = newClientSecret();
+    const client = await this.clients.updateSecret(
+      clientId,
+      await hashSecret(clientSecret),
+      this.keys.sealClientSecret(clientId, clientSecret),
+    );
+    if (!client)
+      throw new ManagementApiError(ManagementErrorCode.InexistentClient, 'The client does not exist.');
+    return { client, clientSecret };
   }
 
   /** The client with this id; refuses an unknown id with `inexistent_client`. */

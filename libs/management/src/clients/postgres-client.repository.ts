@@ -15,6 +15,7 @@ interface ClientRow {
   grant_types: Client['grantTypes'];
   token_endpoint_auth_method: Client['tokenEndpointAuthMethod'];
   client_secret_hash: string | null;
+  client_secret_cipher: string | null;
   id_token_lifetime_seconds: number;
   id_token_alg: Client['idTokenAlg'];
   management_scopes: Client['managementScopes'];
@@ -23,7 +24,7 @@ interface ClientRow {
 
 const COLUMNS = `client_id, name, description, app_type, callbacks, grant_types, token_endpoint_auth_method,
   client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes, web_origins, allowed_origins,
-  created_at`;
+  created_at, client_secret_cipher`;
 
 const toClient = (row: ClientRow): Client => ({
   clientId: row.client_id,
@@ -36,6 +37,7 @@ const toClient = (row: ClientRow): Client => ({
   grantTypes: row.grant_types,
   tokenEndpointAuthMethod: row.token_endpoint_auth_method,
   clientSecretHash: row.client_secret_hash,
+  clientSecretCipher: row.client_secret_cipher,
   idTokenLifetimeSeconds: row.id_token_lifetime_seconds,
   idTokenAlg: row.id_token_alg,
   managementScopes: row.management_scopes,
@@ -56,17 +58,19 @@ const values = (c: NewClient) => [
   c.managementScopes,
   c.webOrigins,
   c.allowedOrigins,
+  c.clientSecretCipher ?? null,
 ];
 
 const INSERT = `INSERT INTO clients (client_id, name, description, app_type, callbacks, grant_types,
     token_endpoint_auth_method, client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes,
-    web_origins, allowed_origins)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`;
+    web_origins, allowed_origins, client_secret_cipher)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
 
 // Every setting but the id, from the parameters of \`values()\`.
 const SET_ALL = `name = $2, description = $3, app_type = $4, callbacks = $5, grant_types = $6,
   token_endpoint_auth_method = $7, client_secret_hash = $8, id_token_lifetime_seconds = $9, id_token_alg = $10,
-  management_scopes = $11, web_origins = $12, allowed_origins = $13, updated_at = now()`;
+  management_scopes = $11, web_origins = $12, allowed_origins = $13, client_secret_cipher = $14,
+  updated_at = now()`;
 
 /** `ClientRepository` over the `clients` table, in raw SQL. */
 @Injectable()
@@ -114,6 +118,15 @@ export class PostgresClientRepository extends ClientRepository {
       `SELECT client_id AS "clientId", web_origins || allowed_origins AS origins FROM clients
        WHERE cardinality(web_origins) + cardinality(allowed_origins) > 0`,
     );
+  }
+
+  async updateSecret(clientId: string, secretHash: string, secretCipher: string): Promise<Client | null> {
+    const rows = await this.db.query<[ClientRow[], number]>(
+      `UPDATE clients SET client_secret_hash = $2, client_secret_cipher = $3, updated_at = now()
+       WHERE client_id = $1 RETURNING ${COLUMNS}`,
+      [clientId, secretHash, secretCipher],
+    );
+    return rows[0][0] ? toClient(rows[0][0]) : null;
   }
 
   async list(query: ClientListQuery): Promise<Page<Client>> {

@@ -82,7 +82,7 @@ export class AuthorizationCodeGrant {
     const user = await this.users.findById(grant.userId);
     if (!user || user.blocked) throw new InvalidGrant(INVALID_CODE);
 
-    const response = await this.tokens.issue(
+    const issued = await this.tokens.issue(
       {
         client,
         user,
@@ -96,10 +96,10 @@ export class AuthorizationCodeGrant {
       context,
     );
     // A replay that raced this exchange found no token to revoke yet: revoke it now and refuse.
-    if (response.credentialId && (await this.codes.wasReplayed(result.codeHash))) {
+    if (issued.credentialId && (await this.codes.wasReplayed(result.codeHash))) {
       await this.commands.execute(
         new RevokeCredential(
-          response.credentialId,
+          issued.credentialId,
           'authorization_code_replay',
           'system',
           context.correlationId,
@@ -107,8 +107,7 @@ export class AuthorizationCodeGrant {
       );
       throw new InvalidGrant(INVALID_CODE);
     }
-    delete response.credentialId;
-    return response;
+    return issued.response;
   }
 
   private async revokeReplayed(code: StoredAuthorizationCode, context: WriteContext): Promise<void> {

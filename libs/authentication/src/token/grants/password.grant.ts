@@ -59,9 +59,10 @@ export class PasswordGrant {
     this.attempts.reset(attemptKey);
     if (user.blocked) throw new OAuthError(401, 'unauthorized', 'user is blocked');
     await this.users.recordLogin(user.userId);
-    return this.tokens.issue(
+    const issued = await this.tokens.issue(
       { client, user, scope, device, authTime: new Date(), grant: 'password' },
       context,
     );
+    return issued.response;
   }
 }
