@@ -176,6 +176,8 @@ describe('legacy endpoints and formats (e2e)', () => {
         .id_token;
       const own = await tenant.json('POST', '/delegation', {
         client_id: web.client_id,
+        // A confidential client authenticates at /delegation as at /oauth/token.
+        client_secret: web.client_secret,
         grant_type: JWT_BEARER,
         id_token: idToken,
       });
@@ -183,6 +185,7 @@ describe('legacy endpoints and formats (e2e)', () => {
       expect(decodeProtectedHeader(own.body.id_token).alg).toBe('HS256');
       const elsewhere = await tenant.json('POST', '/delegation', {
         client_id: web.client_id,
+        client_secret: web.client_secret,
         grant_type: JWT_BEARER,
         id_token: idToken,
         target: app.client_id,
