@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DelegationModule } from '@libs/delegation';
-import { ManagementModule } from '@libs/management';
+import { TenantsModule } from '@libs/tenants';
 import { AuthorizationCodeStore } from './authorization-codes/authorization-code.store';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { LoginAttemptLimiter } from './authorize/login-attempt-limiter';
@@ -10,6 +10,7 @@ import { RevocationController } from './revocation/revocation.controller';
 import { ClientAuthentication } from './token/client-authentication';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
+import { ManagementTokenIssuer } from './token/grants/management-token.issuer';
 import { PasswordGrant } from './token/grants/password.grant';
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
 import { TokenController } from './token/token.controller';
@@ -17,7 +18,7 @@ import { UserTokens } from './token/user-tokens';
 
 /** The Authentication API: /authorize and its login page, /oauth/token, discovery, /userinfo. */
 @Module({
-  imports: [ManagementModule, DelegationModule],
+  imports: [TenantsModule, DelegationModule],
   controllers: [
     TokenController,
     RevocationController,
@@ -34,6 +35,7 @@ import { UserTokens } from './token/user-tokens';
     PasswordGrant,
     RefreshTokenGrant,
     ClientCredentialsGrant,
+    ManagementTokenIssuer,
   ],
   exports: [AuthorizationCodeStore],
 })

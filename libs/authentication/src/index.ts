@@ -15,4 +15,10 @@ export {
   type AuthorizeRequest,
 } from './authorize/authorize-request';
 export { LoginAttemptLimiter, type LoginAttemptLimits } from './authorize/login-attempt-limiter';
+export {
+  grantedManagementScopes,
+  MANAGEMENT_TOKEN_LIFETIME_SECONDS,
+  ManagementTokenIssuer,
+  type ManagementAccessToken,
+} from './token/grants/management-token.issuer';
 export { AUTHENTICATION_OPENAPI } from './authentication.openapi';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
-import { ClientRepository, UserRepository } from '@libs/management';
+import { ClientRepository, UserRepository } from '@libs/tenants';
 import { createHttpTestApp, type HttpTestApp } from '@libs/testing';
 import { CredentialsModule, DeviceCredentials } from '@libs/credentials';
 import { DelegationModule } from '@libs/delegation';

@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
-import { ManagementModule } from '@libs/management';
-import { ClientCache } from './credentials/client-cache';
+import { TenantsModule } from '@libs/tenants';
 import { DelegationFailureLog } from './failures/delegation-failure-log';
 import { DelegationController } from './http/delegation.controller';
 import { RefreshTokenExchange } from './refresh-token-exchange';
 
 /** `/delegation` and the refresh-token lifecycle services the token endpoint shares. */
 @Module({
-  imports: [ManagementModule],
+  imports: [TenantsModule],
   controllers: [DelegationController],
-  providers: [ClientCache, DelegationFailureLog, RefreshTokenExchange],
-  exports: [ClientCache, RefreshTokenExchange],
+  providers: [DelegationFailureLog, RefreshTokenExchange],
+  exports: [RefreshTokenExchange],
 })
 export class DelegationModule {}

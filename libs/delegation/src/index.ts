@@ -1,8 +1,6 @@
-export { ClientCache } from './credentials/client-cache';
 export { DelegationModule } from './delegation.module';
 export { setRateLimitHeaders } from './http/rate-limit-headers';
 export { translate as translateExchangeError } from './http/delegation.controller';
-export { exchangeScope, idTokenClaims, scopeValues } from './id-tokens/id-token-claims';
 export { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
 export {
   RateLimited,

@@ -4,11 +4,17 @@ import { DeviceCredentials, RefreshTokenRefused, type ActiveCredential } from '@
 import { DomainError } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';
-import { UserRepository, type Client, type User } from '@libs/management';
-import { ClientCache } from './credentials/client-cache';
+import {
+  type Client,
+  ClientCache,
+  exchangeScope,
+  idTokenClaims,
+  scopeValues,
+  type User,
+  UserRepository,
+} from '@libs/tenants';
 import { DelegationFailureLog } from './failures/delegation-failure-log';
 
-import { exchangeScope, idTokenClaims, scopeValues } from './id-tokens/id-token-claims';
 import { FailedLookupLimiter } from './rate-limit/failed-lookup-limiter';
 import { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
 

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { ManagementTokenIssuer } from '@libs/authentication';
 import { AppConfig, ConfigModule, loadConfig } from '@libs/config';
 import { CredentialsModule } from '@libs/credentials';
 import { DatabaseModule } from '@libs/database';
@@ -11,13 +12,16 @@ import { issuerFor, JoseTokenSigner, JwtModule, PostgresKeyStore, TokenSigner } 
 import { OAuthExceptionFilter } from '@libs/platform';
 import { SecurityModule } from '@libs/security';
 import { createTestDatabase, type TestDatabase } from '@libs/testing';
-import { verifyClientSecret, type Client } from './clients/client';
-import { ClientRepository } from './clients/client.repository';
+import {
+  type Client,
+  ClientRepository,
+  MANAGEMENT_SCOPES,
+  type ManagementScope,
+  UserRepository,
+  verifyClientSecret,
+} from '@libs/tenants';
 import { ManagementClientSeeder } from './clients/management-client.seeder';
 import { ManagementModule } from './management.module';
-import { MANAGEMENT_SCOPES, type ManagementScope } from './management-scopes';
-import { ManagementTokenIssuer } from './tokens/management-token.issuer';
-import { UserRepository } from './users/user.repository';
 
 const PUBLIC_URL = 'https://tenant.example.com';
 const AUDIENCE = `${PUBLIC_URL}/api/v2/`;
@@ -52,7 +56,7 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
     app.useGlobalFilters(new OAuthExceptionFilter());
     await app.init();
     http = request(app.getHttpServer());
-    issuer = app.get(ManagementTokenIssuer);
+    issuer = new ManagementTokenIssuer(app.get(TokenSigner), config);
     clients = app.get(ClientRepository);
     managementClient = (await clients.findById(MANAGEMENT_CLIENT_ID))!;
   });
@@ -152,7 +156,7 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
         managementScopes: ['read:users'],
       });
       await expect(issuer.issue(limited, 'read:users delete:users')).rejects.toMatchObject({
-        code: 'access_denied',
+        error: 'access_denied',
         status: 403,
         message: 'Client has not been granted scopes: delete:users',
       });
@@ -163,7 +167,7 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
         grantTypes: ['authorization_code'],
         managementScopes: [],
       });
-      await expect(issuer.issue(native)).rejects.toMatchObject({ code: 'unauthorized_client', status: 403 });
+      await expect(issuer.issue(native)).rejects.toMatchObject({ error: 'unauthorized_client', status: 403 });
     });
   });
 

@@ -1,46 +1,37 @@
 import { Module } from '@nestjs/common';
+import { TenantsModule } from '@libs/tenants';
 import { ManagementAuthGuard } from './auth/management-auth.guard';
-import { ClientRepository } from './clients/client.repository';
 import { ClientsController } from './clients/clients.controller';
 import { ClientsService } from './clients/clients.service';
 import { ManagementClientSeeder } from './clients/management-client.seeder';
-import { PostgresClientRepository } from './clients/postgres-client.repository';
 import { DeviceCredentialsController } from './device-credentials/device-credentials.controller';
 import { ManagementExceptionFilter } from './errors/management-exception.filter';
 import { ManagementValidationPipe } from './http/management-validation.pipe';
 import { SigningKeysController } from './signing-keys/signing-keys.controller';
 import { SigningKeysService } from './signing-keys/signing-keys.service';
-import { ManagementTokenIssuer } from './tokens/management-token.issuer';
-import { PostgresUserRepository } from './users/postgres-user.repository';
-import { UserRepository } from './users/user.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
 /**
- * Management API v2: applications (clients), users, device credentials, signing keys, and the Management
- * API access tokens. Relies on the global `AppConfig`, `DataSource`, the jwt ports (`TokenSigner`,
- * `TokenVerifier`, `KeyStore`) and the credentials services (`DeviceCredentials`, `Revocations`).
+ * Management API v2 over HTTP: applications (clients), users, device credentials, signing keys. Relies on
+ * the clients and users of `TenantsModule`, the global `AppConfig`, `DataSource`, the jwt ports
+ * (`TokenVerifier`, `KeyStore`) and the credentials commands on the CommandBus.
  */
 @Module({
+  imports: [TenantsModule],
   controllers: [ClientsController, UsersController, SigningKeysController, DeviceCredentialsController],
   providers: [
-    { provide: ClientRepository, useClass: PostgresClientRepository },
-    { provide: UserRepository, useClass: PostgresUserRepository },
     ClientsService,
     UsersService,
     SigningKeysService,
-    ManagementTokenIssuer,
     ManagementAuthGuard,
     ManagementExceptionFilter,
     ManagementValidationPipe,
     ManagementClientSeeder,
   ],
   exports: [
-    ClientRepository,
-    UserRepository,
     ClientsService,
     UsersService,
-    ManagementTokenIssuer,
     ManagementAuthGuard,
     ManagementExceptionFilter,
     ManagementValidationPipe,

@@ -2,9 +2,8 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppConfig } from '@libs/config';
-import { idTokenClaims } from '@libs/delegation';
+import { idTokenClaims, UserRepository } from '@libs/tenants';
 import { TokenVerificationError, TokenVerifier } from '@libs/jwt';
-import { UserRepository } from '@libs/management';
 import { API_TAGS, OAuthError } from '@libs/platform';
 import { ApiUserinfo } from './discovery.openapi';
 

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { ClientCache } from '@libs/delegation';
-import { verifyClientSecret, type Client } from '@libs/management';
+import { type Client, ClientCache, verifyClientSecret } from '@libs/tenants';
 import { InvalidClient, InvalidRequest, stringParam, type OAuthParams } from '@libs/platform';
 import { constantTimeEqual } from '@libs/security';
 

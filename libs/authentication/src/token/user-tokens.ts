@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
 import { DeviceCredentials } from '@libs/credentials';
-import { idTokenClaims, scopeValues } from '@libs/delegation';
+import { type Client, idTokenClaims, scopeValues, type User } from '@libs/tenants';
 import type { IssuingGrant } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';
-import type { Client, User } from '@libs/management';
 import { InvalidRequest } from '@libs/platform';
 
 /** Access tokens for users live a day, like Auth0's default API token lifetime. */

@@ -17,7 +17,7 @@ import type { Request, Response } from 'express';
 import { LoginAttemptLimiter } from '@libs/authentication';
 import { CommandBus } from '@nestjs/cqrs';
 import { DeviceCredentialQueries, RevokeCredentials } from '@libs/credentials';
-import { ClientRepository, UserRepository, type User } from '@libs/management';
+import { ClientRepository, type User, UserRepository } from '@libs/tenants';
 import { API_TAGS } from '@libs/platform';
 import { SecretKeys } from '@libs/security';
 import { DashboardAdmins } from '../admins/dashboard-admins';

@@ -5,13 +5,8 @@ import { CredentialsModule, DeviceCredentials } from '@libs/credentials';
 import { DelegationModule } from '@libs/delegation';
 import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
-import {
-  ClientsService,
-  JWT_BEARER_GRANT,
-  ManagementModule,
-  UserRepository,
-  UsersService,
-} from '@libs/management';
+import { JWT_BEARER_GRANT, UserRepository } from '@libs/tenants';
+import { ClientsService, ManagementModule, UsersService } from '@libs/management';
 import { SecretKeys } from '@libs/security';
 import { createHttpTestApp, type HttpTestApp } from '@libs/testing';
 

@@ -3,7 +3,6 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
 import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
-import { JWT_BEARER_GRANT, UserRepository } from '@libs/management';
 import {
   API_TAGS,
   InvalidClient,
@@ -14,8 +13,7 @@ import {
   TooManyRequests,
   UnauthorizedClient,
 } from '@libs/platform';
-import { ClientCache } from '../credentials/client-cache';
-import { idTokenClaims } from '../id-tokens/id-token-claims';
+import { ClientCache, idTokenClaims, JWT_BEARER_GRANT, UserRepository } from '@libs/tenants';
 import { RateLimited, RefreshTokenExchange, ScopeNotGranted, UnknownTarget } from '../refresh-token-exchange';
 import { setRateLimitHeaders } from './rate-limit-headers';
 import { parseDelegationRequest, type DelegationRequest } from './delegation-request';

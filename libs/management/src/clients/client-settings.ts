@@ -1,13 +1,13 @@
 import type { SigningAlg } from '@libs/jwt';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
-import type { ManagementScope } from '../management-scopes';
 import {
-  JWT_BEARER_GRANT,
   type AppType,
   type GrantType,
+  JWT_BEARER_GRANT,
+  type ManagementScope,
   type NewClient,
   type TokenEndpointAuthMethod,
-} from './client';
+} from '@libs/tenants';
 
 /** The fields of `POST /api/v2/clients` after schema validation (Auth0's snake_case names). */
 export interface ClientSettingsInput {

@@ -17,15 +17,16 @@ import {
 } from 'class-validator';
 import { SIGNING_ALGS, type SigningAlg } from '@libs/jwt';
 import { FieldsQuery, PagedFieldsQuery } from '../http/list-params';
-import { MANAGEMENT_SCOPES, type ManagementScope } from '../management-scopes';
 import {
   APP_TYPES,
-  GRANT_TYPES,
-  TOKEN_ENDPOINT_AUTH_METHODS,
   type AppType,
+  GRANT_TYPES,
   type GrantType,
+  MANAGEMENT_SCOPES,
+  type ManagementScope,
+  TOKEN_ENDPOINT_AUTH_METHODS,
   type TokenEndpointAuthMethod,
-} from './client';
+} from '@libs/tenants';
 import type { ClientSettingsInput } from './client-settings';
 
 /** `jwt_configuration` of a client: the id_tokens it receives. */

@@ -1,4 +1,4 @@
-import type { User } from './user';
+import type { User } from '@libs/tenants';
 
 /** One identity of a user, as Auth0 lists it. */
 export interface IdentityView {

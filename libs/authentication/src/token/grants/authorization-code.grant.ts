@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DeviceCredentials, RevokeCredential } from '@libs/credentials';
 import type { WriteContext } from '@libs/event-store';
-import { UserRepository } from '@libs/management';
+import { UserRepository } from '@libs/tenants';
 import {
   InvalidGrant,
   InvalidRequest,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { WriteContext } from '@libs/event-store';
-import { UserRepository } from '@libs/management';
+import { UserRepository } from '@libs/tenants';
 import { InvalidGrant, OAuthError, stringParam, UnauthorizedClient, type OAuthParams } from '@libs/platform';
 import type { AuthenticatedClient } from '../client-authentication';
 import { assertDeviceForOfflineAccess, UserTokens, type TokenResponse } from '../user-tokens';

@@ -1,4 +1,4 @@
-import type { Page } from '../http/list-params';
+import type { Page } from '../page';
 import type { User } from './user';
 import type { UserSearchTerm } from './user-search';
 
@@ -48,7 +48,7 @@ export interface UserListQuery {
 
 /**
  * Storage of the database connection's users; bound to `PostgresUserRepository`. Emails are unique per
- * connection without regard to case; a taken email rejects with `ManagementApiError` `auth0_idp_error`.
+ * connection without regard to case; a taken email rejects with `TenantError` `user_exists`.
  */
 export abstract class UserRepository {
   /** The user with this id, or `null`. */

@@ -31,7 +31,7 @@ describe('parseUserSearch', () => {
     ['name:j*ne', /trailing \* wildcard/],
     ['name:"unterminated', /cannot parse/],
   ])('refuses %s with invalid_query_string', (q, message) => {
-    expect(() => parseUserSearch(q)).toThrow(expect.objectContaining({ code: 'invalid_query_string' }));
+    expect(() => parseUserSearch(q)).toThrow(expect.objectContaining({ code: 'invalid_user_search' }));
     expect(() => parseUserSearch(q)).toThrow(message);
   });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ClientRepository, type Client } from '@libs/management';
+import type { Client } from './client';
+import { ClientRepository } from './client.repository';
 
 const TTL_MS = 5_000;
 

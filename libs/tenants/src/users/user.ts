@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
+import { TenantError, TenantErrorCode } from '../errors/tenant.error';
 
 /** The only connection of this tenant: Auth0's default database connection. */
 export const USER_CONNECTION = 'Username-Password-Authentication';
@@ -36,8 +36,8 @@ export const PASSWORD_POLICY = { minLength: 8, maxLength: 128 } as const;
 /** Refuses a password the connection's policy does not accept, with a message saying what is needed. */
 export function assertPasswordPolicy(password: string): void {
   if ([...password].length < PASSWORD_POLICY.minLength) {
-    throw new ManagementApiError(
-      ManagementErrorCode.InvalidPassword,
+    throw new TenantError(
+      TenantErrorCode.WeakPassword,
       `PasswordStrengthError: Password is too weak: it must be at least ${PASSWORD_POLICY.minLength} characters long.`,
     );
   }

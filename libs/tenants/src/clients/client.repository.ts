@@ -1,4 +1,4 @@
-import type { Page } from '../http/list-params';
+import type { Page } from '../page';
 import type { AppType, Client, NewClient } from './client';
 
 /** Which clients to list. */

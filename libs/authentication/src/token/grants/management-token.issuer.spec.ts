@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import type { AppConfig } from '@libs/config';
 import { TokenSigner, type SignedToken, type SignOptions } from '@libs/jwt';
-import type { Client } from '../clients/client';
+import type { Client } from '@libs/tenants';
 import { grantedManagementScopes, ManagementTokenIssuer } from './management-token.issuer';
 
 const client = (overrides: Partial<Client> = {}): Client => ({
@@ -51,8 +51,7 @@ describe('grantedManagementScopes', () => {
   it('refuses a scope the client was not granted with access_denied naming it', () => {
     expect(() => grantedManagementScopes(client(), 'read:users delete:users openid')).toThrow(
       expect.objectContaining({
-        code: 'access_denied',
-        status: 403,
+        error: 'access_denied',
         message: 'Client has not been granted scopes: delete:users, openid',
       }),
     );
@@ -60,10 +59,10 @@ describe('grantedManagementScopes', () => {
 
   it('refuses a client without Management API scopes, or without the client_credentials grant', () => {
     expect(() => grantedManagementScopes(client({ managementScopes: [] }))).toThrow(
-      expect.objectContaining({ code: 'access_denied' }),
+      expect.objectContaining({ error: 'access_denied' }),
     );
     expect(() => grantedManagementScopes(client({ grantTypes: ['authorization_code'] }))).toThrow(
-      expect.objectContaining({ code: 'unauthorized_client', status: 403 }),
+      expect.objectContaining({ error: 'unauthorized_client' }),
     );
   });
 });
@@ -98,7 +97,7 @@ describe('ManagementTokenIssuer', () => {
   it('signs nothing when the scope is refused', async () => {
     const signer = new RecordingSigner();
     const issuer = new ManagementTokenIssuer(signer, { publicUrl: 'https://t.example.com' } as AppConfig);
-    await expect(issuer.issue(client(), 'delete:clients')).rejects.toMatchObject({ code: 'access_denied' });
+    await expect(issuer.issue(client(), 'delete:clients')).rejects.toMatchObject({ error: 'access_denied' });
     expect(signer.calls).toEqual([]);
   });
 });

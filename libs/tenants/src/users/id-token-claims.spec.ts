@@ -1,4 +1,4 @@
-import type { User } from '@libs/management';
+import type { User } from './user';
 import { exchangeScope, idTokenClaims } from './id-token-claims';
 
 const user: User = {

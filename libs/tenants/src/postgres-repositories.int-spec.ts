@@ -4,7 +4,7 @@ import { hashSecret } from '@libs/security';
 import { createTestDatabase, type TestDatabase } from '@libs/testing';
 import { newClientId, verifyClientSecret, type NewClient } from './clients/client';
 import { PostgresClientRepository } from './clients/postgres-client.repository';
-import { ManagementApiError } from './errors/management-api.error';
+import { TenantError } from './errors/tenant.error';
 import { PostgresUserRepository } from './users/postgres-user.repository';
 import { newUserId, type User } from './users/user';
 import type { NewUser } from './users/user.repository';
@@ -155,15 +155,11 @@ describe('Postgres repositories (real PostgreSQL)', () => {
       await expect(users.findByEmail('nobody@example.com')).resolves.toBeNull();
     });
 
-    it('refuses a second user with the same email in any case with 409 auth0_idp_error', async () => {
+    it('refuses a second user with the same email in any case with user_exists', async () => {
       await users.create(newUser({ email: 'dup@example.com' }));
       const error = await users.create(newUser({ email: 'DUP@example.com' })).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ManagementApiError);
-      expect(error).toMatchObject({
-        code: 'auth0_idp_error',
-        status: 409,
-        message: 'The user already exists.',
-      });
+      expect(error).toBeInstanceOf(TenantError);
+      expect(error).toMatchObject({ code: 'user_exists', message: 'The user already exists.' });
     });
 
     it('verifies passwords: the user for the right one, null for a wrong one or an unknown email', async () => {
@@ -219,11 +215,11 @@ describe('Postgres repositories (real PostgreSQL)', () => {
       await expect(users.update('auth0|000000000000000000000000', { name: 'x' })).resolves.toBeNull();
     });
 
-    it('refuses changing the email to a taken one with 409', async () => {
+    it('refuses changing the email to a taken one with user_exists', async () => {
       await users.create(newUser({ email: 'taken@example.com' }));
       const other = await users.create(newUser({ email: 'other@example.com' }));
       await expect(users.update(other.userId, { email: 'Taken@example.com' })).rejects.toMatchObject({
-        code: 'auth0_idp_error',
+        code: 'user_exists',
       });
       expect((await users.update(other.userId, { email: 'Fresh@example.com' }))?.email).toBe(
         'fresh@example.com',

@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
 import { TokenSigner } from '@libs/jwt';
-import type { Client } from '../clients/client';
-import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
-import { ACCESS_TOKEN_TYP, isManagementScope, managementAudience, parseScope } from '../management-scopes';
+import { AccessDenied, UnauthorizedClient } from '@libs/platform';
+import {
+  ACCESS_TOKEN_TYP,
+  isManagementScope,
+  managementAudience,
+  parseScope,
+  type Client,
+} from '@libs/tenants';
 
 /** Lifetime of Management API access tokens: Auth0's default of 24 hours. */
 export const MANAGEMENT_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -23,15 +28,11 @@ export interface ManagementAccessToken {
  */
 export function grantedManagementScopes(client: Client, requestedScope?: string): string[] {
   if (!client.grantTypes.includes('client_credentials')) {
-    throw new ManagementApiError(
-      ManagementErrorCode.UnauthorizedClient,
-      `Grant type 'client_credentials' not allowed for the client.`,
-    );
+    throw new UnauthorizedClient(`Grant type 'client_credentials' not allowed for the client.`);
   }
   const granted = client.managementScopes.filter(isManagementScope);
   if (granted.length === 0) {
-    throw new ManagementApiError(
-      ManagementErrorCode.AccessDenied,
+    throw new AccessDenied(
       'Client is not authorized to access the Management API. Grant it Management API scopes first.',
     );
   }
@@ -40,17 +41,14 @@ export function grantedManagementScopes(client: Client, requestedScope?: string)
   const held = new Set<string>(granted);
   const lacking = requested.filter((scope) => !held.has(scope));
   if (lacking.length > 0) {
-    throw new ManagementApiError(
-      ManagementErrorCode.AccessDenied,
-      `Client has not been granted scopes: ${lacking.join(', ')}`,
-    );
+    throw new AccessDenied(`Client has not been granted scopes: ${lacking.join(', ')}`);
   }
   return granted.filter((scope) => requested.includes(scope));
 }
 
 /**
  * Issues Management API access tokens for the client_credentials grant; `/oauth/token` authenticates the
- * client first, then calls `issue` and maps a `ManagementApiError` to its OAuth error (403 `access_denied`…).
+ * client first, then calls `issue`; a refusal is an OAuth error (403 `access_denied`, `unauthorized_client`).
  */
 @Injectable()
 export class ManagementTokenIssuer {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Page } from '../http/list-params';
+import type { Page } from '../page';
 import type { Client, NewClient } from './client';
 import { ClientRepository, type ClientListQuery } from './client.repository';
 

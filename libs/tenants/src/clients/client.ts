@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { SigningAlg } from '@libs/jwt';
 import { randomToken, verifySecret } from '@libs/security';
-import type { ManagementScope } from '../management-scopes';
+import type { ManagementScope } from './management-scopes';
 
 /** Auth0's application types. */
 export const APP_TYPES = ['native', 'spa', 'regular_web', 'non_interactive'] as const;

@@ -1,5 +1,5 @@
 import type { JWTPayload } from 'jose';
-import type { User } from '@libs/management';
+import type { User } from './user';
 
 /** The scope values that add claims to an id_token (OIDC Core §5.4). */
 export function scopeValues(scope: string | undefined): Set<string> {

@@ -1,4 +1,4 @@
-import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
+import { TenantError, TenantErrorCode } from '../errors/tenant.error';
 
 /** Fields `q` can search. */
 export const SEARCHABLE_FIELDS = [
@@ -21,10 +21,7 @@ export type UserSearchTerm =
 
 const MAX_TERMS = 10;
 const invalid = (detail: string) =>
-  new ManagementApiError(
-    ManagementErrorCode.InvalidQueryString,
-    `Query validation error: '${detail}' on property q.`,
-  );
+  new TenantError(TenantErrorCode.InvalidUserSearch, `Query validation error: '${detail}' on property q.`);
 
 function isSearchable(field: string): field is SearchableField {
   return (SEARCHABLE_FIELDS as readonly string[]).includes(field);

@@ -1,4 +1,4 @@
-import { ManagementApiError } from '../errors/management-api.error';
+import { TenantError } from '../errors/tenant.error';
 import { assertPasswordPolicy, defaultNickname, defaultPicture, newUserId, USER_ID } from './user';
 
 describe('user rules', () => {
@@ -10,7 +10,7 @@ describe('user rules', () => {
   });
 
   it('refuses passwords shorter than 8 characters with invalid_password and a clear message', () => {
-    expect(() => assertPasswordPolicy('1234567')).toThrow(ManagementApiError);
+    expect(() => assertPasswordPolicy('1234567')).toThrow(TenantError);
     expect(() => assertPasswordPolicy('1234567')).toThrow(/at least 8 characters/);
     expect(() => assertPasswordPolicy('12345678')).not.toThrow();
     // Code points, not UTF-16 units: four emoji are four characters.

@@ -2,8 +2,8 @@ import { pgPool, StatementBatcher } from '@libs/database';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { hashSecret, randomToken, verifySecret } from '@libs/security';
-import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
-import type { Page } from '../http/list-params';
+import { TenantError, TenantErrorCode } from '../errors/tenant.error';
+import type { Page } from '../page';
 import { USER_CONNECTION, type User } from './user';
 import {
   UserRepository,
@@ -92,7 +92,7 @@ function condition(term: UserSearchTerm, n: number): string {
 function rethrow(error: unknown): never {
   const { code, constraint } = error as { code?: string; constraint?: string };
   if (code === '23505' && constraint === 'users_email_unique') {
-    throw new ManagementApiError(ManagementErrorCode.UserExists, 'The user already exists.');
+    throw new TenantError(TenantErrorCode.UserExists, 'The user already exists.');
   }
   throw error;
 }
