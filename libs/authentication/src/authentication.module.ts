@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DelegationModule } from '@libs/delegation';
+import { LoginAttemptLimiter } from '@libs/security';
 import { TenantsModule } from '@libs/tenants';
 import { AuthorizationCodeStore } from './authorization-codes/authorization-code.store';
 import { AuthorizeController } from './authorize/authorize.controller';
-import { LoginAttemptLimiter } from './authorize/login-attempt-limiter';
 import { DiscoveryController } from './discovery/discovery.controller';
+import { JwksController } from './discovery/jwks.controller';
 import { UserinfoController } from './discovery/userinfo.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { ClientAuthentication } from './token/client-authentication';
@@ -23,6 +24,7 @@ import { UserTokens } from './token/user-tokens';
     TokenController,
     RevocationController,
     DiscoveryController,
+    JwksController,
     UserinfoController,
     AuthorizeController,
   ],

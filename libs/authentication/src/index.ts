@@ -14,7 +14,7 @@ export {
   type AuthorizeOutcome,
   type AuthorizeRequest,
 } from './authorize/authorize-request';
-export { LoginAttemptLimiter, type LoginAttemptLimits } from './authorize/login-attempt-limiter';
+export { JwksController } from './discovery/jwks.controller';
 export {
   grantedManagementScopes,
   MANAGEMENT_TOKEN_LIFETIME_SECONDS,

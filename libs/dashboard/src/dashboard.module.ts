@@ -1,5 +1,5 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { LoginAttemptLimiter } from '@libs/authentication';
+import { LoginAttemptLimiter } from '@libs/security';
 import { AppConfig } from '@libs/config';
 import { TenantsModule } from '@libs/tenants';
 import { DashboardAdminSeeder } from './admins/dashboard-admin.seeder';

@@ -1,7 +1,5 @@
 export { DelegationModule } from './delegation.module';
-export { setRateLimitHeaders } from './http/rate-limit-headers';
 export { translate as translateExchangeError } from './http/delegation.controller';
-export { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
 export {
   RateLimited,
   RefreshTokenExchange,

@@ -15,8 +15,7 @@ import {
 } from '@libs/tenants';
 import { DelegationFailureLog } from './failures/delegation-failure-log';
 
-import { FailedLookupLimiter } from './rate-limit/failed-lookup-limiter';
-import { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
+import { FailedLookupLimiter, type RateLimitDecision, RateLimiter } from '@libs/security';
 
 export interface ExchangeRequest {
   refreshToken: string;

@@ -17,6 +17,7 @@ export {
 } from './http/oauth-errors';
 export { isDependencyOutage, OAuthExceptionFilter } from './http/oauth-exception.filter';
 export { oauthParams, stringParam, type OAuthParams } from './http/oauth-params';
+export { setRateLimitHeaders } from './http/rate-limit-headers';
 export { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
 export { LoggingModule, REDACTED_PATHS, requestId } from './logging/logging.module';
 export { ShutdownLogger } from './shutdown-logger';

@@ -4,7 +4,6 @@ import type { Request, Response } from 'express';
 import { AppConfig } from '@libs/config';
 import { ClientRepository, UserRepository } from '@libs/tenants';
 import { API_TAGS } from '@libs/platform';
-import { constantTimeEqual, randomToken, SecretKeys } from '@libs/security';
 import { AuthorizationCodeStore } from '../authorization-codes/authorization-code.store';
 import { AuthorizePageExceptionFilter } from './authorize-page-exception.filter';
 import { ApiAuthorize, ApiAuthorizeLogin } from './authorize.openapi';
@@ -17,7 +16,13 @@ import {
 } from './authorize-request';
 import { redirectTo } from './authorization-response';
 import { authorizePath, csrfCookie, isCsrfToken, readCookie, type CsrfCookie } from './csrf-cookie';
-import { loginAttemptKey, LoginAttemptLimiter } from './login-attempt-limiter';
+import {
+  constantTimeEqual,
+  loginAttemptKey,
+  LoginAttemptLimiter,
+  randomToken,
+  SecretKeys,
+} from '@libs/security';
 import { sealLoginState, unsealLoginState } from './login-state';
 import { formActionSource } from './page-headers';
 import { sendErrorPage, sendPage, sendRedirect } from './page-response';

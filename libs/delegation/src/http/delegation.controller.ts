@@ -3,6 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
 import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
+import { ClientCache, idTokenClaims, JWT_BEARER_GRANT, UserRepository } from '@libs/tenants';
+import { RateLimited, RefreshTokenExchange, ScopeNotGranted, UnknownTarget } from '../refresh-token-exchange';
 import {
   API_TAGS,
   InvalidClient,
@@ -10,12 +12,10 @@ import {
   InvalidRequest,
   InvalidScope,
   oauthParams,
+  setRateLimitHeaders,
   TooManyRequests,
   UnauthorizedClient,
 } from '@libs/platform';
-import { ClientCache, idTokenClaims, JWT_BEARER_GRANT, UserRepository } from '@libs/tenants';
-import { RateLimited, RefreshTokenExchange, ScopeNotGranted, UnknownTarget } from '../refresh-token-exchange';
-import { setRateLimitHeaders } from './rate-limit-headers';
 import { parseDelegationRequest, type DelegationRequest } from './delegation-request';
 import { ApiDelegationGet, ApiDelegationPost } from './delegation.openapi';
 

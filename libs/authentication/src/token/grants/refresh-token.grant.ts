@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { RefreshTokenExchange, setRateLimitHeaders, translateExchangeError } from '@libs/delegation';
+import { type OAuthParams, setRateLimitHeaders, stringParam, UnauthorizedClient } from '@libs/platform';
+import { RefreshTokenExchange, translateExchangeError } from '@libs/delegation';
 import type { WriteContext } from '@libs/event-store';
-import { stringParam, UnauthorizedClient, type OAuthParams } from '@libs/platform';
 import type { AuthenticatedClient } from '../client-authentication';
 import { USER_ACCESS_TOKEN_LIFETIME_SECONDS, UserTokens, type TokenResponse } from '../user-tokens';
 

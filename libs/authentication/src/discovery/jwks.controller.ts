@@ -1,8 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { KeyStore, type JsonWebKeySet } from '@libs/jwt';
 import { API_TAGS } from '@libs/platform';
 import { ApiJwks } from './jwks.openapi';
-import { KeyStore, type JsonWebKeySet } from './ports';
 
 /** `GET /.well-known/jwks.json`: the public keys relying parties verify this tenant's tokens with. */
 @ApiTags(API_TAGS.authentication)

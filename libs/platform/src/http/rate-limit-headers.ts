@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { RateLimitDecision } from '../rate-limit/rate-limiter';
+import type { RateLimitDecision } from '@libs/security';
 
 /** Auth0's rate-limit headers (`X-RateLimit-Reset` in epoch seconds). */
 export function setRateLimitHeaders(res: Response, decision: RateLimitDecision): void {
