@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { pgPool, StatementBatcher } from '@libs/database';
 import type { CredentialState, EventEnvelope } from '@libs/domain';
-import { envelopeFromRow, EventStore, type Snapshot } from '@libs/event-store';
+import { envelopeFromRow, EventStore } from '@libs/event-store';
+import type { Snapshot } from './runner/command-runner';
 
 export interface FoundCredential {
   credentialId: string;

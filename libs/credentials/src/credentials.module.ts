@@ -6,6 +6,7 @@ import { CredentialLookup } from './credential-lookup';
 import { DeviceCredentialQueries } from './device-credential.queries';
 import { DeviceCredentials } from './device-credentials.service';
 import { Revocations } from './revocations';
+import { CredentialCommands } from './runner/command-runner';
 
 /**
  * The refresh-token lifecycle every feature shares: issue, resolve, record, revoke. Revocations are
@@ -16,6 +17,7 @@ import { Revocations } from './revocations';
 @Module({
   imports: [CqrsModule.forRoot()],
   providers: [
+    CredentialCommands,
     CredentialLookup,
     DeviceCredentials,
     DeviceCredentialQueries,

@@ -8,10 +8,11 @@ import {
   type IssuingGrant,
   type RevocationReason,
 } from '@libs/domain';
-import { CredentialCommands, type LoadedStream, type WriteContext } from '@libs/event-store';
+import type { WriteContext } from '@libs/event-store';
 import { randomToken, SecretKeys } from '@libs/security';
 import { CredentialLookup } from './credential-lookup';
 import { RefreshTokenRefused } from './refresh-token-refused';
+import { CredentialCommands, type LoadedStream } from './runner/command-runner';
 
 export type ActiveCredential = Extract<CredentialState, { credentialId: string }>;
 

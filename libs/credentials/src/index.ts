@@ -1,6 +1,12 @@
 export { CredentialLookup, type FoundCredential } from './credential-lookup';
 export { CredentialsModule } from './credentials.module';
 export {
+  CredentialCommands,
+  type CommandResult,
+  type LoadedStream,
+  type Snapshot,
+} from './runner/command-runner';
+export {
   DeviceCredentials,
   type ActiveCredential,
   type IssueRequest,

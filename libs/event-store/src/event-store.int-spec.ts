@@ -3,10 +3,16 @@ import type { KafkaMessage } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { eventOf, type EventEnvelope, type IssueToken } from '@libs/domain';
 import { eventTopic } from '@libs/messaging';
-import { createTestStack, deleteTopics, eventually, testKafka, type TestStack } from '@libs/testing';
+import {
+  credentialCommands,
+  createTestStack,
+  deleteTopics,
+  eventually,
+  testKafka,
+  type TestStack,
+} from '@libs/testing';
 import {
   ConcurrencyError,
-  CredentialCommands,
   decodeEnvelope,
   EventStore,
   eventHash,
@@ -30,13 +36,13 @@ const context = () => ({ correlationId: randomUUID() });
 describe('event store, commands and outbox relay (real PostgreSQL + Kafka)', () => {
   let stack: TestStack;
   let store: EventStore;
-  let commands: CredentialCommands;
+  let commands: ReturnType<typeof credentialCommands>;
   let relay: OutboxRelay;
 
   beforeAll(async () => {
     stack = await createTestStack([EventStoreModule.forRoot({ relay: true })]);
     store = stack.app.get(EventStore);
-    commands = stack.app.get(CredentialCommands);
+    commands = credentialCommands(stack.app.get(EventStore));
     relay = stack.app.get(OutboxRelay);
   });
   afterAll(async () => {

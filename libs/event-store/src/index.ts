@@ -1,9 +1,3 @@
-export {
-  CredentialCommands,
-  type CommandResult,
-  type LoadedStream,
-  type Snapshot,
-} from './credential-commands';
 export { decodeEnvelope, encodeEnvelope, MalformedEventError } from './envelope-codec';
 export { canonicalJson, eventHash } from './event-hash';
 export { EventStoreModule } from './event-store.module';

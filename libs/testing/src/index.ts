@@ -1,6 +1,7 @@
 export { browserLogin } from './browser-login';
 export { CapturedOutput, runCaptured } from './captured-command';
 export { APP_ENTRIES, freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
+export { credentialCommands } from './credential-commands';
 export { deciderSpec } from './given-when-then';
 export {
   revokeUnderLoad,

@@ -15,7 +15,7 @@ import {
   positionAfter,
   type StreamPosition,
   type WriteContext,
-} from './event-store.port';
+} from '@libs/event-store';
 
 /** A known state of a stream at a version, e.g. from the projected view; saves reading the whole stream. */
 export interface Snapshot {
