@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { DelegationModule } from '@libs/delegation';
 import { LoginAttemptLimiter } from '@libs/security';
 import { TenantsModule } from '@libs/tenants';
 import { AuthorizationCodeStore } from './authorization-codes/authorization-code.store';
@@ -19,7 +18,7 @@ import { UserTokens } from './token/user-tokens';
 
 /** The Authentication API: /authorize and its login page, /oauth/token, discovery, /userinfo. */
 @Module({
-  imports: [TenantsModule, DelegationModule],
+  imports: [TenantsModule],
   controllers: [
     TokenController,
     RevocationController,

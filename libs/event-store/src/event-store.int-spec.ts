@@ -96,13 +96,6 @@ describe('event store, commands and outbox relay (real PostgreSQL + Kafka)', () 
     expect((await store.readStream(id)).filter((e) => e.type === 'TokenRevoked')).toHaveLength(1);
   });
 
-  it('finds a stream by its token hash', async () => {
-    const id = `dcr_${randomUUID().slice(0, 8)}`;
-    await commands.execute(id, issue(id), context());
-    await expect(store.findStreamByTokenHash(`hash-${id}`)).resolves.toBe(id);
-    await expect(store.findStreamByTokenHash('nope')).resolves.toBeNull();
-  });
-
   it('publishes every committed event to Kafka keyed by credential, in stream order, and empties the outbox', async () => {
     const ids = Array.from({ length: 5 }, () => `dcr_${randomUUID().slice(0, 8)}`);
     for (const id of ids) {

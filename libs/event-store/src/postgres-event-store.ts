@@ -168,12 +168,4 @@ export class PostgresEventStore extends EventStore {
       this.topic,
     ];
   }
-
-  async findStreamByTokenHash(tokenHash: string): Promise<string | null> {
-    const rows = await this.query<{ stream_id: string }[]>(
-      `SELECT stream_id FROM events WHERE type = 'TokenIssued' AND data ->> 'token_hash' = $1`,
-      [tokenHash],
-    );
-    return rows[0]?.stream_id ?? null;
-  }
 }

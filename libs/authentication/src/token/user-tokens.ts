@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
-import { DeviceCredentials } from '@libs/credentials';
+import { CommandBus } from '@nestjs/cqrs';
+import { IssueCredential } from '@libs/credentials';
 import { type Client, idTokenClaims, scopeValues, type User } from '@libs/tenants';
 import type { IssuingGrant } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
@@ -47,7 +48,7 @@ export function assertDeviceForOfflineAccess(scope: string, device: string | nul
 export class UserTokens {
   constructor(
     private readonly signer: TokenSigner,
-    private readonly credentials: DeviceCredentials,
+    private readonly commands: CommandBus,
     private readonly config: AppConfig,
   ) {}
 
@@ -85,16 +86,18 @@ export class UserTokens {
       response.id_token = idToken.token;
     }
     if (scopes.has('offline_access') && request.device && client.grantTypes.includes('refresh_token')) {
-      const issued = await this.credentials.issue(
-        {
-          userId: user.userId,
-          clientId: client.clientId,
-          deviceName: request.device,
-          scope,
-          grant: request.grant,
-          credentialId: request.credentialId,
-        },
-        context,
+      const issued = await this.commands.execute(
+        new IssueCredential(
+          {
+            userId: user.userId,
+            clientId: client.clientId,
+            deviceName: request.device,
+            scope,
+            grant: request.grant,
+            credentialId: request.credentialId,
+          },
+          context,
+        ),
       );
       response.refresh_token = issued.refreshToken;
       response.credentialId = issued.credentialId;

@@ -1,19 +1,17 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
+import { CommandBus } from '@nestjs/cqrs';
+import { ExchangeRefreshToken, translateExchangeError } from '@libs/credentials';
 import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
 import { ClientCache, idTokenClaims, JWT_BEARER_GRANT, UserRepository } from '@libs/tenants';
-import { RateLimited, RefreshTokenExchange, ScopeNotGranted, UnknownTarget } from '../refresh-token-exchange';
 import {
   API_TAGS,
   InvalidClient,
   InvalidGrant,
   InvalidRequest,
-  InvalidScope,
   oauthParams,
   setRateLimitHeaders,
-  TooManyRequests,
   UnauthorizedClient,
 } from '@libs/platform';
 import { parseDelegationRequest, type DelegationRequest } from './delegation-request';
@@ -31,7 +29,7 @@ const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]{0,63}$/;
 @Controller('delegation')
 export class DelegationController {
   constructor(
-    private readonly exchange: RefreshTokenExchange,
+    private readonly commands: CommandBus,
     private readonly clients: ClientCache,
     private readonly verifier: TokenVerifier,
     private readonly signer: TokenSigner,
@@ -69,22 +67,24 @@ export class DelegationController {
     res.set('Cache-Control', 'no-store');
     if (request.idToken) return this.delegateIdToken(request, client.clientId);
     try {
-      const result = await this.exchange.exchange(
-        {
-          refreshToken: request.refreshToken!,
-          client,
-          target: request.target,
-          scope: request.scope,
-          apiType: request.apiType,
-          via: 'delegation',
-          ip: req.ip ?? 'unknown',
-        },
-        { correlationId: String(req.id) },
+      const result = await this.commands.execute(
+        new ExchangeRefreshToken(
+          {
+            refreshToken: request.refreshToken!,
+            client,
+            target: request.target,
+            scope: request.scope,
+            apiType: request.apiType,
+            via: 'delegation',
+            ip: req.ip ?? 'unknown',
+          },
+          { correlationId: String(req.id) },
+        ),
       );
       setRateLimitHeaders(res, result.rateLimit);
       return { token_type: 'Bearer', expires_in: result.expiresIn, id_token: result.idToken };
     } catch (error) {
-      throw translate(error, res);
+      throw translateExchangeError(error, res);
     }
   }
 
@@ -114,21 +114,4 @@ export class DelegationController {
     );
     return { token_type: 'Bearer', expires_in: signed.exp - signed.iat, id_token: signed.token };
   }
-}
-
-/** Maps the exchange's refusals to Auth0's wire errors; anything else stays an infrastructure error. */
-export function translate(error: unknown, res: Response): unknown {
-  if (error instanceof DomainError && error.code === 'invalid_refresh_token') {
-    return new InvalidGrant(INVALID_REFRESH_TOKEN);
-  }
-  if (error instanceof RateLimited) {
-    setRateLimitHeaders(res, error.decision);
-    return new TooManyRequests(
-      'Too many requests. Try again later.',
-      Math.max(1, error.decision.resetAt - Math.floor(Date.now() / 1000)),
-    );
-  }
-  if (error instanceof UnknownTarget) return new InvalidRequest('Unknown target client.');
-  if (error instanceof ScopeNotGranted) return new InvalidScope(error.message);
-  return error;
 }

@@ -1,4 +1,4 @@
-import { RefreshTokenRefused } from '@libs/credentials';
+import { RefreshTokenRefused } from '@libs/domain';
 import { delegationFailure } from './delegation-failure';
 
 const request = { via: 'refresh_token' as const, client: { clientId: 'app-b' }, ip: '10.0.0.7' };

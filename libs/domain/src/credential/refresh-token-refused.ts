@@ -1,10 +1,8 @@
-import { DomainError, INVALID_REFRESH_TOKEN, type CredentialState } from '@libs/domain';
+import { DomainError } from '../errors';
+import type { CredentialState, RefusalReason } from './credential.decider';
 
-/**
- * Why a presented refresh token was refused. For the audit trail only: every caller gets the same
- * answer (`invalid_refresh_token`), so a guesser learns nothing about which one it was.
- */
-export type RefusalReason = 'unknown_token' | 'revoked' | 'wrong_client' | 'user_blocked' | 'user_missing';
+/** The description Auth0 gives for every unusable refresh token; SDKs match on it. */
+export const INVALID_REFRESH_TOKEN = 'Unknown or invalid refresh token.';
 
 /** The credential a refused token named, when it named one. */
 export type RefusedCredential = Pick<

@@ -1,6 +1,8 @@
 import { Command } from '@nestjs/cqrs';
 import type { RevocationReason } from '@libs/domain';
-import type { RevocationScope } from '../../revocations';
+
+/** Which credentials a bulk revocation covers. */
+export type RevocationScope = { userId: string } | { userId: string; clientId: string; deviceName: string };
 
 /**
  * Revoke every credential of a device (the dashboard's Unlink) or of a user (blocked, deleted),

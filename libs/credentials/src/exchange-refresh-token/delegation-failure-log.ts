@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RefreshTokenRefused } from '@libs/credentials';
+import { RefreshTokenRefused } from '@libs/domain';
 import { pgPool } from '@libs/database';
 import { delegationFailure, type RefusedRequest } from './delegation-failure';
 

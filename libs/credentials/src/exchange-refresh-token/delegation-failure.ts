@@ -1,4 +1,4 @@
-import type { RefreshTokenRefused } from '@libs/credentials';
+import type { RefreshTokenRefused } from '@libs/domain';
 
 /** The endpoint a refused exchange came in on (Auth0 logs `fd` and `fertft` respectively). */
 export type FailureEndpoint = 'delegation' | 'refresh_token';
