@@ -9,4 +9,5 @@ export {
   type WriteContext,
 } from './event-store.port';
 export { OutboxRelay } from './outbox-relay';
+export { sealEvents } from './seal-events';
 export { envelopeFromRow, EVENT_COLUMNS, PostgresEventStore } from './postgres-event-store';

@@ -2,7 +2,9 @@ export { browserLogin } from './browser-login';
 export { CapturedOutput, runCaptured } from './captured-command';
 export { APP_ENTRIES, freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
 export { credentialCommands } from './credential-commands';
-export { deciderSpec } from './given-when-then';
+export { deciderSpec, viewSpec } from './given-when-then';
+export { envelopesOf, idTokenDelegated, tokenIssued, tokenRevoked } from './credential-events';
+export { InMemoryEventStore } from './in-memory-event-store';
 export {
   revokeUnderLoad,
   type RevokeUnderLoadOptions,
