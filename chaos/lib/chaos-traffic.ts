@@ -1,4 +1,6 @@
-import { ChaosLedger, jwtPayload, type Category } from '@libs/testing';
+import { ChaosLedger } from './chaos-ledger';
+import { jwtPayload } from './jwt-payload';
+import type { Category } from './response-outcome';
 import type { Answer, ChaosHttp } from './chaos-http';
 import type { ChaosConfig } from './chaos-config';
 import { sleep } from './waits';

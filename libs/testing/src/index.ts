@@ -15,21 +15,3 @@ export { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from './sys
 export { createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
 export { DedicatedKafkaBroker } from './kafka-broker';
 export { deleteTopics, eventually, testBrokers, testKafka, uniqueName } from './test-kafka';
-export {
-  ChaosLedger,
-  classifyOutcome,
-  columnCounts,
-  jwtPayload,
-  passed,
-  resultsTable,
-  totalOf,
-  VIOLATION_COLUMNS,
-  violationsOf,
-  type Category,
-  type IssuedAck,
-  type LedgerSegment,
-  type Operation,
-  type Outcome,
-  type ScenarioResult,
-  type ViolationColumn,
-} from './chaos';
