@@ -13,5 +13,6 @@ export {
 export { createHttpTestApp, createTestStack, SILENT, type HttpTestApp, type TestStack } from './stack';
 export { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from './system';
 export { createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
+export { MANAGEMENT_API, managementErrorBody, useManagementApi, type ManagementApi } from './management-api';
 export { DedicatedKafkaBroker } from './kafka-broker';
 export { deleteTopics, eventually, testBrokers, testKafka, uniqueName } from './test-kafka';
