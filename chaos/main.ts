@@ -16,8 +16,8 @@ import { StoreAudit } from './lib/store-audit';
 import { Teardown } from './lib/teardown';
 import { TopicReader } from './lib/topic-reader';
 import { SCENARIOS } from './scenarios';
+import { JWT_BEARER } from '../test/fixtures/oauth';
 
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const ROOT = resolve(__dirname, '..');
 const startedAt = performance.now();
 const elapsed = () => ((performance.now() - startedAt) / 1000).toFixed(1).padStart(6);
