@@ -2,6 +2,7 @@ export { boot, type BootOptions } from './bootstrap';
 export { HealthModule } from './health/health.module';
 export { ReadinessCheck } from './health/readiness-check';
 export { escapeHtml, html, SafeHtml } from './http/html';
+export { loginFields } from './http/login-fields';
 export { oauthCodeForStatus, type OAuthErrorBody } from './http/oauth-error';
 export {
   AccessDenied,
