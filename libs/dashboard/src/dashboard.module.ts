@@ -18,7 +18,7 @@ const DASHBOARD_LOGIN_LIMITS = { maxFailures: 5, windowMs: 15 * 60 * 1000 };
 
 /**
  * The administrators' dashboard at `PUBLIC_URL/dashboard`. Relies on the global `AppConfig`, `DataSource`,
- * `SecretKeys` and credentials services (`DeviceCredentialQueries`, `Revocations`), and on the users and
+ * `SecretKeys` and credentials (`DeviceCredentialQueries`, the `RevokeCredentials` command), and on the users and
  * clients of `TenantsModule`. Seeds the first administrator from the environment at boot.
  */
 @Module({
