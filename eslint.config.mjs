@@ -1,5 +1,6 @@
-// Lint rules that keep the architecture honest: dependencies point down (apps → feature libs →
-// infrastructure libs → domain), the domain stays framework-free, test helpers stay in tests.
+// Lint rules that keep the architecture honest: dependencies point down the layers of DESIGN.md (apps →
+// feature libs → credentials → tenants / event-store / projections → adapters → domain / config), feature
+// libs never import each other, the domain stays framework-free, test helpers stay in tests.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
@@ -11,6 +12,40 @@ const deepLibImport = {
 };
 const appImport = { group: ['**/apps/**', '@apps/*'], message: 'Libs never import apps.' };
 const testingImport = { group: ['@libs/testing'], message: '@libs/testing is for tests only.' };
+
+// The layers, top to bottom. A lib imports only libs of lower layers and, inside its layer, only libs
+// listed after it (so nothing loops); feature libs never import each other (what two share moves down).
+const LAYERS = [
+  {
+    name: 'feature',
+    libs: ['authentication', 'delegation', 'management', 'dashboard', 'audit'],
+    siblings: false,
+  },
+  { name: 'credentials', libs: ['credentials'] },
+  { name: 'tenants / event store / projections', libs: ['projections', 'tenants', 'event-store'] },
+  { name: 'adapter', libs: ['platform', 'jwt', 'messaging', 'database', 'security'] },
+  { name: 'domain / config', libs: ['config', 'domain'] },
+];
+const layerRules = LAYERS.flatMap((layer, depth) =>
+  layer.libs.map((lib, rank) => {
+    const above = LAYERS.slice(0, depth).flatMap((l) => l.libs);
+    const beside = layer.siblings === false ? layer.libs.filter((l) => l !== lib) : layer.libs.slice(0, rank);
+    const forbidden = [...above, ...beside];
+    const layerImport = {
+      group: forbidden.map((l) => `@libs/${l}`),
+      message: `Layers (DESIGN.md): ${lib} is a ${layer.name} lib; it may not import ${forbidden.join(', ')}.`,
+    };
+    return {
+      files: [`libs/${lib}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          { patterns: [deepLibImport, appImport, testingImport, ...(forbidden.length ? [layerImport] : [])] },
+        ],
+      },
+    };
+  }),
+);
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', '**/*.js', '**/*.mjs'] },
@@ -29,6 +64,7 @@ export default tseslint.config(
     files: ['libs/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [deepLibImport, appImport, testingImport] }] },
   },
+  ...layerRules,
   {
     files: ['libs/domain/**/*.ts'],
     rules: {
@@ -44,6 +80,7 @@ export default tseslint.config(
       ],
     },
   },
+  // Tests compose like apps (an integration spec may boot several feature modules together).
   {
     files: [
       '**/*.spec.ts',

@@ -33,11 +33,11 @@ import {
   type DatabaseStats,
   type IssuedToken,
 } from './lib/setup';
+import { JWT_BEARER } from '../test/fixtures/oauth';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = resolve(ROOT, '.data/bench/delegation.json');
 const PROFILES = resolve(ROOT, '.data/bench/profiles');
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const ALGS: Alg[] = ['RS256', 'ES256'];
 
 const numberEnv = (name: string, fallback: number) => {

@@ -16,9 +16,9 @@ import { runLoad, summarize, type LatencySummary } from './lib/load';
 import { machine, peakRssMb } from './lib/machine';
 import { writeJson } from './lib/report';
 import { createBenchClient, createUsers, ensureKafka, issueTokens, type IssuedToken } from './lib/setup';
+import { JWT_BEARER } from '../test/fixtures/oauth';
 
 const RESULTS = resolve(__dirname, '..', '.data/bench/revocation.json');
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   seconds: env('BENCH_SECONDS', 15),

@@ -1,15 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import {
-  MANAGEMENT,
-  passed,
-  resultsTable,
-  TenantClient,
-  totalOf,
-  violationsOf,
-  type LedgerSegment,
-  type ScenarioResult,
-} from '@libs/testing';
+import { passed, type ScenarioResult, totalOf, violationsOf } from './lib/scenario-result';
+import { resultsTable } from './lib/results-table';
+import type { LedgerSegment } from './lib/chaos-ledger';
+import { MANAGEMENT, TenantClient } from '@libs/testing';
 import { chaosConfig, type ChaosConfig } from './lib/chaos-config';
 import { ChaosHttp } from './lib/chaos-http';
 import { ChaosStack } from './lib/chaos-stack';
@@ -22,8 +16,8 @@ import { StoreAudit } from './lib/store-audit';
 import { Teardown } from './lib/teardown';
 import { TopicReader } from './lib/topic-reader';
 import { SCENARIOS } from './scenarios';
+import { JWT_BEARER } from '../test/fixtures/oauth';
 
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const ROOT = resolve(__dirname, '..');
 const startedAt = performance.now();
 const elapsed = () => ((performance.now() - startedAt) / 1000).toFixed(1).padStart(6);

@@ -9,10 +9,9 @@ import {
   testKafka,
   type RunningSystem,
 } from '@libs/testing';
+import { JWT_BEARER, PASSWORD } from './fixtures/oauth';
 
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const CALLBACK = 'com.example.mobile://callback';
-const PASSWORD = 'correct horse battery staple';
 
 /**
  * The code + PKCE flow with offline_access, end to end: /authorize → login → code → /oauth/token →

@@ -12,11 +12,9 @@ import {
   testKafka,
   type RunningSystem,
 } from '@libs/testing';
+import { INVALID_REFRESH_TOKEN as INVALID, JWT_BEARER, PASSWORD } from './fixtures/oauth';
 
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const INVALID = { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' };
 const ADMIN = { email: 'ops@example.com', password: 'e2e dashboard password' };
-const PASSWORD = 'correct horse battery staple';
 const SCREENSHOT = resolve(__dirname, '../.data/dashboard-user.png');
 
 /**

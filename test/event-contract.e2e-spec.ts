@@ -13,8 +13,7 @@ import {
   type RunningSystem,
 } from '@libs/testing';
 import { explain, loadEventContract, type Json } from './asyncapi-contract';
-
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+import { JWT_BEARER } from './fixtures/oauth';
 
 interface Published {
   key: string | null;

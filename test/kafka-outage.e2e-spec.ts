@@ -10,8 +10,7 @@ import {
   TenantClient,
   type RunningSystem,
 } from '@libs/testing';
-
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+import { JWT_BEARER } from './fixtures/oauth';
 
 /** Kafka stopped under the running system: issuance and delegation go on; nothing is lost once it is back. */
 describe('Kafka outage (e2e, a broker of its own stopped and started)', () => {

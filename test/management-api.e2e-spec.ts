@@ -1,14 +1,14 @@
 import { DataSource } from 'typeorm';
+import { ManagementTokenIssuer } from '@libs/authentication';
 import { loadConfig, type AppConfig } from '@libs/config';
 import { dataSourceOptions } from '@libs/database';
 import { issuerFor, JoseTokenSigner, PostgresKeyStore } from '@libs/jwt';
 import {
   ClientRepository,
-  PostgresClientRepository,
-  ManagementTokenIssuer,
-  verifyClientSecret,
   type ManagementScope,
-} from '@libs/management';
+  PostgresClientRepository,
+  verifyClientSecret,
+} from '@libs/tenants';
 import { SecretKeys } from '@libs/security';
 import {
   createTestDatabase,

@@ -12,8 +12,7 @@ import {
   testKafka,
   type RunningSystem,
 } from '@libs/testing';
-
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+import { JWT_BEARER } from './fixtures/oauth';
 
 /**
  * kill -9 of the projector while events keep arriving, then a restart: the view ends identical to a

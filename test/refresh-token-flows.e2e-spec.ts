@@ -12,9 +12,7 @@ import {
   type RunningSystem,
 } from '@libs/testing';
 import type { EventEnvelope } from '@libs/domain';
-
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const INVALID = { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' };
+import { INVALID_REFRESH_TOKEN as INVALID, JWT_BEARER, nativeClient, webClient } from './fixtures/oauth';
 
 /**
  * The flows an Auth0 customer's native app uses, over HTTP against the running api and projector,
@@ -55,26 +53,11 @@ describe('refresh tokens: issue and exchange (e2e)', () => {
     system = await startSystem();
     tenant = new TenantClient(system.url);
     jwks = createRemoteJWKSet(new URL(`${system.url}/.well-known/jwks.json`));
-    app = await tenant.createClient({
-      name: 'Mobile app',
-      app_type: 'native',
-      callbacks: ['com.example.app://callback'],
-      grant_types: ['authorization_code', 'refresh_token', JWT_BEARER, 'password'],
-    });
-    other = await tenant.createClient({
-      name: 'Other app',
-      app_type: 'native',
-      callbacks: ['com.example.other://callback'],
-      grant_types: ['authorization_code', 'refresh_token', JWT_BEARER, 'password'],
+    app = await nativeClient(tenant, 'Mobile app', 'com.example.app://callback');
+    other = await nativeClient(tenant, 'Other app', 'com.example.other://callback', {
       jwt_configuration: { lifetime_in_seconds: 600, alg: 'ES256' },
     });
-    web = await tenant.createClient({
-      name: 'Web app',
-      app_type: 'regular_web',
-      callbacks: ['https://web.example.com/callback'],
-      grant_types: ['authorization_code', 'refresh_token', 'password'],
-      token_endpoint_auth_method: 'client_secret_post',
-    });
+    web = await webClient(tenant, 'Web app');
     user = await tenant.createUser(`ada-${randomUUID().slice(0, 8)}@example.com`, password);
   }, 60_000);
   afterAll(async () => {

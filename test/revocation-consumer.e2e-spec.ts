@@ -24,9 +24,9 @@ import {
 } from '../examples/revocation-consumer/consumer';
 import type { LogLine } from '../examples/revocation-consumer/log';
 import { loadState } from '../examples/revocation-consumer/state-file';
+import { JWT_BEARER } from './fixtures/oauth';
 
 const ROOT = resolve(__dirname, '..');
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const DEVICES = ['phone', 'tablet', 'laptop'] as const;
 type Device = (typeof DEVICES)[number];
 

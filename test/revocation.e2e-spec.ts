@@ -8,9 +8,7 @@ import {
   testKafka,
   type RunningSystem,
 } from '@libs/testing';
-
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const INVALID = { error: 'invalid_grant', error_description: 'Unknown or invalid refresh token.' };
+import { INVALID_REFRESH_TOKEN as INVALID, JWT_BEARER, nativeClient, webClient } from './fixtures/oauth';
 
 /** Revocation over HTTP: the Management API's device credentials and RFC 7009 `/oauth/revoke`. */
 describe('revocation (e2e)', () => {
@@ -42,26 +40,9 @@ describe('revocation (e2e)', () => {
   beforeAll(async () => {
     system = await startSystem();
     tenant = new TenantClient(system.url);
-    const grants = ['authorization_code', 'refresh_token', JWT_BEARER, 'password'];
-    app = await tenant.createClient({
-      name: 'App',
-      app_type: 'native',
-      callbacks: ['com.example.a://cb'],
-      grant_types: grants,
-    });
-    other = await tenant.createClient({
-      name: 'Other',
-      app_type: 'native',
-      callbacks: ['com.example.b://cb'],
-      grant_types: grants,
-    });
-    web = await tenant.createClient({
-      name: 'Web',
-      app_type: 'regular_web',
-      callbacks: ['https://web.example.com/cb'],
-      grant_types: ['authorization_code', 'refresh_token', 'password'],
-      token_endpoint_auth_method: 'client_secret_post',
-    });
+    app = await nativeClient(tenant, 'App', 'com.example.a://cb');
+    other = await nativeClient(tenant, 'Other', 'com.example.b://cb');
+    web = await webClient(tenant, 'Web', 'https://web.example.com/cb');
     user = await tenant.createUser(`rev-${randomUUID().slice(0, 8)}@example.com`, password);
   }, 60_000);
   afterAll(async () => {

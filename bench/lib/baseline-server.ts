@@ -9,6 +9,7 @@
  */
 import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import http from 'node:http';
+import { JWT_BEARER } from '../../test/fixtures/oauth';
 
 export type Alg = 'RS256' | 'ES256';
 
@@ -18,8 +19,6 @@ export interface BaselineInit {
   clients: { clientId: string; alg: Alg; lifetimeSeconds: number }[];
   tokens: { refreshToken: string; userId: string; clientId: string }[];
 }
-
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 interface SigningKey {
   kid: string;

@@ -3,10 +3,9 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { eventually, type TenantClient } from '@libs/testing';
 import type { Alg } from './baseline-server';
+import { JWT_BEARER, PASSWORD } from '../../test/fixtures/oauth';
 
 const ROOT = resolve(__dirname, '../..');
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const PASSWORD = 'correct horse battery staple';
 
 /** Makes sure a broker answers on 127.0.0.1:9092; returns how to undo what this did (nothing if it was up). */
 export function ensureKafka(): { startedHere: boolean; stop(): void } {

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { Outcome } from '@libs/testing';
+import type { Outcome } from './response-outcome';
 
 export interface Answer {
   outcome: Outcome;

@@ -1,9 +1,11 @@
-import { ChaosLedger, jwtPayload, type Category } from '@libs/testing';
+import { ChaosLedger } from './chaos-ledger';
+import { jwtPayload } from './jwt-payload';
+import type { Category } from './response-outcome';
 import type { Answer, ChaosHttp } from './chaos-http';
 import type { ChaosConfig } from './chaos-config';
 import { sleep } from './waits';
+import { JWT_BEARER } from '../../test/fixtures/oauth';
 
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 export const CHAOS_PASSWORD = 'chaos monkey password 0123';
 /** Share of delegations sent with a token whose revocation was sent (they must all be refused). */
 const REVOKED_SHARE = 0.1;

@@ -1,4 +1,4 @@
-import type { IssuedAck, LedgerSegment } from '@libs/testing';
+import type { IssuedAck, LedgerSegment } from './chaos-ledger';
 import type { ChaosStack } from './chaos-stack';
 import type { ReplayView } from './replay-view';
 import { issuedKey, type StoreAudit } from './store-audit';

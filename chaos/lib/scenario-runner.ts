@@ -1,4 +1,5 @@
-import type { LedgerSegment, ScenarioResult } from '@libs/testing';
+import type { LedgerSegment } from './chaos-ledger';
+import type { ScenarioResult } from './scenario-result';
 import type { Scenario, ScenarioContext, ScenarioOutcome } from '../scenarios';
 import type { ChaosConfig } from './chaos-config';
 import type { ChaosStack } from './chaos-stack';

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startSystem, TenantClient, type RunningSystem } from '@libs/testing';
-import { delegate, nativeClient, PASSWORD, passwordLogin, refreshGrant } from './security-fixtures';
+import { delegate, nativeClient, PASSWORD, passwordLogin, refreshGrant } from '../fixtures/oauth';
 
 jest.setTimeout(120_000);
 

@@ -9,7 +9,7 @@ import {
   testKafka,
   type RunningSystem,
 } from '@libs/testing';
-import { delegate, nativeClient, PASSWORD, passwordLogin } from './security-fixtures';
+import { delegate, nativeClient, PASSWORD, passwordLogin } from '../fixtures/oauth';
 
 jest.setTimeout(120_000);
 

@@ -15,7 +15,7 @@ import { dataSourceOptions } from '@libs/database';
 import { issuerFor, JoseTokenSigner, PostgresKeyStore, type SigningAlg } from '@libs/jwt';
 import { SecretKeys } from '@libs/security';
 import { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from '@libs/testing';
-import { delegateIdToken, nativeClient, outcome, PASSWORD, passwordLogin } from './security-fixtures';
+import { delegateIdToken, nativeClient, outcome, PASSWORD, passwordLogin } from '../fixtures/oauth';
 
 jest.setTimeout(120_000);
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startSystem, TenantClient, type RunningSystem } from '@libs/testing';
-import { nativeClient, PASSWORD } from './security-fixtures';
+import { nativeClient, PASSWORD } from '../fixtures/oauth';
 
 jest.setTimeout(180_000);
 

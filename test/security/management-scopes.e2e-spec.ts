@@ -1,12 +1,8 @@
 import { GUARDS_METADATA, METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
 import { loadConfig } from '@libs/config';
-import {
-  MANAGEMENT_SCOPES,
-  ManagementAuthGuard,
-  REQUIRED_SCOPES,
-  type ManagementScope,
-} from '@libs/management';
+import { MANAGEMENT_SCOPES, type ManagementScope } from '@libs/tenants';
+import { ManagementAuthGuard, REQUIRED_SCOPES } from '@libs/management';
 import { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from '@libs/testing';
 import { ApiModule } from '../../apps/api/src/api.module';
 

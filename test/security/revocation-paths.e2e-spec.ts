@@ -19,7 +19,7 @@ import {
   PASSWORD,
   passwordLogin,
   refreshGrant,
-} from './security-fixtures';
+} from '../fixtures/oauth';
 
 jest.setTimeout(180_000);
 

@@ -10,7 +10,7 @@ import {
   testKafka,
   type RunningSystem,
 } from '@libs/testing';
-import { delegate, delegateIdToken, JWT_BEARER, pkce, refreshGrant } from './security-fixtures';
+import { delegate, delegateIdToken, JWT_BEARER, pkce, refreshGrant } from '../fixtures/oauth';
 
 jest.setTimeout(240_000);
 

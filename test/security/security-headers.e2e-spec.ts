@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startSystem, TenantClient, type RunningSystem } from '@libs/testing';
-import { JWT_BEARER, nativeClient, PASSWORD, passwordLogin, pkce } from './security-fixtures';
+import { JWT_BEARER, nativeClient, PASSWORD, passwordLogin, pkce } from '../fixtures/oauth';
 
 jest.setTimeout(120_000);
 

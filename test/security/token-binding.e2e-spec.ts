@@ -11,13 +11,14 @@ import {
 import {
   delegate,
   INVALID_REFRESH_TOKEN,
-  NATIVE_GRANTS,
+  nativeClient,
   outcome,
   PASSWORD,
   passwordLogin,
   pkce,
   refreshGrant,
-} from './security-fixtures';
+  webClient,
+} from '../fixtures/oauth';
 
 jest.setTimeout(120_000);
 
@@ -38,25 +39,9 @@ describe('security: tokens and codes are bound to what they were issued for (e2e
   beforeAll(async () => {
     system = await startSystem();
     tenant = new TenantClient(system.url);
-    app = await tenant.createClient({
-      name: 'Bound app',
-      app_type: 'native',
-      callbacks: [CALLBACK],
-      grant_types: NATIVE_GRANTS,
-    });
-    other = await tenant.createClient({
-      name: 'Other app',
-      app_type: 'native',
-      callbacks: ['com.example.other://callback'],
-      grant_types: NATIVE_GRANTS,
-    });
-    web = await tenant.createClient({
-      name: 'Confidential web app',
-      app_type: 'regular_web',
-      callbacks: ['https://web.example.com/callback'],
-      grant_types: ['authorization_code', 'refresh_token', 'password'],
-      token_endpoint_auth_method: 'client_secret_post',
-    });
+    app = await nativeClient(tenant, 'Bound app', CALLBACK);
+    other = await nativeClient(tenant, 'Other app', 'com.example.other://callback');
+    web = await webClient(tenant, 'Confidential web app');
     email = `bound-${randomUUID().slice(0, 8)}@example.com`;
     await tenant.createUser(email, PASSWORD);
   });

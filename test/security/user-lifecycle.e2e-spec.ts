@@ -10,7 +10,7 @@ import {
   PASSWORD,
   passwordLogin,
   refreshGrant,
-} from './security-fixtures';
+} from '../fixtures/oauth';
 
 jest.setTimeout(120_000);
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { rateLimitHeadersOnEveryAnswer, RefreshTokenExchange } from '@libs/delegation';
-import { boot } from '@libs/platform';
+import { ExchangeRefreshTokenHandler } from '@libs/credentials';
+import { boot, rateLimitHeadersOnEveryAnswer } from '@libs/platform';
 import { ApiModule } from './api.module';
 import { configureOpenApi } from './api.openapi';
 
@@ -10,7 +10,7 @@ void boot({
   port: (config) => config.http.port,
   metricsPort: (config) => config.metrics.apiPort,
   configure: (app, config) => {
-    const exchange = app.get(RefreshTokenExchange);
+    const exchange = app.get(ExchangeRefreshTokenHandler);
     app.use(
       '/delegation',
       rateLimitHeadersOnEveryAnswer((ip) => exchange.refusalBudget(ip)),

@@ -5,7 +5,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
 import { loadConfig, type AppConfig } from '@libs/config';
-import { MANAGEMENT_SCOPES } from '@libs/management';
+import { MANAGEMENT_SCOPES } from '@libs/tenants';
 import { OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from '@libs/platform';
 import { createTestDatabase, SILENT, testBrokers, uniqueName, type TestDatabase } from '@libs/testing';
 import { ApiModule } from './api.module';

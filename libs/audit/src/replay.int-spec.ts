@@ -2,17 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { IssueToken } from '@libs/domain';
-import {
-  canonicalJson,
-  CredentialCommands,
-  eventHash,
-  EventStoreModule,
-  OutboxRelay,
-} from '@libs/event-store';
+import { canonicalJson, eventHash, EventStoreModule, OutboxRelay, EventStore } from '@libs/event-store';
 import { pgPool } from '@libs/database';
 import { ensureTopics, eventTopic } from '@libs/messaging';
 import { ProjectionsModule } from '@libs/projections';
 import {
+  credentialCommands,
   createTestStack,
   deleteTopics,
   eventually,
@@ -50,7 +45,7 @@ describe('audit replay (real Kafka + PostgreSQL)', () => {
     db = stack.app.get(DataSource);
     topic = eventTopic(stack.config.kafka.topicPrefix);
     command = new ReplayCommand(stack.app.get(Kafka), db, stack.config);
-    const commands = stack.app.get(CredentialCommands);
+    const commands = credentialCommands(stack.app.get(EventStore));
     const context = { correlationId: 'it-replay' };
     for (const [i, id] of ids.entries()) {
       const issue: IssueToken = {

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { EventEnvelope } from '@libs/domain';
-import { CredentialCommands, encodeEnvelope, EventStore, EventStoreModule } from '@libs/event-store';
+import { encodeEnvelope, EventStore, EventStoreModule } from '@libs/event-store';
 import { ensureTopics, KafkaProducer } from '@libs/messaging';
 import {
+  credentialCommands,
   createTestStack,
   deleteTopics,
   runCaptured,
@@ -21,7 +22,7 @@ describe('audit republish (real Kafka + PostgreSQL)', () => {
   let stack: TestStack;
   let db: DataSource;
   let command: RepublishCommand;
-  let commands: CredentialCommands;
+  let commands: ReturnType<typeof credentialCommands>;
   const topics: string[] = [];
   const ids = Array.from({ length: 25 }, credentialId);
   const context = { correlationId: 'it-republish' };
@@ -103,7 +104,7 @@ describe('audit republish (real Kafka + PostgreSQL)', () => {
     // No relay: the store fills, the topic stays empty — as after losing the Kafka cluster.
     stack = await createTestStack([EventStoreModule.forRoot({ relay: false })]);
     db = stack.app.get(DataSource);
-    commands = stack.app.get(CredentialCommands);
+    commands = credentialCommands(stack.app.get(EventStore));
     command = new RepublishCommand(stack.app.get(Kafka), stack.app.get(KafkaProducer), db, stack.config);
     for (const [i, id] of ids.entries()) {
       await commands.execute(

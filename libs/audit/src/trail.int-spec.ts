@@ -1,13 +1,15 @@
+import { CommandBus } from '@nestjs/cqrs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuthenticationModule } from '@libs/authentication';
-import { CredentialsModule, DeviceCredentials } from '@libs/credentials';
+import { CredentialsModule, IssueCredential, RevokeCredential } from '@libs/credentials';
 import { DelegationModule } from '@libs/delegation';
 import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
-import { ClientsService, JWT_BEARER_GRANT, ManagementModule, UsersService } from '@libs/management';
+import { JWT_BEARER_GRANT } from '@libs/tenants';
+import { ClientsService, ManagementModule, UsersService } from '@libs/management';
 import { createHttpTestApp, runCaptured, testBrokers, type HttpTestApp } from '@libs/testing';
 import { UsageError } from './cli/audit-command';
 import { TrailCommand } from './trail/trail.command';
@@ -111,15 +113,17 @@ describe('audit trail (real PostgreSQL)', () => {
     };
     const t1 = await passwordGrant(appA);
     const t2 = await passwordGrant(appB);
-    const t3 = await t.app.get(DeviceCredentials).issue(
-      {
-        userId: bob,
-        clientId: appA,
-        deviceName: 'iPad',
-        scope: 'openid offline_access',
-        grant: 'authorization_code',
-      },
-      { correlationId: 'test' },
+    const t3 = await t.app.get(CommandBus).execute(
+      new IssueCredential(
+        {
+          userId: bob,
+          clientId: appA,
+          deviceName: 'iPad',
+          scope: 'openid offline_access',
+          grant: 'authorization_code',
+        },
+        { correlationId: 'test' },
+      ),
     );
     [cred.c1, cred.c2, cred.c3] = [t1.credentialId, t2.credentialId, t3.credentialId];
 
@@ -133,12 +137,14 @@ describe('audit trail (real PostgreSQL)', () => {
     middle = new Date().toISOString();
     await pause(25);
 
-    const credentials = t.app.get(DeviceCredentials);
-    await credentials.revoke(t1.credentialId, 'management_api', `${appB}@clients`, { correlationId: 'test' });
+    const commands = t.app.get(CommandBus);
+    await commands.execute(
+      new RevokeCredential(t1.credentialId, 'management_api', `${appB}@clients`, 'test'),
+    );
     expect((await delegate(appA, t1.refreshToken)).status).toBe(403); // revoked
-    await credentials.revoke(t3.credentialId, 'authorization_code_replay', 'system', {
-      correlationId: 'test',
-    });
+    await commands.execute(
+      new RevokeCredential(t3.credentialId, 'authorization_code_replay', 'system', 'test'),
+    );
     expect((await refreshGrant(appB, t2.refreshToken)).status).toBe(200);
   }, 60_000);
   afterAll(() => t?.close());

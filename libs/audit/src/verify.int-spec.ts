@@ -8,16 +8,17 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from '@libs/config';
 import { credentialId, type CredentialCommand, type EventEnvelope } from '@libs/domain';
 import {
-  CredentialCommands,
   encodeEnvelope,
   envelopeFromRow,
   EVENT_COLUMNS,
   eventHash,
   EventStoreModule,
   OutboxRelay,
+  EventStore,
 } from '@libs/event-store';
 import { ensureTopics, eventTopic, KafkaProducer } from '@libs/messaging';
 import {
+  credentialCommands,
   createTestDatabase,
   createTestStack,
   deleteTopics,
@@ -65,7 +66,7 @@ describe('audit verify (real PostgreSQL + Kafka)', () => {
 
   beforeAll(async () => {
     stack = await createTestStack([EventStoreModule.forRoot({ relay: true })]);
-    const commands = stack.app.get(CredentialCommands);
+    const commands = credentialCommands(stack.app.get(EventStore));
     const ids = Array.from({ length: 5 }, () => credentialId(randomBytes(16)));
     const now = () => new Date();
     const issue = (id: string): CredentialCommand => ({

@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
-import { DelegationModule } from '@libs/delegation';
-import { ManagementModule } from '@libs/management';
+import { TenantsModule } from '@libs/tenants';
 import { AuthorizationCodeStore } from './authorization-codes/authorization-code.store';
 import { AuthorizeController } from './authorize/authorize.controller';
 import { DiscoveryController } from './discovery/discovery.controller';
+import { JwksController } from './discovery/jwks.controller';
 import { UserinfoController } from './discovery/userinfo.controller';
 import { ResourceOwnerController } from './legacy/resource-owner.controller';
 import { TokeninfoController } from './legacy/tokeninfo.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
+import { ManagementTokenIssuer } from './token/grants/management-token.issuer';
 import { PasswordGrant } from './token/grants/password.grant';
 import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
 import { TokenController } from './token/token.controller';
@@ -17,11 +18,12 @@ import { UserTokens } from './token/user-tokens';
 
 /** The Authentication API: /authorize and its login page, /oauth/token, discovery, /userinfo, legacy /oauth/ro and /tokeninfo. */
 @Module({
-  imports: [ManagementModule, DelegationModule],
+  imports: [TenantsModule],
   controllers: [
     TokenController,
     RevocationController,
     DiscoveryController,
+    JwksController,
     UserinfoController,
     AuthorizeController,
     ResourceOwnerController,
@@ -34,6 +36,7 @@ import { UserTokens } from './token/user-tokens';
     PasswordGrant,
     RefreshTokenGrant,
     ClientCredentialsGrant,
+    ManagementTokenIssuer,
   ],
   exports: [AuthorizationCodeStore],
 })

@@ -14,5 +14,11 @@ export {
   type AuthorizeOutcome,
   type AuthorizeRequest,
 } from './authorize/authorize-request';
-export { LoginAttemptLimiter, type LoginAttemptLimits } from '@libs/security';
+export { JwksController } from './discovery/jwks.controller';
+export {
+  grantedManagementScopes,
+  MANAGEMENT_TOKEN_LIFETIME_SECONDS,
+  ManagementTokenIssuer,
+  type ManagementAccessToken,
+} from './token/grants/management-token.issuer';
 export { AUTHENTICATION_OPENAPI } from './authentication.openapi';

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { pgPool, StatementBatcher } from '@libs/database';
 import type { CredentialState, EventEnvelope } from '@libs/domain';
-import { envelopeFromRow, EventStore, type Snapshot } from '@libs/event-store';
+import { envelopeFromRow } from '@libs/event-store';
+import type { Snapshot } from './runner/command-runner';
 
 export interface FoundCredential {
   credentialId: string;
   /** The projected view's state, when the projector has seen the credential. */
-  snapshot?: Snapshot;
+  snapshot?: Snapshot<CredentialState>;
   /** The stream's events from the snapshot's version on, read in the same statement as the view. */
   tail?: EventEnvelope[];
 }
@@ -38,6 +39,9 @@ const viewWithTail = (column: 'token_hash' | 'id') => `
 const BY_TOKEN_HASHES = viewWithTail('token_hash');
 const BY_IDS = viewWithTail('id');
 
+// The write side's own record of a token: its TokenIssued (for a token the view has not applied yet).
+const ISSUED_WITH_TOKEN_HASH = `SELECT stream_id FROM events WHERE type = 'TokenIssued' AND data ->> 'token_hash' = $1`;
+
 /**
  * Finds the credential a refresh token belongs to: in the device-credential view first (the
  * projection the delegation path validates against), then in the event store for a token issued so
@@ -58,16 +62,13 @@ export class CredentialLookup {
     return new Map(rows.map((row) => [row.id, row]));
   });
 
-  constructor(
-    private readonly db: DataSource,
-    private readonly store: EventStore,
-  ) {}
+  constructor(private readonly db: DataSource) {}
 
   async byTokenHash(tokenHash: string): Promise<FoundCredential | null> {
     const row = await this.views.submit(tokenHash);
     if (row) return found(row);
-    const streamId = await this.store.findStreamByTokenHash(tokenHash);
-    return streamId ? { credentialId: streamId } : null;
+    const { rows } = await pgPool(this.db).query<{ stream_id: string }>(ISSUED_WITH_TOKEN_HASH, [tokenHash]);
+    return rows[0] ? { credentialId: rows[0].stream_id } : null;
   }
 
   /**

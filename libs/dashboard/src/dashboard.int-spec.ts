@@ -3,7 +3,9 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ConfigModule, loadConfig } from '@libs/config';
-import { CredentialsModule, DeviceCredentials } from '@libs/credentials';
+import { CommandBus } from '@nestjs/cqrs';
+import { refusalOf } from '@libs/domain';
+import { CredentialResolver, CredentialsModule, IssueCredential } from '@libs/credentials';
 import { DatabaseModule } from '@libs/database';
 import { EventStore, EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
@@ -85,12 +87,14 @@ describe('dashboard (HTTP, real PostgreSQL)', () => {
     await create('grace@example.com', `Grace ${SCRIPT}`);
 
     // Pixel 9 twice in one app, once in another (a separate device row), an iPad once.
-    const credentials = app.get(DeviceCredentials);
+    const commands = app.get(CommandBus);
     const store = app.get(EventStore);
     const issue = async (clientId: string, deviceName: string) => {
-      const { refreshToken, credentialId } = await credentials.issue(
-        { userId: ada, clientId, deviceName, scope: 'openid offline_access', grant: 'password' },
-        { correlationId: 'it' },
+      const { refreshToken, credentialId } = await commands.execute(
+        new IssueCredential(
+          { userId: ada, clientId, deviceName, scope: 'openid offline_access', grant: 'password' },
+          { correlationId: 'it' },
+        ),
       );
       (tokens[`${clientId}/${deviceName}`] ??= []).push(refreshToken);
       return credentialId;
@@ -409,9 +413,8 @@ describe('dashboard (HTTP, real PostgreSQL)', () => {
           device_name: 'Pixel 9',
         }),
       ]);
-      await expect(
-        app.get(DeviceCredentials).resolve(tokens[`${mobile}/Pixel 9`][0], mobile),
-      ).rejects.toMatchObject({ code: 'invalid_refresh_token' });
+      const unlinked = await app.get(CredentialResolver).byRefreshToken(tokens[`${mobile}/Pixel 9`][0]);
+      expect(refusalOf(unlinked!.state, mobile)).toBe('revoked');
 
       const page = await get(userPath(ada));
       expect(page.text).toContain('Unlinked Pixel 9: 2 refresh tokens revoked');

@@ -1,7 +1,7 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { LoginAttemptLimiter } from '@libs/authentication';
+import { LoginAttemptLimiter } from '@libs/security';
 import { AppConfig } from '@libs/config';
-import { ManagementModule } from '@libs/management';
+import { TenantsModule } from '@libs/tenants';
 import { DashboardAdminSeeder } from './admins/dashboard-admin.seeder';
 import { DashboardAdmins } from './admins/dashboard-admins';
 import { PostgresDashboardAdmins } from './admins/postgres-dashboard-admins';
@@ -18,11 +18,11 @@ const DASHBOARD_LOGIN_LIMITS = { maxFailures: 5, windowMs: 15 * 60 * 1000 };
 
 /**
  * The administrators' dashboard at `PUBLIC_URL/dashboard`. Relies on the global `AppConfig`, `DataSource`,
- * `SecretKeys` and credentials services (`DeviceCredentialQueries`, `Revocations`), and on the users and
- * clients of `ManagementModule`. Seeds the first administrator from the environment at boot.
+ * `SecretKeys` and credentials (`DeviceCredentialQueries`, the `RevokeCredentials` command), and on the users and
+ * clients of `TenantsModule`. Seeds the first administrator from the environment at boot.
  */
 @Module({
-  imports: [ManagementModule],
+  imports: [TenantsModule],
   controllers: [DashboardController],
   providers: [
     {

@@ -1,9 +1,10 @@
 import request from 'supertest';
+import { CommandBus } from '@nestjs/cqrs';
 import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
-import { ClientRepository, UserRepository } from '@libs/management';
+import { ClientRepository, UserRepository } from '@libs/tenants';
 import { createHttpTestApp, type HttpTestApp } from '@libs/testing';
-import { CredentialsModule, DeviceCredentials } from '@libs/credentials';
+import { CredentialsModule, IssueCredential } from '@libs/credentials';
 import { DelegationModule } from '@libs/delegation';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -46,15 +47,17 @@ describe('/delegation rate limits (HTTP, real PostgreSQL)', () => {
       blocked: false,
     });
     refreshToken = (
-      await t.app.get(DeviceCredentials).issue(
-        {
-          userId: user.userId,
-          clientId: 'rate-app',
-          deviceName: 'phone',
-          scope: 'openid offline_access',
-          grant: 'password',
-        },
-        { correlationId: 'test' },
+      await t.app.get(CommandBus).execute(
+        new IssueCredential(
+          {
+            userId: user.userId,
+            clientId: 'rate-app',
+            deviceName: 'phone',
+            scope: 'openid offline_access',
+            grant: 'password',
+          },
+          { correlationId: 'test' },
+        ),
       )
     ).refreshToken;
   });

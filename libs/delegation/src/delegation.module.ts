@@ -1,17 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ManagementModule } from '@libs/management';
-import { ClientAuthentication } from './credentials/client-authentication';
-import { MetricsModule } from '@libs/platform';
-import { ClientCache } from './credentials/client-cache';
-import { DelegationFailureLog } from './failures/delegation-failure-log';
+import { TenantsModule } from '@libs/tenants';
 import { DelegationController } from './http/delegation.controller';
-import { RefreshTokenExchange } from './refresh-token-exchange';
 
-/** `/delegation` and the refresh-token lifecycle services the token endpoint shares. */
+/** `/delegation`, Auth0's legacy exchange (the hot path); the exchange itself is credentials' `ExchangeRefreshToken`. */
 @Module({
-  imports: [ManagementModule, MetricsModule],
+  imports: [TenantsModule],
   controllers: [DelegationController],
-  providers: [ClientCache, ClientAuthentication, DelegationFailureLog, RefreshTokenExchange],
-  exports: [ClientCache, ClientAuthentication, RefreshTokenExchange],
 })
 export class DelegationModule {}

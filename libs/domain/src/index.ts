@@ -1,16 +1,22 @@
 export {
-  canDelegate,
+  credentialDecider,
   decide,
   evolve,
   initialState,
-  INVALID_REFRESH_TOKEN,
+  refusalOf,
   replay,
   type CredentialCommand,
   type CredentialState,
   type DelegateIdToken,
   type IssueToken,
+  type RefusalReason,
   type RevokeToken,
 } from './credential/credential.decider';
+export {
+  INVALID_REFRESH_TOKEN,
+  RefreshTokenRefused,
+  type RefusedCredential,
+} from './credential/refresh-token-refused';
 export { DomainError, type DomainErrorCode } from './errors';
 export {
   eventOf,

@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MetricsModule } from '@libs/platform';
-import { CredentialCommands } from './credential-commands';
 import { EventStore } from './event-store.port';
 import { OutboxRelay } from './outbox-relay';
 import { PostgresEventStore } from './postgres-event-store';
 
-/** The event store, the command runner and (where the process publishes) the outbox relay. */
+/** The event store and (where the process publishes) the outbox relay. */
 @Module({})
 export class EventStoreModule {
   static forRoot(options: { relay: boolean }): DynamicModule {
@@ -16,10 +15,9 @@ export class EventStoreModule {
       providers: [
         PostgresEventStore,
         { provide: EventStore, useExisting: PostgresEventStore },
-        CredentialCommands,
         ...(options.relay ? [OutboxRelay] : []),
       ],
-      exports: [EventStore, CredentialCommands, ...(options.relay ? [OutboxRelay] : [])],
+      exports: [EventStore, ...(options.relay ? [OutboxRelay] : [])],
     };
   }
 }

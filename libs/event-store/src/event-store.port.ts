@@ -39,9 +39,6 @@ export abstract class EventStore {
     events: CredentialEvent[],
     context: WriteContext,
   ): Promise<EventEnvelope[]>;
-
-  /** The stream whose `TokenIssued` carries this token hash (the write side's own lookup). */
-  abstract findStreamByTokenHash(tokenHash: string): Promise<string | null>;
 }
 
 /** The position after the last of `events`, or `from` when there are none. */

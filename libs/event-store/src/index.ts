@@ -1,9 +1,3 @@
-export {
-  CredentialCommands,
-  type CommandResult,
-  type LoadedStream,
-  type Snapshot,
-} from './credential-commands';
 export { decodeEnvelope, encodeEnvelope, MalformedEventError } from './envelope-codec';
 export { canonicalJson, eventHash } from './event-hash';
 export { EventStoreModule } from './event-store.module';
@@ -15,4 +9,5 @@ export {
   type WriteContext,
 } from './event-store.port';
 export { OutboxRelay } from './outbox-relay';
+export { sealEvents } from './seal-events';
 export { envelopeFromRow, EVENT_COLUMNS, PostgresEventStore } from './postgres-event-store';

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
 import { pgPool, StatementBatcher } from '@libs/database';
-import { SCHEMA_VERSIONS, type CredentialEvent, type EventEnvelope } from '@libs/domain';
+import type { CredentialEvent, EventEnvelope } from '@libs/domain';
 import { eventTopic } from '@libs/messaging';
-import { eventHash } from './event-hash';
 import { ConcurrencyError, EventStore, type StreamPosition, type WriteContext } from './event-store.port';
+import { sealEvents } from './seal-events';
 
 export interface EventRow {
   event_id: string;
@@ -108,25 +107,7 @@ export class PostgresEventStore extends EventStore {
     context: WriteContext,
   ): Promise<EventEnvelope[]> {
     if (events.length === 0) return [];
-    const occurredAt = new Date().toISOString();
-    let previous = expected.hash;
-    const envelopes = events.map((event, i) => {
-      const unsigned = {
-        event_id: randomUUID(),
-        type: event.type,
-        schema_version: SCHEMA_VERSIONS[event.type],
-        stream_id: streamId,
-        stream_version: expected.version + i + 1,
-        occurred_at: occurredAt,
-        correlation_id: context.correlationId,
-        causation_id: context.causationId ?? null,
-        previous_hash: previous,
-        data: event.data,
-      };
-      const envelope = { ...unsigned, hash: eventHash(unsigned) } as EventEnvelope;
-      previous = envelope.hash;
-      return envelope;
-    });
+    const envelopes = sealEvents(streamId, expected, events, context);
 
     if (envelopes.length === 1) {
       if (!(await this.singles.submit(envelopes[0]))) throw new ConcurrencyError(streamId);
@@ -167,13 +148,5 @@ export class PostgresEventStore extends EventStore {
       envelopes.map((e) => JSON.stringify(e.data)),
       this.topic,
     ];
-  }
-
-  async findStreamByTokenHash(tokenHash: string): Promise<string | null> {
-    const rows = await this.query<{ stream_id: string }[]>(
-      `SELECT stream_id FROM events WHERE type = 'TokenIssued' AND data ->> 'token_hash' = $1`,
-      [tokenHash],
-    );
-    return rows[0]?.stream_id ?? null;
   }
 }

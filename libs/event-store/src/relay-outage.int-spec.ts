@@ -3,8 +3,14 @@ import { Kafka, logLevel } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { IssueToken } from '@libs/domain';
 import { eventTopic } from '@libs/messaging';
-import { createTestStack, DedicatedKafkaBroker, eventually, type TestStack } from '@libs/testing';
-import { CredentialCommands, decodeEnvelope, EventStoreModule } from '@libs/event-store';
+import {
+  credentialCommands,
+  createTestStack,
+  DedicatedKafkaBroker,
+  eventually,
+  type TestStack,
+} from '@libs/testing';
+import { decodeEnvelope, EventStoreModule, EventStore } from '@libs/event-store';
 
 const issue = (credentialId: string): IssueToken => ({
   type: 'IssueToken',
@@ -38,7 +44,7 @@ describe('outbox relay across a Kafka outage (real broker stopped and started)',
     (await stack.app.get(DataSource).query('SELECT count(*)::int AS n FROM outbox'))[0].n as number;
 
   it('keeps issuing while Kafka is down and publishes everything once it is back', async () => {
-    const commands = stack.app.get(CredentialCommands);
+    const commands = credentialCommands(stack.app.get(EventStore));
     const before = Array.from({ length: 20 }, () => `dcr_${randomUUID().slice(0, 8)}`);
     for (const id of before) await commands.execute(id, issue(id), { correlationId: 'before' });
     await eventually(async () => (await outbox()) === 0, 30_000);

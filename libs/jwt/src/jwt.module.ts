@@ -5,15 +5,13 @@ import { SecretKeys } from '@libs/security';
 import { issuerFor } from './issuer';
 import { JoseTokenSigner } from './jose-token-signer';
 import { JoseTokenVerifier } from './jose-token-verifier';
-import { JwksController } from './jwks.controller';
 import { KeyRing } from './key-ring';
 import { KeyStore, TokenSigner, TokenVerifier } from './ports';
 import { PostgresKeyStore } from './postgres-key-store';
 
-/** Signing keys, the signer and verifier ports, and `/.well-known/jwks.json`. */
+/** Signing keys and the signer and verifier ports (the JWKS is served by authentication's discovery). */
 @Global()
 @Module({
-  controllers: [JwksController],
   providers: [
     {
       provide: PostgresKeyStore,

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { decodeProtectedHeader } from 'jose';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { JwksController } from '@libs/authentication';
 import { ConfigModule, loadConfig } from '@libs/config';
 import { DatabaseModule, dataSourceOptions } from '@libs/database';
 import { SecretKeys, SecurityModule } from '@libs/security';
@@ -36,7 +37,7 @@ describe('PostgresKeyStore and JwtModule (real PostgreSQL)', () => {
   let sql: DataSource;
   const running: INestApplication[] = [];
 
-  /** One API instance: the JwtModule wired as the apps wire it, booted (onModuleInit ran). */
+  /** One API instance: the JwtModule wired as the apps wire it (JWKS served by authentication), booted. */
   async function boot(url = db.url, env: Record<string, string> = {}): Promise<Instance> {
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -47,6 +48,7 @@ describe('PostgresKeyStore and JwtModule (real PostgreSQL)', () => {
         SecurityModule,
         JwtModule,
       ],
+      controllers: [JwksController],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     running.push(app);

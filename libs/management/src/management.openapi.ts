@@ -1,5 +1,5 @@
 import { API_TAGS, type OpenApiSection } from '@libs/platform';
-import { MANAGEMENT_SCOPES } from './management-scopes';
+import { MANAGEMENT_SCOPES } from '@libs/tenants';
 
 /** Security scheme of Management API tokens; operations name the scopes they require in it. */
 export const MANAGEMENT_SECURITY = 'management';

@@ -2,6 +2,7 @@ export { boot, type BootOptions } from './bootstrap';
 export { HealthModule } from './health/health.module';
 export { ReadinessCheck } from './health/readiness-check';
 export { escapeHtml, html, SafeHtml } from './http/html';
+export { loginFields } from './http/login-fields';
 export { oauthCodeForStatus, type OAuthErrorBody } from './http/oauth-error';
 export {
   AccessDenied,
@@ -27,6 +28,7 @@ export { ClientOrigins } from './http/cors/client-origins.port';
 export { CLIENT_CORS_PATHS, CORS_MAX_AGE_SECONDS, PUBLIC_CORS_PATH } from './http/cors/cors-policy';
 export { CorsMiddleware } from './http/cors/cors.middleware';
 export { oauthParams, stringParam, type OAuthParams } from './http/oauth-params';
+export { rateLimitHeadersOnEveryAnswer, setRateLimitHeaders } from './http/rate-limit-headers';
 export { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
 export { dependencyOf, Metrics, type Dependency } from './metrics/metrics';
 export { MetricsModule } from './metrics/metrics.module';

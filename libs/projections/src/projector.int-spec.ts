@@ -2,9 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Kafka } from 'kafkajs';
 import { eventOf, type IssueToken } from '@libs/domain';
-import { CredentialCommands, EventStore, EventStoreModule, OutboxRelay } from '@libs/event-store';
+import { EventStore, EventStoreModule, OutboxRelay } from '@libs/event-store';
 import { eventTopic } from '@libs/messaging';
-import { createTestStack, deleteTopics, eventually, testKafka, type TestStack } from '@libs/testing';
+import {
+  credentialCommands,
+  createTestStack,
+  deleteTopics,
+  eventually,
+  testKafka,
+  type TestStack,
+} from '@libs/testing';
 import {
   DeviceCredentialProjection,
   evolveDeviceCredential,
@@ -33,7 +40,7 @@ describe('device-credential projector (real Kafka + PostgreSQL)', () => {
   beforeAll(async () => {
     stack = await createTestStack([EventStoreModule.forRoot({ relay: true })]);
     db = stack.app.get(DataSource);
-    const commands = stack.app.get(CredentialCommands);
+    const commands = credentialCommands(stack.app.get(EventStore));
     for (const [i, id] of ids.entries()) {
       await commands.execute(id, issue(id, i), { correlationId: 'c' });
       for (let d = 0; d < i % 4; d++) {

@@ -10,7 +10,7 @@ export {
 } from './secrets';
 export { openSecret, sealSecret, SealedSecretError } from './sealed-secret';
 export { SecurityModule } from './security.module';
-export { addressKey } from './address-key';
+export { addressKey } from './rate-limit/address-key';
 export {
   AttemptLimiter,
   attemptKey,
@@ -18,4 +18,6 @@ export {
   LoginAttemptLimiter,
   loginAttemptKey,
   type LoginAttemptLimits,
-} from './attempt-limiter';
+} from './rate-limit/attempt-limiter';
+export { FailedLookupLimiter } from './rate-limit/failed-lookup-limiter';
+export { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';

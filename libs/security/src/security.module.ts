@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
-import { LoginAttemptLimiter } from './attempt-limiter';
+import { LoginAttemptLimiter } from './rate-limit/attempt-limiter';
 import { SecretKeys } from './secret-keys';
 
 /**

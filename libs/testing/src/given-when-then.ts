@@ -35,3 +35,25 @@ export function deciderSpec<S, C, E>(decider: {
     },
   };
 }
+
+/**
+ * Given/When/Then for a view's fold (`evolve(row, event)`): `given(events).when(event).then(row)`.
+ * The projection's plumbing (Kafka, TypeORM, checkpoints) is tested apart with real infrastructure.
+ */
+export function viewSpec<R, E>(evolve: (row: R | null, event: E) => R | null) {
+  return {
+    given(history: E[]) {
+      const row = history.reduce<R | null>(evolve, null);
+      return {
+        when(...events: E[]) {
+          const after = () => events.reduce<R | null>(evolve, row);
+          return {
+            then(expected: R | null) {
+              expect(after()).toEqual(expected);
+            },
+          };
+        },
+      };
+    },
+  };
+}

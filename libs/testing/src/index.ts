@@ -2,7 +2,10 @@ export { browserLogin } from './browser-login';
 export { CapturedOutput, runCaptured } from './captured-command';
 export { CHROMIUM, launchChromium } from './chromium';
 export { APP_ENTRIES, freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
-export { deciderSpec } from './given-when-then';
+export { credentialCommands } from './credential-commands';
+export { deciderSpec, viewSpec } from './given-when-then';
+export { envelopesOf, idTokenDelegated, tokenIssued, tokenRevoked } from './credential-events';
+export { InMemoryEventStore } from './in-memory-event-store';
 export {
   revokeUnderLoad,
   type RevokeUnderLoadOptions,
@@ -11,23 +14,6 @@ export {
 export { createHttpTestApp, createTestStack, SILENT, type HttpTestApp, type TestStack } from './stack';
 export { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from './system';
 export { appRoleUrls, createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
+export { MANAGEMENT_API, managementErrorBody, useManagementApi, type ManagementApi } from './management-api';
 export { DedicatedKafkaBroker } from './kafka-broker';
 export { deleteTopics, eventually, testBrokers, testKafka, uniqueName } from './test-kafka';
-export {
-  ChaosLedger,
-  classifyOutcome,
-  columnCounts,
-  jwtPayload,
-  passed,
-  resultsTable,
-  totalOf,
-  VIOLATION_COLUMNS,
-  violationsOf,
-  type Category,
-  type IssuedAck,
-  type LedgerSegment,
-  type Operation,
-  type Outcome,
-  type ScenarioResult,
-  type ViolationColumn,
-} from './chaos';

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { MANAGEMENT, TenantClient } from '@libs/testing';
+import { JWT_BEARER } from '../../fixtures/oauth';
 
-export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export { JWT_BEARER };
 export const CALLBACK = 'https://app.example.com/callback';
 export const PASSWORD = 'fuzz-correct-horse-battery';
 export const DASHBOARD_ADMIN = { email: 'fuzz-admin@example.com', password: 'fuzz-dashboard-password-0123' };

@@ -7,13 +7,8 @@ import { CredentialsModule } from '@libs/credentials';
 import { DatabaseModule } from '@libs/database';
 import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
-import {
-  ClientRepository,
-  ClientsService,
-  ManagementModule,
-  UserRepository,
-  UsersService,
-} from '@libs/management';
+import { ClientRepository, UserRepository } from '@libs/tenants';
+import { ClientsService, ManagementModule, UsersService } from '@libs/management';
 import { OAuthExceptionFilter } from '@libs/platform';
 import { SecretKeys, SecurityModule } from '@libs/security';
 import { createTestDatabase, type TestDatabase } from '@libs/testing';

@@ -1,4 +1,4 @@
-import { html, SafeHtml } from '@libs/platform';
+import { html, loginFields, SafeHtml } from '@libs/platform';
 
 /** What the login page shows and carries. */
 export interface LoginPageView {
@@ -77,18 +77,7 @@ export function renderLoginPage(view: LoginPageView): string {
       <form method="post" action="${view.action}">
         <input type="hidden" name="csrf_token" value="${view.csrfToken}" />
         <input type="hidden" name="login_state" value="${view.loginState}" />
-        <label for="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autocomplete="username"
-          required
-          autofocus
-          value="${view.email}"
-        />
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required />
+        ${loginFields(view.email)}
         <button type="submit">Continue</button>
       </form>`,
   );

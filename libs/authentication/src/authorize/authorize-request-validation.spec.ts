@@ -1,4 +1,4 @@
-import type { Client } from '@libs/management';
+import type { Client } from '@libs/tenants';
 import {
   DEVICE_REQUIRED_DESCRIPTION,
   MAX_PARAM_LENGTH,

@@ -1,4 +1,4 @@
-import type { Client } from '@libs/management';
+import type { Client } from '@libs/tenants';
 
 /** The scopes this tenant grants (OIDC Core §5.4 and §11). */
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Logger, Post, Query, Req, Res, UseFilters } from
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@libs/config';
-import { ClientRepository, UserRepository } from '@libs/management';
+import { ClientRepository, UserRepository } from '@libs/tenants';
 import { API_TAGS } from '@libs/platform';
 import {
   constantTimeEqual,

@@ -2,10 +2,9 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { AppConfig } from '@libs/config';
-import { DeviceCredentials, RefreshTokenRefused } from '@libs/credentials';
-import { CREDENTIAL_CLAIM, idTokenClaims } from '@libs/delegation';
+import { CredentialResolver } from '@libs/credentials';
+import { CREDENTIAL_CLAIM, idTokenClaims, UserRepository } from '@libs/tenants';
 import { TokenVerificationError, TokenVerifier } from '@libs/jwt';
-import { UserRepository } from '@libs/management';
 import { API_TAGS, OAuthError } from '@libs/platform';
 import { ApiUserinfo } from './discovery.openapi';
 
@@ -21,7 +20,7 @@ export class UserinfoController {
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly users: UserRepository,
-    private readonly credentials: DeviceCredentials,
+    private readonly credentials: CredentialResolver,
     private readonly config: AppConfig,
   ) {}
 
@@ -45,9 +44,9 @@ export class UserinfoController {
       if (typeof credentialId !== 'string' || typeof payload.azp !== 'string') {
         throw invalidToken('Invalid access token.');
       }
-      await this.credentials.resolveById(credentialId, payload.azp).catch((error: unknown) => {
-        throw error instanceof RefreshTokenRefused ? invalidToken('Invalid access token.') : error;
-      });
+      if (await this.credentials.refusalById(credentialId, payload.azp)) {
+        throw invalidToken('Invalid access token.');
+      }
     }
     const user = payload.sub ? await this.users.findById(payload.sub) : null;
     if (!user || user.blocked) throw invalidToken('Invalid access token.');

@@ -1,9 +1,8 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { USER_CONNECTION } from '@libs/management';
+import { ClientAuthentication, USER_CONNECTION } from '@libs/tenants';
 import { API_TAGS, InvalidRequest, oauthParams, stringParam, UnsupportedGrantType } from '@libs/platform';
-import { ClientAuthentication } from '@libs/delegation';
 import { PasswordGrant } from '../token/grants/password.grant';
 import { ApiResourceOwner } from './legacy.openapi';
 

@@ -2,9 +2,8 @@ import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { decodeJwt } from 'jose';
-import { ClientCache } from '@libs/delegation';
 import { TokenVerificationError, TokenVerifier } from '@libs/jwt';
-import { IdTokenKeys, toUserView, UserRepository, type UserView } from '@libs/management';
+import { ClientCache, IdTokenKeys, toUserView, UserRepository, type UserView } from '@libs/tenants';
 import { API_TAGS, OAuthError, oauthParams, stringParam } from '@libs/platform';
 import { ApiTokeninfo } from './legacy.openapi';
 

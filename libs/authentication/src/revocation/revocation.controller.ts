@@ -2,8 +2,8 @@ import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
-import { DeviceCredentials, RevokeCredential } from '@libs/credentials';
-import { ClientAuthentication } from '@libs/delegation';
+import { RevokeRefreshToken } from '@libs/credentials';
+import { ClientAuthentication } from '@libs/tenants';
 import { API_TAGS, InvalidRequest, oauthParams, stringParam, UnauthorizedClient } from '@libs/platform';
 import { ApiRevocationEndpoint } from './revocation.openapi';
 
@@ -17,7 +17,6 @@ import { ApiRevocationEndpoint } from './revocation.openapi';
 export class RevocationController {
   constructor(
     private readonly clients: ClientAuthentication,
-    private readonly credentials: DeviceCredentials,
     private readonly commands: CommandBus,
   ) {}
 
@@ -37,11 +36,6 @@ export class RevocationController {
     }
     res.set('Cache-Control', 'no-store');
     // Access tokens are self-contained JWTs: they cannot be revoked, only expire (§2.2 allows this).
-    const credentialId = await this.credentials.findOwn(token, client.clientId);
-    if (credentialId) {
-      await this.commands.execute(
-        new RevokeCredential(credentialId, 'oauth_revoke', client.clientId, String(req.id)),
-      );
-    }
+    await this.commands.execute(new RevokeRefreshToken(token, client.clientId, String(req.id)));
   }
 }

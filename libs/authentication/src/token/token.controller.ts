@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ClientAuthentication } from '@libs/delegation';
+import { ClientAuthentication } from '@libs/tenants';
 import { API_TAGS, oauthParams, stringParam, UnsupportedGrantType } from '@libs/platform';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
-import { DeviceCredentials } from '@libs/credentials';
-import { CREDENTIAL_CLAIM, idTokenClaims, scopeValues } from '@libs/delegation';
+import { CommandBus } from '@nestjs/cqrs';
+import { IssueCredential, newCredentialId } from '@libs/credentials';
+import {
+  CREDENTIAL_CLAIM,
+  IdTokenKeys,
+  idTokenClaims,
+  scopeValues,
+  type Client,
+  type User,
+} from '@libs/tenants';
 import type { IssuingGrant } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';
-import { IdTokenKeys, type Client, type User } from '@libs/management';
 import { InvalidRequest } from '@libs/platform';
 
 /** Access tokens for users live a day, like Auth0's default API token lifetime. */
@@ -54,7 +61,7 @@ export function assertDeviceForOfflineAccess(scope: string, device: string | nul
 export class UserTokens {
   constructor(
     private readonly signer: TokenSigner,
-    private readonly credentials: DeviceCredentials,
+    private readonly commands: CommandBus,
     private readonly config: AppConfig,
     private readonly idTokenKeys: IdTokenKeys,
   ) {}
@@ -87,7 +94,7 @@ export class UserTokens {
     const withRefreshToken =
       scopes.has('offline_access') && request.device && client.grantTypes.includes('refresh_token');
     // The credential id is chosen first, so that the tokens issued with the refresh token name it.
-    const credentialId = withRefreshToken ? (request.credentialId ?? this.credentials.newId()) : undefined;
+    const credentialId = withRefreshToken ? (request.credentialId ?? newCredentialId()) : undefined;
     const response: TokenResponse = {
       access_token: await this.accessToken(user, client, scope, credentialId),
       token_type: 'Bearer',
@@ -108,16 +115,18 @@ export class UserTokens {
       response.id_token = idToken.token;
     }
     if (withRefreshToken && request.device) {
-      const issued = await this.credentials.issue(
-        {
-          userId: user.userId,
-          clientId: client.clientId,
-          deviceName: request.device,
-          scope,
-          grant: request.grant,
-          credentialId,
-        },
-        context,
+      const issued = await this.commands.execute(
+        new IssueCredential(
+          {
+            userId: user.userId,
+            clientId: client.clientId,
+            deviceName: request.device,
+            scope,
+            grant: request.grant,
+            credentialId,
+          },
+          context,
+        ),
       );
       response.refresh_token = issued.refreshToken;
       return { response, credentialId: issued.credentialId };

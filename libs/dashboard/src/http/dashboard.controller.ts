@@ -14,12 +14,11 @@ import {
 } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { LoginAttemptLimiter } from '@libs/authentication';
+import { LoginAttemptLimiter, SecretKeys } from '@libs/security';
 import { CommandBus } from '@nestjs/cqrs';
 import { DeviceCredentialQueries, RevokeCredentials } from '@libs/credentials';
-import { ClientRepository, UserRepository, type User } from '@libs/management';
+import { ClientRepository, type User, UserRepository } from '@libs/tenants';
 import { API_TAGS } from '@libs/platform';
-import { SecretKeys } from '@libs/security';
 import { DashboardAdmins } from '../admins/dashboard-admins';
 import { renderLoginPage } from '../pages/login.page';
 import { counted } from '../pages/format';

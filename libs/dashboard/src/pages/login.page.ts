@@ -1,4 +1,4 @@
-import { html } from '@libs/platform';
+import { html, loginFields } from '@libs/platform';
 import { standalonePage } from './layout';
 
 /** What the login page shows and carries. */
@@ -21,18 +21,7 @@ export function renderLoginPage(view: LoginPageView): string {
       ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : null}
       <form method="post" action="${view.action}">
         <input type="hidden" name="csrf_token" value="${view.csrfToken}" />
-        <label for="email">Email</label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autocomplete="username"
-          required
-          autofocus
-          value="${view.email}"
-        />
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required />
+        ${loginFields(view.email)}
         <button class="btn wide" type="submit">Log in</button>
       </form>`,
   );

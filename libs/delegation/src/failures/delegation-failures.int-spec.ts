@@ -1,17 +1,13 @@
 import request from 'supertest';
+import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
 import { AuthenticationModule } from '@libs/authentication';
-import { CredentialsModule, DeviceCredentials } from '@libs/credentials';
+import { CredentialsModule, IssueCredential, RevokeCredential } from '@libs/credentials';
 import { DelegationModule } from '@libs/delegation';
 import { EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
-import {
-  ClientsService,
-  JWT_BEARER_GRANT,
-  ManagementModule,
-  UserRepository,
-  UsersService,
-} from '@libs/management';
+import { JWT_BEARER_GRANT, UserRepository } from '@libs/tenants';
+import { ClientsService, ManagementModule, UsersService } from '@libs/management';
 import { SecretKeys } from '@libs/security';
 import { createHttpTestApp, type HttpTestApp } from '@libs/testing';
 
@@ -137,9 +133,9 @@ describe('delegation failures (HTTP in process, real PostgreSQL)', () => {
   });
 
   it('records a revoked token', async () => {
-    await t.app.get(DeviceCredentials).revoke(tokens.ada.credentialId, 'management_api', 'mgmt@clients', {
-      correlationId: 'test',
-    });
+    await t.app
+      .get(CommandBus)
+      .execute(new RevokeCredential(tokens.ada.credentialId, 'management_api', 'mgmt@clients', 'test'));
     expect((await delegate(appA, tokens.ada.refreshToken)).status).toBe(403);
     expect((await failures()).at(-1)).toMatchObject({
       endpoint: 'delegation',
@@ -187,15 +183,17 @@ describe('delegation failures (HTTP in process, real PostgreSQL)', () => {
       email: 'dee@example.com',
       password: PASSWORD,
     });
-    const issued = await t.app.get(DeviceCredentials).issue(
-      {
-        userId: user.userId,
-        clientId: appA,
-        deviceName: 'Phone',
-        scope: 'openid offline_access',
-        grant: 'password',
-      },
-      { correlationId: 'test' },
+    const issued = await t.app.get(CommandBus).execute(
+      new IssueCredential(
+        {
+          userId: user.userId,
+          clientId: appA,
+          deviceName: 'Phone',
+          scope: 'openid offline_access',
+          grant: 'password',
+        },
+        { correlationId: 'test' },
+      ),
     );
     const before = (await failures()).length;
     expect((await delegate(appA, issued.refreshToken)).status).toBe(200);

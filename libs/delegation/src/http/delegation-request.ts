@@ -1,4 +1,4 @@
-import { JWT_BEARER_GRANT } from '@libs/management';
+import { JWT_BEARER_GRANT } from '@libs/tenants';
 import { InvalidRequest, stringParam, UnsupportedGrantType, type OAuthParams } from '@libs/platform';
 
 const API_TYPES = new Set(['app', 'auth0']);

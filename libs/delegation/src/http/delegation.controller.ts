@@ -1,31 +1,21 @@
 import { Controller, Get, HttpCode, Logger, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { RefreshTokenRefused } from '@libs/credentials';
-import { DomainError, INVALID_REFRESH_TOKEN } from '@libs/domain';
-import { IdTokenKeys, JWT_BEARER_GRANT } from '@libs/management';
+import { CommandBus } from '@nestjs/cqrs';
+import { ExchangeRefreshToken, translateExchangeError } from '@libs/credentials';
+import { ClientAuthentication, IdTokenKeys, JWT_BEARER_GRANT } from '@libs/tenants';
 import {
   API_TAGS,
   describeError,
   InvalidGrant,
   InvalidRequest,
-  InvalidScope,
   logServerError,
   oauthParams,
+  setRateLimitHeaders,
   stringParam,
-  TooManyRequests,
   UnauthorizedClient,
   type OAuthParams,
 } from '@libs/platform';
-import { ClientAuthentication } from '../credentials/client-authentication';
-import {
-  RateLimited,
-  RefreshTokenExchange,
-  ScopeNotGranted,
-  TargetNotAllowed,
-  UnknownTarget,
-} from '../refresh-token-exchange';
-import { setRateLimitHeaders } from './rate-limit-headers';
 import { parseDelegationRequest } from './delegation-request';
 import { ApiDelegationGet, ApiDelegationPost } from './delegation.openapi';
 
@@ -48,7 +38,7 @@ export class DelegationController {
   private readonly logger = new Logger(DelegationController.name);
 
   constructor(
-    private readonly exchange: RefreshTokenExchange,
+    private readonly commands: CommandBus,
     private readonly clients: ClientAuthentication,
     private readonly idTokenKeys: IdTokenKeys,
   ) {}
@@ -109,22 +99,24 @@ export class DelegationController {
       ? { idToken: request.idToken }
       : { refreshToken: request.refreshToken! };
     try {
-      const result = await this.exchange.exchange(
-        {
-          ...presented,
-          client,
-          target: request.target,
-          scope: request.scope,
-          apiType: request.apiType,
-          via: 'delegation',
-          ip: req.ip ?? 'unknown',
-        },
-        { correlationId: String(req.id) },
+      const result = await this.commands.execute(
+        new ExchangeRefreshToken(
+          {
+            ...presented,
+            client,
+            target: request.target,
+            scope: request.scope,
+            apiType: request.apiType,
+            via: 'delegation',
+            ip: req.ip ?? 'unknown',
+          },
+          { correlationId: String(req.id) },
+        ),
       );
       setRateLimitHeaders(res, result.rateLimit);
       return { token_type: 'Bearer', expires_in: result.expiresIn, id_token: result.idToken };
     } catch (error) {
-      const refused = translate(error, res);
+      const refused = translateExchangeError(error, res);
       // The id_token form keeps its own description, whatever made the token unusable.
       throw request.idToken && refused instanceof InvalidGrant ? new InvalidGrant(INVALID_ID_TOKEN) : refused;
     }
@@ -140,32 +132,4 @@ function jsonpCallback(params: Record<string, unknown>): string | undefined {
   if (callback !== undefined && !JSONP_CALLBACK.test(callback))
     throw new InvalidRequest('Invalid callback name.');
   return callback;
-}
-
-/** Auth0's text for a deleted user's refresh token (SDKs match it: Auth0.Android `isRefreshTokenDeleted`). */
-export const USER_DELETED_REFRESH_TOKEN =
-  "The refresh_token was generated for a user who doesn't exist anymore.";
-
-/** Maps the exchange's refusals to Auth0's wire errors; anything else stays an infrastructure error. */
-export function translate(error: unknown, res: Response): unknown {
-  // Only a valid token reaches the user check, so this answer tells a guesser nothing.
-  if (error instanceof RefreshTokenRefused && error.reason === 'user_missing') {
-    return new InvalidGrant(USER_DELETED_REFRESH_TOKEN);
-  }
-  if (error instanceof DomainError && error.code === 'invalid_refresh_token') {
-    return new InvalidGrant(INVALID_REFRESH_TOKEN);
-  }
-  if (error instanceof RateLimited) {
-    setRateLimitHeaders(res, error.decision);
-    return new TooManyRequests(
-      'Too many requests. Try again later.',
-      Math.max(1, error.decision.resetAt - Math.floor(Date.now() / 1000)),
-    );
-  }
-  if (error instanceof UnknownTarget) return new InvalidRequest('Unknown target client.');
-  if (error instanceof TargetNotAllowed) {
-    return new UnauthorizedClient('The target client does not accept delegation (jwt-bearer grant).');
-  }
-  if (error instanceof ScopeNotGranted) return new InvalidScope(error.message);
-  return error;
 }

@@ -11,7 +11,7 @@ import {
   getSchemaPath,
   type SchemaObject,
 } from '@nestjs/swagger';
-import { JWT_BEARER_GRANT } from '@libs/management';
+import { JWT_BEARER_GRANT } from '@libs/tenants';
 import { ApiOAuthErrors } from '@libs/platform';
 
 const DESCRIPTIONS = {

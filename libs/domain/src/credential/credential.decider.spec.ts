@@ -3,6 +3,8 @@ import {
   decide,
   evolve,
   initialState,
+  refusalOf,
+  replay,
   type DelegateIdToken,
   type IssueToken,
   type RevokeToken,
@@ -121,6 +123,27 @@ describe('device credential decider', () => {
     it('records nothing for an already revoked credential (idempotent)', () =>
       spec.given([issued, revoked]).when(revoke).then([]));
     it('refuses an unknown credential', () => spec.given([]).when(revoke).thenThrows('credential_not_found'));
+  });
+});
+
+describe('refusalOf (the refusal rules of an exchange)', () => {
+  it('refuses unknown, foreign and revoked tokens, then those of a deleted or blocked user', () => {
+    const active = replay([issued]);
+    const revokedState = replay([issued, revoked]);
+    expect(refusalOf(initialState, 'app-1')).toBe('unknown_token');
+    expect(refusalOf(active, 'app-2')).toBe('wrong_client');
+    expect(refusalOf(revokedState, 'app-2')).toBe('wrong_client');
+    expect(refusalOf(revokedState, 'app-1')).toBe('revoked');
+    expect(refusalOf(active, 'app-1', null)).toBe('user_missing');
+    expect(refusalOf(active, 'app-1', { blocked: true })).toBe('user_blocked');
+    expect(refusalOf(active, 'app-1', { blocked: false })).toBeNull();
+    expect(refusalOf(active, 'app-1')).toBeNull();
+  });
+
+  it("is the decider's own rule: a refused exchange carries the reason", () => {
+    expect(() => decide({ ...delegateCmd, presentedBy: 'app-2' }, replay([issued]))).toThrow(
+      expect.objectContaining({ code: 'invalid_refresh_token', reason: 'wrong_client' }),
+    );
   });
 });
 

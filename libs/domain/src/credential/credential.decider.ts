@@ -1,4 +1,5 @@
 import { DomainError } from '../errors';
+import { RefreshTokenRefused } from './refresh-token-refused';
 import type {
   CredentialEvent,
   IdTokenDelegated,
@@ -94,9 +95,6 @@ export type CredentialCommand = IssueToken | RevokeToken | DelegateIdToken;
 
 // ---- Decide -----------------------------------------------------------------------------------------
 
-/** The description Auth0 gives for every unusable refresh token; SDKs match on it. */
-export const INVALID_REFRESH_TOKEN = 'Unknown or invalid refresh token.';
-
 export function decide(command: CredentialCommand, state: CredentialState): CredentialEvent[] {
   switch (command.type) {
     case 'IssueToken':
@@ -154,18 +152,44 @@ function revoke(command: RevokeToken, state: CredentialState): TokenRevoked[] {
   ];
 }
 
+// ---- Refusals ---------------------------------------------------------------------------------------
+
 /**
- * Whether `client` may exchange this credential now: it is active and was issued to that client.
- * Unknown, revoked and foreign tokens get one answer, so a caller learns nothing about which it was.
+ * Why a presented refresh token is refused. For the audit trail only: every caller gets the same
+ * answer (`invalid_refresh_token`), so a guesser learns nothing about which one it was.
  */
-export function canDelegate(state: CredentialState, client: string): boolean {
-  return state.status === 'active' && state.clientId === client;
+export type RefusalReason =
+  | 'unknown_token'
+  | 'revoked'
+  | 'wrong_client'
+  | 'user_blocked'
+  | 'user_missing'
+  /** `/delegation`'s id_token form: not a valid id_token of this tenant for the presenting client. */
+  | 'invalid_id_token';
+
+/**
+ * Why `client` may not exchange this credential now, or null when it may: the one place the refusal
+ * rules live. The credential must exist, have been issued to `client` (RFC 6749 §10.4) and not be
+ * revoked; when the caller has looked its user up (`user`: null for a deleted one), a blocked or deleted
+ * user's tokens stop working too, before their revocation events are recorded.
+ */
+export function refusalOf(
+  state: CredentialState,
+  client: string,
+  user?: { blocked: boolean } | null,
+): RefusalReason | null {
+  if (state.status === 'none') return 'unknown_token';
+  if (state.clientId !== client) return 'wrong_client';
+  if (state.status === 'revoked') return 'revoked';
+  if (user === null) return 'user_missing';
+  if (user?.blocked) return 'user_blocked';
+  return null;
 }
 
 function delegate(command: DelegateIdToken, state: CredentialState): IdTokenDelegated {
-  if (state.status === 'none' || !canDelegate(state, command.presentedBy)) {
-    throw new DomainError('invalid_refresh_token', INVALID_REFRESH_TOKEN);
-  }
+  if (state.status === 'none') throw new RefreshTokenRefused('unknown_token');
+  const refusal = refusalOf(state, command.presentedBy);
+  if (refusal) throw new RefreshTokenRefused(refusal, state);
   const active = state;
   return {
     type: 'IdTokenDelegated',
@@ -183,6 +207,9 @@ function delegate(command: DelegateIdToken, state: CredentialState): IdTokenDele
     },
   };
 }
+
+/** The decider as one value (Emmett's shape), for the command runner. */
+export const credentialDecider = { decide, evolve, initialState };
 
 /** Folds a stream's events into the state `decide` needs. */
 export function replay(

@@ -10,7 +10,7 @@ import {
   managementAudience,
   missingScopes,
   parseScope,
-} from '../management-scopes';
+} from '@libs/tenants';
 
 /** Metadata key under which `@RequireScopes` stores the scopes a handler needs. */
 export const REQUIRED_SCOPES = 'management:required-scopes';

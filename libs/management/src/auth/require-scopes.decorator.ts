@@ -2,7 +2,7 @@ import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiSecurity } from '@nestjs/swagger';
 import { ApiManagementError } from '../errors/management-error.response';
 import { MANAGEMENT_SECURITY } from '../management.openapi';
-import type { ManagementScope } from '../management-scopes';
+import type { ManagementScope } from '@libs/tenants';
 import { GRANTED_SCOPES_FIELD, ManagementAuthGuard, REQUIRED_SCOPES } from './management-auth.guard';
 
 /**

@@ -1,4 +1,4 @@
-import type { ClientOriginList, ClientRepository } from './client.repository';
+import type { ClientOriginList, ClientRepository } from '@libs/tenants';
 import { ClientOriginIndex, OriginTable } from './client-origin-index';
 
 describe('OriginTable', () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientOrigins } from '@libs/platform';
-import { ClientRepository, type ClientOriginList } from './client.repository';
+import { ClientRepository, type ClientOriginList } from '@libs/tenants';
 import { matchesSubdomain, originPattern, type OriginPattern } from './client-origins';
 
 /** How long another instance's client change may take to reach this one's index. */

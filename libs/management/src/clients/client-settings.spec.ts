@@ -1,5 +1,5 @@
 import { ManagementApiError } from '../errors/management-api.error';
-import { JWT_BEARER_GRANT } from './client';
+import { JWT_BEARER_GRANT } from '@libs/tenants';
 import { callbackProblem, resolveClientSettings, type ClientSettingsInput } from './client-settings';
 
 const refusal = (input: ClientSettingsInput): ManagementApiError => {

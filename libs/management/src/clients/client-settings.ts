@@ -1,14 +1,14 @@
 import type { IdTokenAlg } from '@libs/jwt';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
-import type { ManagementScope } from '../management-scopes';
 import {
-  JWT_BEARER_GRANT,
   type AppType,
   type GrantType,
+  JWT_BEARER_GRANT,
+  type ManagementScope,
   type NewClient,
   type TokenEndpointAuthMethod,
   type Client,
-} from './client';
+} from '@libs/tenants';
 import { clientOriginProblem, normalizeClientOrigin } from './client-origins';
 
 /** The fields of `POST /api/v2/clients` after schema validation (Auth0's snake_case names). */

@@ -18,15 +18,16 @@ import {
 } from 'class-validator';
 import { ID_TOKEN_ALGS, type IdTokenAlg } from '@libs/jwt';
 import { FieldsQuery, PagedFieldsQuery } from '../http/list-params';
-import { MANAGEMENT_SCOPES, type ManagementScope } from '../management-scopes';
 import {
   APP_TYPES,
-  GRANT_TYPES,
-  TOKEN_ENDPOINT_AUTH_METHODS,
   type AppType,
+  GRANT_TYPES,
   type GrantType,
+  MANAGEMENT_SCOPES,
+  type ManagementScope,
+  TOKEN_ENDPOINT_AUTH_METHODS,
   type TokenEndpointAuthMethod,
-} from './client';
+} from '@libs/tenants';
 import { MAX_CLIENT_ORIGIN_LENGTH, MAX_CLIENT_ORIGINS } from './client-origins';
 import type { ClientSettingsInput } from './client-settings';
 

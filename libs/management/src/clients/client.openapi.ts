@@ -11,8 +11,7 @@ import {
 import { ID_TOKEN_ALGS } from '@libs/jwt';
 import { ApiManagementError } from '../errors/management-error.response';
 import { listSchema } from '../http/list.openapi';
-import { MANAGEMENT_SCOPES } from '../management-scopes';
-import { APP_TYPES, GRANT_TYPES, TOKEN_ENDPOINT_AUTH_METHODS } from './client';
+import { APP_TYPES, GRANT_TYPES, MANAGEMENT_SCOPES, TOKEN_ENDPOINT_AUTH_METHODS } from '@libs/tenants';
 
 export class JwtConfigurationResponse {
   @ApiProperty({ type: 'integer' })

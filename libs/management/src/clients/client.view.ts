@@ -1,4 +1,4 @@
-import type { Client } from './client';
+import type { Client } from '@libs/tenants';
 
 /** A client as the Management API returns it (Auth0's snake_case shape); never the secret or its hash. */
 export interface ClientView {

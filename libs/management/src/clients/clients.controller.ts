@@ -16,7 +16,7 @@ import { ApiManagementController } from '../errors/management-error.response';
 import { ManagementExceptionFilter } from '../errors/management-exception.filter';
 import { selectFields, withTotals } from '../http/list-params';
 import { ManagementValidationPipe } from '../http/management-validation.pipe';
-import type { AppType } from './client';
+import type { AppType } from '@libs/tenants';
 import { CreateClientBody, GetClientQuery, ListClientsQuery, UpdateClientBody } from './client.dto';
 import {
   ApiCreateClient,

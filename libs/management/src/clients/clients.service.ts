@@ -1,9 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { hashSecret, SecretKeys } from '@libs/security';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
-import type { Page } from '../http/list-params';
-import { newClientId, newClientSecret, type Client } from './client';
-import { ClientRepository, type ClientListQuery } from './client.repository';
+import {
+  type Client,
+  type ClientListQuery,
+  ClientRepository,
+  newClientId,
+  newClientSecret,
+  type Page,
+} from '@libs/tenants';
 import { ClientOriginIndex } from './client-origin-index';
 import { resolveClientSettings, settingsInputOf, type ClientSettingsInput } from './client-settings';
 

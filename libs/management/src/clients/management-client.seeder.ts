@@ -1,9 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
 import { hashSecret } from '@libs/security';
-import { MANAGEMENT_SCOPES } from '../management-scopes';
-import { verifyClientSecret, type NewClient } from './client';
-import { ClientRepository } from './client.repository';
+import { ClientRepository, MANAGEMENT_SCOPES, type NewClient, verifyClientSecret } from '@libs/tenants';
 
 /** The name the bootstrap machine-to-machine application is shown under. */
 export const MANAGEMENT_CLIENT_NAME = 'Management API (bootstrap)';

@@ -1,5 +1,6 @@
 import { BadRequestException, type ArgumentsHost } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { TenantError, TenantErrorCode } from '@libs/tenants';
 import { ManagementApiError, ManagementErrorCode } from './management-api.error';
 import { ManagementExceptionFilter } from './management-exception.filter';
 
@@ -31,6 +32,20 @@ describe('ManagementExceptionFilter', () => {
       message: 'The user does not exist.',
       errorCode: 'inexistent_user',
       error_description: 'The user does not exist.',
+    });
+  });
+
+  it("maps a client or user rule's refusal to Auth0's status and errorCode", () => {
+    const sent = respond(new TenantError(TenantErrorCode.UserExists, 'The user already exists.'));
+    expect(sent.status).toBe(409);
+    expect(sent.body).toMatchObject({ statusCode: 409, errorCode: 'auth0_idp_error' });
+    expect(respond(new TenantError(TenantErrorCode.WeakPassword, 'weak')).body).toMatchObject({
+      statusCode: 400,
+      errorCode: 'invalid_password',
+    });
+    expect(respond(new TenantError(TenantErrorCode.InvalidUserSearch, 'q')).body).toMatchObject({
+      statusCode: 400,
+      errorCode: 'invalid_query_string',
     });
   });
 

@@ -2,7 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { oauthCodeForStatus } from '@libs/platform';
-import { ManagementApiError, ManagementErrorCode } from './management-api.error';
+import { TenantError, TenantErrorCode } from '@libs/tenants';
+import { ManagementApiError, ManagementErrorCode, statusOf } from './management-api.error';
 
 /** Auth0's Management API error body, plus the OAuth `error_description` every endpoint of this service carries. */
 export interface ManagementErrorBody {
@@ -42,6 +43,13 @@ function loggable(exception: unknown): Record<string, unknown> {
   const { code } = exception as { code?: unknown };
   return { type: exception.name, message: exception.message, code, stack: exception.stack };
 }
+
+/** The Management API's code for each refusal of a client or user rule (Auth0's `errorCode` values). */
+const TENANT_ERROR_CODES: Record<TenantErrorCode, ManagementErrorCode> = {
+  [TenantErrorCode.WeakPassword]: ManagementErrorCode.InvalidPassword,
+  [TenantErrorCode.UserExists]: ManagementErrorCode.UserExists,
+  [TenantErrorCode.InvalidUserSearch]: ManagementErrorCode.InvalidQueryString,
+};
 
 function describeHttpException(exception: HttpException): string {
   const response = exception.getResponse();
@@ -85,6 +93,10 @@ export class ManagementExceptionFilter implements ExceptionFilter {
 
   private describe(exception: unknown): [status: number, errorCode: string, message: string] {
     if (exception instanceof ManagementApiError) return [exception.status, exception.code, exception.message];
+    if (exception instanceof TenantError) {
+      const code = TENANT_ERROR_CODES[exception.code];
+      return [statusOf(code), code, exception.message];
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return [status, oauthCodeForStatus(status), describeHttpException(exception)];

@@ -12,12 +12,6 @@ export const ToInteger = (): PropertyDecorator =>
 export const ToBoolean = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
 
-/** A page of results as the repositories return it. */
-export interface Page<T> {
-  items: T[];
-  total: number;
-}
-
 /** Auth0's `include_totals=true` envelope: `{start, limit, length, total, <name>: [...]}`. */
 export function withTotals<T>(
   name: string,

@@ -60,7 +60,7 @@ describe('newUserFromBody', () => {
         { connection: 'Username-Password-Authentication', email: 'a@example.com', password: 'short' },
         USER_ID,
       ),
-    ).toThrow(expect.objectContaining({ code: 'invalid_password' }));
+    ).toThrow(expect.objectContaining({ code: 'weak_password' }));
   });
 });
 
@@ -83,7 +83,7 @@ describe('userChangesFromBody', () => {
       expect.objectContaining({ code: 'inexistent_connection' }),
     );
     expect(() => userChangesFromBody({ password: 'short' })).toThrow(
-      expect.objectContaining({ code: 'invalid_password' }),
+      expect.objectContaining({ code: 'weak_password' }),
     );
   });
 });

@@ -1,6 +1,12 @@
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
-import { assertPasswordPolicy, defaultNickname, defaultPicture, USER_CONNECTION } from './user';
-import type { NewUser, UserChanges } from './user.repository';
+import {
+  assertPasswordPolicy,
+  defaultNickname,
+  defaultPicture,
+  type NewUser,
+  USER_CONNECTION,
+  type UserChanges,
+} from '@libs/tenants';
 
 /** The fields of `POST /api/v2/users` after schema validation (Auth0's snake_case names). */
 export interface CreateUserInput {

@@ -11,7 +11,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { FieldsQuery, PagedFieldsQuery } from '../http/list-params';
-import { PASSWORD_POLICY, USER_CONNECTION } from './user';
+import { PASSWORD_POLICY, USER_CONNECTION } from '@libs/tenants';
 import type { CreateUserInput, UpdateUserInput } from './user-input';
 
 // RFC 5321 §4.5.3.1.3: a path is at most 256 octets, so an address at most 254 characters.

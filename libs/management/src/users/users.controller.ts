@@ -17,7 +17,7 @@ import { ApiManagementController } from '../errors/management-error.response';
 import { ManagementExceptionFilter } from '../errors/management-exception.filter';
 import { selectFields, withTotals } from '../http/list-params';
 import { ManagementValidationPipe } from '../http/management-validation.pipe';
-import type { UserSortField } from './user.repository';
+import { parseUserSearch, type UserSearchTerm, type UserSortField } from '@libs/tenants';
 import { CreateUserBody, GetUserQuery, ListUsersQuery, UpdateUserBody, UsersByEmailQuery } from './user.dto';
 import {
   ApiCreateUser,
@@ -27,8 +27,7 @@ import {
   ApiUpdateUser,
   ApiUsersByEmail,
 } from './user.openapi';
-import { parseUserSearch, type UserSearchTerm } from './user-search';
-import { toUserView, type UserView } from './user.view';
+import { toUserView, type UserView } from '@libs/tenants';
 import { UsersService } from './users.service';
 
 /** `/api/v2/users` and `/api/v2/users-by-email`: Auth0's user endpoints for the database connection. */

@@ -3,9 +3,14 @@ import { RevokeCredentials } from '@libs/credentials';
 import type { Caller } from '../auth/principal.decorator';
 import { Injectable } from '@nestjs/common';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
-import type { Page } from '../http/list-params';
-import { newUserId, type User } from './user';
-import { UserRepository, type UserChanges, type UserListQuery } from './user.repository';
+import {
+  newUserId,
+  type User,
+  type UserChanges,
+  type UserListQuery,
+  UserRepository,
+  type Page,
+} from '@libs/tenants';
 import {
   newUserFromBody,
   userChangesFromBody,

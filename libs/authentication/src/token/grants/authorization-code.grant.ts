@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DeviceCredentials, RevokeCredential } from '@libs/credentials';
-import type { AuthenticatedClient } from '@libs/delegation';
+import { newCredentialId, RevokeCredential } from '@libs/credentials';
+import type { AuthenticatedClient } from '@libs/tenants';
 import type { WriteContext } from '@libs/event-store';
-import { UserRepository } from '@libs/management';
+import { UserRepository } from '@libs/tenants';
 import {
   InvalidGrant,
   InvalidRequest,
@@ -34,7 +34,6 @@ export class AuthorizationCodeGrant {
     private readonly codes: AuthorizationCodeStore,
     private readonly users: UserRepository,
     private readonly tokens: UserTokens,
-    private readonly credentials: DeviceCredentials,
     private readonly commands: CommandBus,
   ) {}
 
@@ -55,7 +54,7 @@ export class AuthorizationCodeGrant {
       );
     }
 
-    const credentialId = this.credentials.newId();
+    const credentialId = newCredentialId();
     const result = await this.codes.consume(code, credentialId);
     if (result.outcome === 'replayed') {
       await this.revokeReplayed(result.code, context);

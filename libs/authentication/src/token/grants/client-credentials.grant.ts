@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
-import type { AuthenticatedClient } from '@libs/delegation';
-import { ManagementApiError, managementAudience, ManagementTokenIssuer } from '@libs/management';
-import { AccessDenied, InvalidClient, OAuthError, stringParam, type OAuthParams } from '@libs/platform';
+import { managementAudience, type AuthenticatedClient } from '@libs/tenants';
+import { AccessDenied, InvalidClient, stringParam, type OAuthParams } from '@libs/platform';
+import { ManagementTokenIssuer } from './management-token.issuer';
 
 /**
  * `grant_type=client_credentials` (RFC 6749 §4.4): how machine-to-machine applications get a
@@ -21,11 +21,6 @@ export class ClientCredentialsGrant {
     if (audience !== managementAudience(this.config)) {
       throw new AccessDenied(`Service not enabled within domain: ${audience}`);
     }
-    try {
-      return await this.issuer.issue(client, stringParam(params, 'scope', { max: 2_048 }));
-    } catch (error) {
-      if (error instanceof ManagementApiError) throw new OAuthError(error.status, error.code, error.message);
-      throw error;
-    }
+    return this.issuer.issue(client, stringParam(params, 'scope', { max: 2_048 }));
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthenticatedClient } from '@libs/delegation';
 import type { WriteContext } from '@libs/event-store';
-import { UserRepository } from '@libs/management';
+import { UserRepository, type AuthenticatedClient } from '@libs/tenants';
 import {
   InvalidGrant,
   OAuthError,

@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
-import {
-  RefreshTokenExchange,
-  setRateLimitHeaders,
-  translateExchangeError,
-  type AuthenticatedClient,
-} from '@libs/delegation';
+import { type OAuthParams, setRateLimitHeaders, stringParam, UnauthorizedClient } from '@libs/platform';
+import { ExchangeRefreshToken, translateExchangeError } from '@libs/credentials';
 import type { WriteContext } from '@libs/event-store';
-import { stringParam, UnauthorizedClient, type OAuthParams } from '@libs/platform';
+import type { AuthenticatedClient } from '@libs/tenants';
 import { USER_ACCESS_TOKEN_LIFETIME_SECONDS, UserTokens, type TokenResponse } from '../user-tokens';
 
 /**
@@ -17,7 +14,7 @@ import { USER_ACCESS_TOKEN_LIFETIME_SECONDS, UserTokens, type TokenResponse } fr
 @Injectable()
 export class RefreshTokenGrant {
   constructor(
-    private readonly exchange: RefreshTokenExchange,
+    private readonly commands: CommandBus,
     private readonly tokens: UserTokens,
   ) {}
 
@@ -35,17 +32,19 @@ export class RefreshTokenGrant {
 
     let result;
     try {
-      result = await this.exchange.exchange(
-        {
-          refreshToken,
-          client,
-          scope: requested,
-          apiType: 'app',
-          via: 'refresh_token',
-          ip: context.ip,
-          strictScope: true,
-        },
-        context,
+      result = await this.commands.execute(
+        new ExchangeRefreshToken(
+          {
+            refreshToken,
+            client,
+            scope: requested,
+            apiType: 'app',
+            via: 'refresh_token',
+            ip: context.ip,
+            strictScope: true,
+          },
+          context,
+        ),
       );
     } catch (error) {
       throw translateExchangeError(error, res);

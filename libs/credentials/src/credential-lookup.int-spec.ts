@@ -1,0 +1,67 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { refusalOf } from '@libs/domain';
+import { EventStore, EventStoreModule } from '@libs/event-store';
+import { JwtModule } from '@libs/jwt';
+import { DeviceCredentialProjection } from '@libs/projections';
+import { SecretKeys } from '@libs/security';
+import { createTestStack, type TestStack } from '@libs/testing';
+import { CredentialLookup } from './credential-lookup';
+import { CredentialResolver } from './credential-resolver';
+import { CredentialsModule } from './credentials.module';
+import { IssueCredential } from './issue-credential/issue-credential.command';
+import { RevokeCredential } from './revoke-credential/revoke-credential.command';
+
+/**
+ * The read side of the write path: a refresh token is found in the device-credential view together
+ * with the events the view has not applied (one statement), or in the event store before it is projected.
+ */
+describe('CredentialLookup and CredentialResolver (real PostgreSQL)', () => {
+  let stack: TestStack;
+  let commands: CommandBus;
+  let lookup: CredentialLookup;
+  let resolver: CredentialResolver;
+
+  beforeAll(async () => {
+    stack = await createTestStack([EventStoreModule.forRoot({ relay: false }), JwtModule, CredentialsModule]);
+    commands = stack.app.get(CommandBus);
+    lookup = stack.app.get(CredentialLookup);
+    resolver = stack.app.get(CredentialResolver);
+  });
+  afterAll(() => stack?.close());
+
+  const project = async (streamId: string) => {
+    const events = await stack.app.get(EventStore).readStream(streamId);
+    await stack.app.get(DataSource).transaction((tx) => new DeviceCredentialProjection().apply(tx, events));
+  };
+
+  it('finds a token not projected yet in the event store, then in the view with the newer events', async () => {
+    const { refreshToken, credentialId } = await commands.execute(
+      new IssueCredential(
+        { userId: 'auth0|u1', clientId: 'app-1', deviceName: 'Pixel', scope: 'openid', grant: 'password' },
+        { correlationId: 'it' },
+      ),
+    );
+    const tokenHash = stack.app.get(SecretKeys).refreshTokenHash(refreshToken);
+    await expect(lookup.byTokenHash(tokenHash)).resolves.toEqual({ credentialId });
+    expect((await resolver.byRefreshToken(refreshToken))?.state).toMatchObject({
+      status: 'active',
+      credentialId,
+    });
+
+    await project(credentialId);
+    await commands.execute(new RevokeCredential(credentialId, 'management_api', 'it', 'it'));
+    const found = await lookup.byTokenHash(tokenHash);
+    expect(found?.snapshot).toMatchObject({ version: 1, state: { status: 'active' } });
+    expect(found?.tail?.map((e) => e.type)).toEqual(['TokenIssued', 'TokenRevoked']);
+    // The revocation the view has not applied still refuses the token.
+    const stream = await resolver.byRefreshToken(refreshToken);
+    expect(stream?.position.version).toBe(2);
+    expect(refusalOf(stream!.state, 'app-1')).toBe('revoked');
+  });
+
+  it('finds nothing for a token this service never issued', async () => {
+    await expect(lookup.byTokenHash('nope')).resolves.toBeNull();
+    await expect(resolver.byRefreshToken('not-a-token')).resolves.toBeNull();
+  });
+});

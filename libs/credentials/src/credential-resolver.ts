@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { credentialDecider, refusalOf, type CredentialState, type RefusalReason } from '@libs/domain';
+import { SecretKeys } from '@libs/security';
+import { CredentialLookup, type FoundCredential } from './credential-lookup';
+import { CommandRunner, type LoadedStream } from './runner/command-runner';
+
+/** A credential that exists (issued; active or revoked). */
+export type ActiveCredential = Extract<CredentialState, { credentialId: string }>;
+
+/**
+ * The stream a presented refresh token names, as of now: the view and the events it has not applied
+ * (one statement, see `CredentialLookup`), or the event store for a token not projected yet. Whether the
+ * token may be used is the decider's `refusalOf`; this only finds and folds.
+ */
+@Injectable()
+export class CredentialResolver {
+  constructor(
+    private readonly lookup: CredentialLookup,
+    private readonly runner: CommandRunner,
+    private readonly keys: SecretKeys,
+  ) {}
+
+  /** The stream `refreshToken` names; null for a token this service never issued. */
+  async byRefreshToken(refreshToken: string): Promise<LoadedStream<CredentialState> | null> {
+    const found = await this.lookup.byTokenHash(this.keys.refreshTokenHash(refreshToken));
+    return found ? this.streamOf(found) : null;
+  }
+
+  /**
+   * The stream of the credential an id_token or access token names (its `dcr_…` id), resolved like a
+   * refresh token's: a revoke that has returned is seen also while the projector lags.
+   */
+  async byId(credentialId: string): Promise<LoadedStream<CredentialState>> {
+    return this.streamOf(await this.lookup.byId(credentialId));
+  }
+
+  /**
+   * Why `clientId` may no longer use the credential a token names (revoked, another client's, unknown),
+   * or null: what `/userinfo` asks of an access token bound to a credential.
+   */
+  async refusalById(credentialId: string, clientId: string): Promise<RefusalReason | null> {
+    return refusalOf((await this.byId(credentialId)).state, clientId);
+  }
+
+  private async streamOf(found: FoundCredential): Promise<LoadedStream<CredentialState>> {
+    return (
+      (found.snapshot && found.tail && this.runner.fromTail(credentialDecider, found.snapshot, found.tail)) ||
+      (await this.runner.load(credentialDecider, found.credentialId, found.snapshot))
+    );
+  }
+}

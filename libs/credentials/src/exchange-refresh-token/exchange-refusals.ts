@@ -1,0 +1,73 @@
+import type { Response } from 'express';
+import { DomainError, INVALID_REFRESH_TOKEN, RefreshTokenRefused } from '@libs/domain';
+import {
+  InvalidGrant,
+  InvalidRequest,
+  InvalidScope,
+  UnauthorizedClient,
+  setRateLimitHeaders,
+  TooManyRequests,
+} from '@libs/platform';
+import type { RateLimitDecision } from '@libs/security';
+
+/** Auth0's text for a deleted user's refresh token (SDKs match it: Auth0.Android `isRefreshTokenDeleted`). */
+export const USER_DELETED_REFRESH_TOKEN =
+  "The refresh_token was generated for a user who doesn't exist anymore.";
+
+/** How an exchange ended, for the metrics: refused with the audit trail's reason, rate limited, or an error. */
+export function exchangeOutcome(error: unknown): { outcome: string; reason: string } {
+  if (error instanceof RateLimited) return { outcome: 'rate_limited', reason: '' };
+  if (error instanceof RefreshTokenRefused) return { outcome: 'refused', reason: error.reason };
+  if (error instanceof UnknownTarget) return { outcome: 'refused', reason: 'unknown_target' };
+  if (error instanceof TargetNotAllowed) return { outcome: 'refused', reason: 'target_not_allowed' };
+  if (error instanceof ScopeNotGranted) return { outcome: 'refused', reason: 'scope_not_granted' };
+  if (error instanceof DomainError) return { outcome: 'refused', reason: error.code };
+  return { outcome: 'error', reason: '' };
+}
+
+/** Refused after too many requests; carries the headers to send. */
+export class RateLimited extends Error {
+  constructor(readonly decision: RateLimitDecision) {
+    super('Too many requests.');
+  }
+}
+
+/** Refused because the target client does not exist. */
+export class UnknownTarget extends Error {}
+
+/** Refused because the target client does not accept the jwt-bearer grant (delegation). */
+export class TargetNotAllowed extends Error {}
+
+/** Refused because the request asked for scope the credential was not granted. */
+export class ScopeNotGranted extends Error {
+  constructor(readonly extra: string[]) {
+    super(`Scope not granted to this refresh token: ${extra.join(' ')}`);
+  }
+}
+
+/**
+ * Maps the exchange's refusals to Auth0's wire errors, for both endpoints that exchange (`/delegation`,
+ * the refresh_token grant); anything else stays an infrastructure error.
+ */
+export function translateExchangeError(error: unknown, res: Response): unknown {
+  // Only a valid token reaches the user check, so this answer tells a guesser nothing.
+  if (error instanceof RefreshTokenRefused && error.reason === 'user_missing') {
+    return new InvalidGrant(USER_DELETED_REFRESH_TOKEN);
+  }
+  if (error instanceof DomainError && error.code === 'invalid_refresh_token') {
+    return new InvalidGrant(INVALID_REFRESH_TOKEN);
+  }
+  if (error instanceof RateLimited) {
+    setRateLimitHeaders(res, error.decision);
+    return new TooManyRequests(
+      'Too many requests. Try again later.',
+      Math.max(1, error.decision.resetAt - Math.floor(Date.now() / 1000)),
+    );
+  }
+  if (error instanceof UnknownTarget) return new InvalidRequest('Unknown target client.');
+  if (error instanceof TargetNotAllowed) {
+    return new UnauthorizedClient('The target client does not accept delegation (jwt-bearer grant).');
+  }
+  if (error instanceof ScopeNotGranted) return new InvalidScope(error.message);
+  return error;
+}

@@ -1,0 +1,25 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { credentialDecider } from '@libs/domain';
+import { Metrics } from '@libs/platform';
+import { CommandRunner } from '../runner/command-runner';
+import { RevokeCredential } from './revoke-credential.command';
+
+/** Records `TokenRevoked` unless the credential is revoked already (the decider records nothing then). */
+@CommandHandler(RevokeCredential)
+export class RevokeCredentialHandler implements ICommandHandler<RevokeCredential> {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async execute({ credentialId, reason, actor, correlationId }: RevokeCredential): Promise<boolean> {
+    const { events } = await this.runner.handle(
+      credentialDecider,
+      credentialId,
+      { type: 'RevokeToken', reason, actor, now: new Date() },
+      { context: { correlationId } },
+    );
+    if (events.length > 0) this.metrics.revocations.inc({ reason });
+    return events.length > 0;
+  }
+}

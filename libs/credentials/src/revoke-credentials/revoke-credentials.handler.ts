@@ -1,0 +1,50 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
+import { credentialDecider } from '@libs/domain';
+import { Metrics } from '@libs/platform';
+import { CommandRunner } from '../runner/command-runner';
+import { RevokeCredentials, type RevocationScope } from './revoke-credentials.command';
+
+/**
+ * Revocations of many credentials at once: a device (the dashboard's "Unlink") or every token of a user
+ * (blocked, deleted). The credentials are found in the event store, not the view, so a token issued a
+ * moment ago is revoked too. Each revocation is its own event, recorded before this resolves.
+ */
+@CommandHandler(RevokeCredentials)
+export class RevokeCredentialsHandler implements ICommandHandler<RevokeCredentials> {
+  constructor(
+    private readonly db: DataSource,
+    private readonly runner: CommandRunner,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** Revokes every credential in scope; resolves with how many were active and are now revoked. */
+  async execute({ scope, reason, actor, correlationId }: RevokeCredentials): Promise<number> {
+    let revoked = 0;
+    for (const streamId of await this.unrevoked(scope)) {
+      const { events } = await this.runner.handle(
+        credentialDecider,
+        streamId,
+        { type: 'RevokeToken', reason, actor, now: new Date() },
+        { context: { correlationId } },
+      );
+      if (events.length > 0) this.metrics.revocations.inc({ reason });
+      revoked += events.length > 0 ? 1 : 0;
+    }
+    return revoked;
+  }
+
+  private async unrevoked(scope: RevocationScope): Promise<string[]> {
+    const byDevice = 'deviceName' in scope;
+    // PostgreSQL text cannot hold NUL (the query would fail): no credential has such a user, client or device.
+    if (Object.values(scope).some((value) => value.includes('\u0000'))) return [];
+    const rows: { stream_id: string }[] = await this.db.query(
+      `SELECT i.stream_id FROM events i
+        WHERE i.type = 'TokenIssued' AND i.data ->> 'user_id' = $1
+          ${byDevice ? `AND i.data ->> 'client_id' = $2 AND i.data ->> 'device_name' = $3` : ''}
+          AND NOT EXISTS (SELECT 1 FROM events r WHERE r.stream_id = i.stream_id AND r.type = 'TokenRevoked')`,
+      byDevice ? [scope.userId, scope.clientId, scope.deviceName] : [scope.userId],
+    );
+    return rows.map((row) => row.stream_id);
+  }
+}

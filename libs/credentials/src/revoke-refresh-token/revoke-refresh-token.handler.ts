@@ -1,0 +1,29 @@
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { credentialDecider } from '@libs/domain';
+import { Metrics } from '@libs/platform';
+import { CredentialResolver } from '../credential-resolver';
+import { CommandRunner } from '../runner/command-runner';
+import { RevokeRefreshToken } from './revoke-refresh-token.command';
+
+@CommandHandler(RevokeRefreshToken)
+export class RevokeRefreshTokenHandler implements ICommandHandler<RevokeRefreshToken> {
+  constructor(
+    private readonly resolver: CredentialResolver,
+    private readonly runner: CommandRunner,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async execute({ refreshToken, clientId, correlationId }: RevokeRefreshToken): Promise<boolean> {
+    const stream = await this.resolver.byRefreshToken(refreshToken);
+    // RFC 7009 §2.1: a client revokes only the tokens issued to it.
+    if (!stream || stream.state.status === 'none' || stream.state.clientId !== clientId) return false;
+    const { events } = await this.runner.handle(
+      credentialDecider,
+      stream.state.credentialId,
+      { type: 'RevokeToken', reason: 'oauth_revoke', actor: clientId, now: new Date() },
+      { context: { correlationId }, from: stream },
+    );
+    if (events.length > 0) this.metrics.revocations.inc({ reason: 'oauth_revoke' });
+    return events.length > 0;
+  }
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { eventOf, upcast, type CredentialEvent, type EventEnvelope } from '@libs/domain';
+import {
+  ConcurrencyError,
+  EventStore,
+  positionAfter,
+  type StreamPosition,
+  type WriteContext,
+} from '@libs/event-store';
+
+/** What the runner needs of a write model (Emmett's decider shape): decide on a state, fold events into it. */
+export interface Decider<Command, State> {
+  decide(command: Command, state: State): CredentialEvent[];
+  evolve(state: State, event: CredentialEvent): State;
+  initialState: State;
+}
+
+/** A known state of a stream at a version, e.g. from the projected view; saves reading the whole stream. */
+export interface Snapshot<State> {
+  state: State;
+  version: number;
+}
+
+/** A stream's state and position as just read: lets a caller decide on what it has already loaded. */
+export interface LoadedStream<State> {
+  state: State;
+  position: StreamPosition;
+}
+
+export interface CommandResult<State> {
+  /** The state the command was decided on. */
+  state: State;
+  /** The events recorded (durable once this resolves); empty when the command changed nothing. */
+  events: EventEnvelope[];
+}
+
+/** Where a command is decided from and on whose behalf it is written. */
+export interface HandleOptions<State> {
+  context: WriteContext;
+  /** A snapshot to read on from, or a stream the caller has just loaded (used for the first attempt). */
+  from?: Snapshot<State> | LoadedStream<State>;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Runs `task` after every earlier task of the same key in this process: commands on one stream queue
+ * here instead of racing for the same stream version. Other processes still race; the optimistic retry
+ * handles them.
+ */
+class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}
+
+/**
+ * Runs a command on one stream: read → decide → append, retried when another writer got there first
+ * (Emmett's `handleCommand(store, streamId, command, decider)`). Reading starts at the snapshot's
+ * version (inclusive, to learn that event's hash), so a revocation the snapshot has not seen is always
+ * read before deciding (DESIGN guarantee 1).
+ */
+@Injectable()
+export class CommandRunner {
+  private readonly queue = new KeyedQueue();
+
+  constructor(private readonly store: EventStore) {}
+
+  handle<Command, State>(
+    decider: Decider<Command, State>,
+    streamId: string,
+    command: Command | ((state: State) => Command),
+    options: HandleOptions<State>,
+  ): Promise<CommandResult<State>> {
+    return this.queue.run(streamId, () => this.attempt(decider, streamId, command, options));
+  }
+
+  private async attempt<Command, State>(
+    decider: Decider<Command, State>,
+    streamId: string,
+    command: Command | ((state: State) => Command),
+    { context, from }: HandleOptions<State>,
+  ): Promise<CommandResult<State>> {
+    for (let attempt = 1; ; attempt++) {
+      // A stream loaded by the caller is used for the first attempt only; a conflict reads it again.
+      const { state, position } =
+        attempt === 1 && from && 'position' in from
+          ? from
+          : await this.load(decider, streamId, from && 'version' in from ? from : undefined);
+      const resolved =
+        typeof command === 'function' ? (command as (state: State) => Command)(state) : command;
+      const events = decider.decide(resolved, state);
+      try {
+        return { state, events: await this.store.append(streamId, position, events, context) };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+        // Another process wrote first: back off a little, with jitter, before reading again.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  /**
+   * The current state and position of a stream. The decider folds upcast events; the position keeps
+   * the stored hash, the one the next event chains to.
+   */
+  async load<State>(
+    decider: Decider<unknown, State>,
+    streamId: string,
+    snapshot?: Snapshot<State>,
+  ): Promise<LoadedStream<State>> {
+    if (snapshot && snapshot.version > 0) {
+      const tail = await this.store.readStream(streamId, snapshot.version - 1);
+      const loaded = this.fromTail(decider, snapshot, tail);
+      if (loaded) return loaded;
+    }
+    const events = await this.store.readStream(streamId);
+    return {
+      state: events.reduce((s, e) => decider.evolve(s, eventOf(upcast(e))), decider.initialState),
+      position: positionAfter(events),
+    };
+  }
+
+  /**
+   * The stream's state from a snapshot and the events from the snapshot's version on (inclusive, for
+   * that event's hash); undefined when the tail does not start there (the snapshot is not from this store).
+   */
+  fromTail<State>(
+    decider: Decider<unknown, State>,
+    snapshot: Snapshot<State>,
+    tail: readonly EventEnvelope[],
+  ): LoadedStream<State> | undefined {
+    if (tail[0]?.stream_version !== snapshot.version) return undefined;
+    const state = tail.slice(1).reduce((s, e) => decider.evolve(s, eventOf(upcast(e))), snapshot.state);
+    return { state, position: positionAfter(tail) };
+  }
+}

@@ -1,0 +1,215 @@
+import { verifyClientSecret } from '@libs/tenants';
+import { managementErrorBody, useManagementApi, type ManagementApi } from '@libs/testing';
+
+describe('Management API v2: /api/v2/clients (HTTP, real PostgreSQL)', () => {
+  const api = useManagementApi();
+  const { bearer } = api;
+  const errorBody = managementErrorBody;
+  let http: ManagementApi['http'];
+  let clients: ManagementApi['clients'];
+  let issuer: ManagementApi['issuer'];
+  beforeAll(() => ({ http, clients, issuer } = api));
+
+  it('creates a confidential client and returns its secret once; GETs never do', async () => {
+    const created = await http
+      .post('/api/v2/clients')
+      .set('Authorization', await bearer('create:clients'))
+      .send({ name: 'Backend', callbacks: ['https://app.example.com/callback'] })
+      .expect(201);
+    expect(created.headers['cache-control']).toBe('no-store');
+    expect(created.body).toEqual({
+      client_id: expect.stringMatching(/^[A-Za-z0-9]{32}$/),
+      client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43,}$/),
+      name: 'Backend',
+      description: '',
+      app_type: 'regular_web',
+      callbacks: ['https://app.example.com/callback'],
+      web_origins: [],
+      allowed_origins: [],
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      token_endpoint_auth_method: 'client_secret_post',
+      jwt_configuration: { lifetime_in_seconds: 36000, alg: 'RS256' },
+      management_api_scopes: [],
+      is_first_party: true,
+      oidc_conformant: true,
+    });
+    const { client_id, client_secret } = created.body as { client_id: string; client_secret: string };
+
+    const stored = (await clients.findById(client_id))!;
+    expect(stored.clientSecretHash).toMatch(/^scrypt\$/);
+    await expect(verifyClientSecret(stored, client_secret)).resolves.toBe(true);
+
+    const auth = await bearer('read:clients');
+    const one = await http.get(`/api/v2/clients/${client_id}`).set('Authorization', auth).expect(200);
+    const { client_secret: _secret, ...withoutSecret } = created.body as Record<string, unknown>;
+    expect(one.body).toEqual(withoutSecret);
+    const all = await http.get('/api/v2/clients?per_page=100').set('Authorization', auth).expect(200);
+    for (const text of [JSON.stringify(one.body), JSON.stringify(all.body)]) {
+      expect(text).not.toContain(client_secret);
+      expect(text).not.toContain('"client_secret"');
+      expect(text).not.toContain('scrypt');
+    }
+  });
+
+  it('creates a public native client with a custom-scheme callback and no secret', async () => {
+    const res = await http
+      .post('/api/v2/clients')
+      .set('Authorization', await bearer('create:clients'))
+      .send({
+        name: 'Mobile',
+        app_type: 'native',
+        callbacks: ['com.example.app://callback'],
+        jwt_configuration: { lifetime_in_seconds: 600, alg: 'ES256' },
+      })
+      .expect(201);
+    expect(res.body).toMatchObject({
+      app_type: 'native',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
+      callbacks: ['com.example.app://callback'],
+      jwt_configuration: { lifetime_in_seconds: 600, alg: 'ES256' },
+    });
+    expect(res.body).not.toHaveProperty('client_secret');
+    expect(
+      (await clients.findById((res.body as { client_id: string }).client_id))?.clientSecretHash,
+    ).toBeNull();
+  });
+
+  it('creates a machine-to-machine client whose tokens carry only its granted scopes', async () => {
+    const res = await http
+      .post('/api/v2/clients')
+      .set('Authorization', await bearer('create:clients', 'read:users'))
+      .send({ name: 'Reporting', app_type: 'non_interactive', management_api_scopes: ['read:users'] })
+      .expect(201);
+    const created = (await clients.findById((res.body as { client_id: string }).client_id))!;
+    const issued = await issuer.issue(created);
+    expect(issued.scope).toBe('read:users');
+    await http.get('/api/v2/users').set('Authorization', `Bearer ${issued.access_token}`).expect(200);
+    await http
+      .post('/api/v2/users')
+      .set('Authorization', `Bearer ${issued.access_token}`)
+      .send({})
+      .expect(403);
+  });
+
+  it.each([
+    ['no name', {}, /Missing required property: name/],
+    ['an unknown field', { name: 'A', logo_uri: 'https://x' }, /Additional properties not allowed: logo_uri/],
+    ['an unknown app_type', { name: 'A', app_type: 'desktop' }, /app_type/],
+    ['a number for name', { name: 42 }, /on property name/],
+    ['a 10 000-character name', { name: 'x'.repeat(10_000) }, /name must be shorter than or equal to 128/],
+    ['a name with <>', { name: '<script>' }, /name must not contain/],
+    [
+      'a custom scheme for a web app',
+      { name: 'A', callbacks: ['com.example.app://callback'] },
+      /only for native/,
+    ],
+    ['a callback with a fragment', { name: 'A', callbacks: ['https://app.example.com/cb#x'] }, /fragment/],
+    ['a string for callbacks', { name: 'A', callbacks: 'https://app.example.com/cb' }, /callbacks/],
+    ['none for a web app', { name: 'A', token_endpoint_auth_method: 'none' }, /token_endpoint_auth_method/],
+    [
+      'client_credentials for a spa',
+      { name: 'A', app_type: 'spa', grant_types: ['client_credentials'] },
+      /grant_types/,
+    ],
+    ['an unknown grant', { name: 'A', grant_types: ['implicit'] }, /grant_types/],
+    ['a zero lifetime', { name: 'A', jwt_configuration: { lifetime_in_seconds: 0 } }, /lifetime_in_seconds/],
+    [
+      'a lifetime over 30 days',
+      { name: 'A', jwt_configuration: { lifetime_in_seconds: 2_592_001 } },
+      /lifetime_in_seconds/,
+    ],
+    [
+      'alg HS256 for a public client (no secret to sign with)',
+      { name: 'A', app_type: 'native', jwt_configuration: { alg: 'HS256' } },
+      /jwt_configuration\.alg/,
+    ],
+    ['an unknown alg', { name: 'A', jwt_configuration: { alg: 'HS512' } }, /jwt_configuration\.alg/],
+    ['an unknown scope', { name: 'A', management_api_scopes: ['read:everything'] }, /management_api_scopes/],
+    [
+      'scopes without client_credentials',
+      { name: 'A', app_type: 'native', management_api_scopes: ['read:users'] },
+      /management_api_scopes/,
+    ],
+  ])('refuses %s with 400 invalid_body naming the field', async (_label, body, message) => {
+    const res = await http
+      .post('/api/v2/clients')
+      .set('Authorization', await bearer('create:clients', 'read:users'))
+      .send(body)
+      .expect(400);
+    expect(res.body).toEqual(errorBody(400, 'Bad Request', 'invalid_body', message));
+  });
+
+  it('refuses __proto__ keys, array bodies and malformed JSON with 400', async () => {
+    const auth = await bearer('create:clients');
+    const proto = await http
+      .post('/api/v2/clients')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send('{"name":"A","__proto__":{"isAdmin":true}}')
+      .expect(400);
+    expect(proto.body).toEqual(errorBody(400, 'Bad Request', 'invalid_body', /__proto__/));
+    const array = await http
+      .post('/api/v2/clients')
+      .set('Authorization', auth)
+      .send([{ name: 'A' }])
+      .expect(400);
+    expect(array.body).toMatchObject({ errorCode: 'invalid_body' });
+    await http
+      .post('/api/v2/clients')
+      .set('Authorization', auth)
+      .set('Content-Type', 'application/json')
+      .send('{"name":')
+      .expect(400);
+  });
+
+  it('answers 404 inexistent_client for an unknown id', async () => {
+    const res = await http
+      .get('/api/v2/clients/nope')
+      .set('Authorization', await bearer('read:clients'))
+      .expect(404);
+    expect(res.body).toEqual(errorBody(404, 'Not Found', 'inexistent_client', 'The client does not exist.'));
+  });
+
+  it("lists a page with Auth0's totals envelope, fields and a type filter", async () => {
+    const auth = await bearer('read:clients');
+    const res = await http
+      .get('/api/v2/clients?include_totals=true&per_page=2&page=0&fields=client_id,app_type')
+      .set('Authorization', auth)
+      .expect(200);
+    const body = res.body as {
+      start: number;
+      limit: number;
+      length: number;
+      total: number;
+      clients: object[];
+    };
+    expect(body).toMatchObject({ start: 0, limit: 2, length: 2, total: expect.any(Number) });
+    expect(body.total).toBeGreaterThanOrEqual(4);
+    for (const c of body.clients) expect(Object.keys(c).sort()).toEqual(['app_type', 'client_id']);
+    const natives = await http
+      .get('/api/v2/clients?app_type=native,spa')
+      .set('Authorization', auth)
+      .expect(200);
+    for (const c of natives.body as Array<{ app_type: string }>)
+      expect(['native', 'spa']).toContain(c.app_type);
+  });
+
+  it.each([
+    ['page=-1'],
+    ['per_page=0'],
+    ['per_page=abc'],
+    ['include_totals=yes'],
+    ['app_type=desktop'],
+    ['foo=bar'],
+    ['__proto__=x'],
+    ['page[a]=1'],
+  ])('refuses the query %s with 400 invalid_query_string', async (query) => {
+    const res = await http
+      .get(`/api/v2/clients?${query}`)
+      .set('Authorization', await bearer('read:clients'))
+      .expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, errorCode: 'invalid_query_string' });
+    expect((res.body as { message: string }).message).toMatch(/^Query validation error: /);
+  });
+});

@@ -1,0 +1,35 @@
+import type { Page } from '../page';
+import type { AppType, Client, NewClient } from './client';
+
+/** Which clients to list. */
+export interface ClientListQuery {
+  /** 0-based page index. */
+  page: number;
+  perPage: number;
+  /** Only clients of these types; every type when absent. */
+  appTypes?: AppType[];
+}
+
+/** The page origins one client lists (`web_origins` and `allowed_origins` together). */
+export interface ClientOriginList {
+  clientId: string;
+  origins: string[];
+}
+
+/** Storage of the tenant's applications; bound to `PostgresClientRepository`. */
+export abstract class ClientRepository {
+  /** The client with this id, or `null`. */
+  abstract findById(clientId: string): Promise<Client | null>;
+  /** Stores a new client; rejects when the id is taken. */
+  abstract create(client: NewClient): Promise<Client>;
+  /** Inserts the client or replaces every setting of the one with its id; safe under concurrent callers. */
+  abstract upsert(client: NewClient): Promise<Client>;
+  /** Replaces every setting of the client with its id; `null` when no client has it. */
+  abstract update(client: NewClient): Promise<Client | null>;
+  /** Every client that lists at least one origin, with its origins: the CORS index is built from it. */
+  abstract listOrigins(): Promise<ClientOriginList[]>;
+  /** Replaces a client's secret (hash and sealed form); `null` when no client has this id. */
+  abstract updateSecret(clientId: string, secretHash: string, secretCipher: string): Promise<Client | null>;
+  /** One page of clients, oldest first, with the total count matching the filter. */
+  abstract list(query: ClientListQuery): Promise<Page<Client>>;
+}

@@ -1,0 +1,88 @@
+import { randomInt } from 'node:crypto';
+import type { IdTokenAlg } from '@libs/jwt';
+import { randomToken, verifySecret } from '@libs/security';
+import type { ManagementScope } from './management-scopes';
+
+/** Auth0's application types. */
+export const APP_TYPES = ['native', 'spa', 'regular_web', 'non_interactive'] as const;
+/** One application type. */
+export type AppType = (typeof APP_TYPES)[number];
+
+/** The grant for /delegation (the legacy id_token refresh) and the jwt-bearer exchange. */
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+/** The grants a client may be allowed. */
+export const GRANT_TYPES = [
+  'authorization_code',
+  'refresh_token',
+  'password',
+  'client_credentials',
+  JWT_BEARER_GRANT,
+] as const;
+/** One grant type. */
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+/** How a client authenticates at the token endpoint; `none` marks a public client. */
+export const TOKEN_ENDPOINT_AUTH_METHODS = ['none', 'client_secret_post', 'client_secret_basic'] as const;
+/** One token endpoint authentication method. */
+export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+
+/** An application registered on the tenant. */
+export interface Client {
+  clientId: string;
+  name: string;
+  description: string;
+  appType: AppType;
+  /** Allowed `redirect_uri` values, matched exactly. */
+  callbacks: string[];
+  /** Auth0's "Allowed Web Origins": page origins allowed to call from a browser (normalized, see client-origins.ts). */
+  webOrigins: string[];
+  /** Auth0's "Allowed Origins (CORS)": likewise. */
+  allowedOrigins: string[];
+  grantTypes: GrantType[];
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** scrypt hash of the client secret; `null` for a public client. Never leaves the service. */
+  clientSecretHash: string | null;
+  /**
+   * The same secret sealed with AES-256-GCM (`SecretKeys.sealClientSecret`), for HS256 id_tokens; `null`
+   * for a public client and for clients created before secrets were kept recoverable (until rotated).
+   */
+  clientSecretCipher?: string | null;
+  /** `exp - iat` of the id_tokens issued to this client (Auth0's "JWT Expiration"). */
+  idTokenLifetimeSeconds: number;
+  /** HS256: signed with the client's own secret (confidential clients only). */
+  idTokenAlg: IdTokenAlg;
+  /** Management API scopes granted for the client_credentials grant. */
+  managementScopes: ManagementScope[];
+  createdAt: Date;
+}
+
+/** A client about to be stored: everything but the timestamps the database sets. */
+export type NewClient = Omit<Client, 'createdAt'>;
+
+/**
+ * Checks a presented client secret against the stored scrypt hash in constant time; always false for a
+ * public client (`token_endpoint_auth_method: none`), which has no secret to present.
+ *
+ * @example
+ * if (!(await verifyClientSecret(client, body.client_secret))) throw invalidClient();
+ */
+export async function verifyClientSecret(client: Client, secret: string): Promise<boolean> {
+  if (client.tokenEndpointAuthMethod === 'none' || !client.clientSecretHash) return false;
+  return verifySecret(secret, client.clientSecretHash);
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** Auth0-style client ids: 32 alphanumeric characters. */
+export const CLIENT_ID = /^[A-Za-z0-9]{32}$/;
+
+/** A new client id: 32 characters drawn uniformly from [A-Za-z0-9] with the CSPRNG (~190 bits). */
+export function newClientId(): string {
+  let id = '';
+  for (let i = 0; i < 32; i++) id += ALPHANUMERIC[randomInt(ALPHANUMERIC.length)];
+  return id;
+}
+
+/** A new client secret: 48 random bytes (384 bits), base64url — 64 characters like Auth0's. */
+export function newClientSecret(): string {
+  return randomToken(48);
+}

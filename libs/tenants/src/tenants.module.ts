@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ClientAuthentication } from './clients/client-authentication';
+import { ClientCache } from './clients/client-cache';
+import { ClientRepository } from './clients/client.repository';
+import { IdTokenKeys } from './clients/id-token-keys';
+import { PostgresClientRepository } from './clients/postgres-client.repository';
+import { PostgresUserRepository } from './users/postgres-user.repository';
+import { UserRepository } from './users/user.repository';
+
+/**
+ * The tenant's clients and users: the repository ports bound to PostgreSQL, and the hot path's client
+ * cache, client authentication and the keys of a client's id_tokens. No controllers: the Management API, the dashboard and the Authentication API serve them.
+ */
+@Module({
+  providers: [
+    { provide: ClientRepository, useClass: PostgresClientRepository },
+    { provide: UserRepository, useClass: PostgresUserRepository },
+    ClientCache,
+    ClientAuthentication,
+    IdTokenKeys,
+  ],
+  exports: [ClientRepository, UserRepository, ClientCache, ClientAuthentication, IdTokenKeys],
+})
+export class TenantsModule {}
