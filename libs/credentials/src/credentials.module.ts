@@ -34,6 +34,6 @@ import { CommandRunner } from './runner/command-runner';
     RevokeCredentialsHandler,
     RevokeRefreshTokenHandler,
   ],
-  exports: [DeviceCredentialQueries],
+  exports: [DeviceCredentialQueries, CredentialResolver],
 })
 export class CredentialsModule {}
