@@ -15,6 +15,9 @@ const shared = {
 };
 
 module.exports = {
+  // scrypt and whole Nest modules on 2 shared cores: a loaded machine must not turn into red tests
+  // (a global option: jest-circus reads it from the global config, not from a project).
+  testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test,chaos}/**/*.spec.ts'] },
     {
@@ -22,8 +25,6 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       slowTestThreshold: 30,
-      // scrypt and whole Nest modules on 2 shared cores: a loaded machine must not turn into red tests.
-      testTimeout: 30_000,
     },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
   ],
