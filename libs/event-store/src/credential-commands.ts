@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   decide,
@@ -75,13 +76,16 @@ export class CredentialCommands {
     context: WriteContext,
     from?: Snapshot | LoadedStream,
   ): Promise<CommandResult> {
-    return this.queue.run(streamId, () => this.attempt(streamId, command, context, from));
+    // The command's id, the same across retries: `causation_id` of the events it records.
+    const commandId = randomUUID();
+    return this.queue.run(streamId, () => this.attempt(streamId, command, context, commandId, from));
   }
 
   private async attempt(
     streamId: string,
     command: CredentialCommand | ((state: CredentialState) => CredentialCommand),
     context: WriteContext,
+    commandId: string,
     from?: Snapshot | LoadedStream,
   ): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
@@ -92,8 +96,12 @@ export class CredentialCommands {
           : await this.load(streamId, from && 'version' in from ? from : undefined);
       const resolved = typeof command === 'function' ? command(state) : command;
       const events = decide(resolved, state);
+      const causationId = context.causationId ?? `${resolved.type}:${commandId}`;
       try {
-        return { state, events: await this.store.append(streamId, position, events, context) };
+        return {
+          state,
+          events: await this.store.append(streamId, position, events, { ...context, causationId }),
+        };
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
         // Another process wrote first: back off a little, with jitter, before reading again.

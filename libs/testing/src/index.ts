@@ -12,6 +12,7 @@ export { createHttpTestApp, createTestStack, SILENT, type HttpTestApp, type Test
 export { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from './system';
 export { appRoleUrls, createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
 export { DedicatedKafkaBroker } from './kafka-broker';
+export { insertStoredEvents } from './stored-events';
 export { deleteTopics, eventually, testBrokers, testKafka, uniqueName } from './test-kafka';
 export {
   ChaosLedger,
