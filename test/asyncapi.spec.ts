@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '@libs/config';
 import { SCHEMA_VERSIONS, upcast, type StoredEnvelope } from '@libs/domain';
-import { eventHash } from '@libs/event-store';
+import { eventHash, EventHasher, hashAlgorithm } from '@libs/event-store';
 import { EVENT_TOPIC_CONFIG, eventTopic, eventTopicSpec } from '@libs/messaging';
 import { explain, loadEventContract, type Json } from './asyncapi-contract';
 import release010 from '../libs/domain/src/upcasting/fixtures/release-0.1.0.events.json';
@@ -93,6 +93,8 @@ describe('docs/asyncapi.yaml', () => {
   });
 
   it('gives examples that are real events: valid, consistent with their headers, hashing to their hash', () => {
+    // Written under the development audit key (the default configuration's).
+    const hasher = EventHasher.fromConfig(loadConfig({}));
     for (const m of contract.messages) {
       expect(m.definition.examples?.length).toBeGreaterThan(0);
       for (const { headers, payload } of m.definition.examples) {
@@ -104,10 +106,24 @@ describe('docs/asyncapi.yaml', () => {
           schema_version: String(payload.schema_version),
           correlation_id: payload.correlation_id,
         });
-        const { hash, ...covered } = payload;
-        expect(eventHash(covered)).toBe(hash);
+        expect(hasher.verify(payload)).toBe(true);
+        // The current versions as this release writes them: keyed, caused by a command.
+        const current =
+          SCHEMA_VERSIONS[payload.type as keyof typeof SCHEMA_VERSIONS] === payload.schema_version;
+        if (current) {
+          expect(hashAlgorithm(payload.hash)).toBe('hmac-sha256');
+          expect(payload.causation_id).toMatch(/^(IssueToken|RevokeToken|DelegateIdToken):[0-9a-f-]{36}$/);
+        }
       }
     }
+  });
+
+  it('describes both hash forms: keyed (hmac-sha256: prefix) and the unkeyed SHA-256 of release 0.1.0', () => {
+    const v1 = contract.message('TokenIssued', 1)!;
+    const example = v1.definition.examples[0].payload;
+    const { hash: _hash, ...covered } = example;
+    expect(v1.validatePayload({ ...example, hash: eventHash(covered) })).toBe(true);
+    expect(v1.validatePayload({ ...example, hash: `sha512:${'0'.repeat(64)}` })).toBe(false);
   });
 
   it('describes what release 0.1.0 wrote: its log validates against the version 1 messages', () => {

@@ -12,7 +12,7 @@
 #
 # Environment (all optional): KAFKA_VERSION, KAFKA_HOST, KAFKA_PORT,
 # KAFKA_CONTROLLER_PORT, KAFKA_DATA_DIR, KAFKA_CACHE_DIR, KAFKA_HEAP_OPTS,
-# KAFKA_START_TIMEOUT, KAFKA_STOP_TIMEOUT. See scripts/kafka/README.md.
+# KAFKA_START_TIMEOUT, KAFKA_STOP_TIMEOUT, KAFKA_SCRAM_USERS. See scripts/kafka/README.md.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -28,6 +28,9 @@ KAFKA_CACHE_DIR="${KAFKA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rts-kafka}"
 KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
 KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-60}"
 KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
+# "user:password,user2:password2": the client port becomes SASL_PLAINTEXT with SCRAM-SHA-256 and
+# SCRAM-SHA-512, these users created at format time (KIP-900). Empty: PLAINTEXT, no authentication.
+KAFKA_SCRAM_USERS="${KAFKA_SCRAM_USERS:-}"
 
 POM="$SCRIPT_DIR/pom.xml"
 VERSION_DIR="$KAFKA_CACHE_DIR/$KAFKA_VERSION"
@@ -121,17 +124,35 @@ fetch() {
   echo "$want" >"$STAMP"
 }
 
+# The broker's own SCRAM user (inter-broker listener), derived from the data folder's path.
+scram_broker_password() { echo "broker-$(echo "$KAFKA_DATA_DIR" | sha256sum | cut -c1-24)"; }
+
+# Each "user:password" of KAFKA_SCRAM_USERS, validated (no characters JAAS or --add-scram would
+# misread), then the broker's own.
+scram_users() {
+  local entry entries
+  IFS=',' read -ra entries <<<"$KAFKA_SCRAM_USERS"
+  for entry in "${entries[@]}"; do
+    [[ "$entry" =~ ^[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$ ]] \
+      || die "KAFKA_SCRAM_USERS: an entry is not user:password (letters, digits, _ and -)"
+    echo "$entry"
+  done
+  echo "broker:$(scram_broker_password)"
+}
+
 write_config() {
   mkdir -p "$KAFKA_DATA_DIR" "$LOG_DIRS"
+  local protocol=PLAINTEXT
+  [[ -n "$KAFKA_SCRAM_USERS" ]] && protocol=SASL_PLAINTEXT
   cat >"$PROPS" <<EOF
 # Written by scripts/kafka/kafka.sh on every 'up'; edits are overwritten.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
+listeners=$protocol://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=$protocol://$KAFKA_HOST:$KAFKA_PORT
+listener.security.protocol.map=$protocol:$protocol,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=$protocol
 controller.listener.names=CONTROLLER
 log.dirs=$LOG_DIRS
 
@@ -150,6 +171,18 @@ num.partitions=3
 # event log: keep everything forever
 log.retention.hours=-1
 EOF
+  if [[ -n "$KAFKA_SCRAM_USERS" ]]; then
+    local login
+    login="org.apache.kafka.common.security.scram.ScramLoginModule required username=\"broker\" password=\"$(scram_broker_password)\";"
+    cat >>"$PROPS" <<EOF
+
+# SASL/SCRAM on the client port (KAFKA_SCRAM_USERS); the broker authenticates to itself as "broker".
+sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-256
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$login
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$login
+EOF
+  fi
   # Kafka 3.x logs through log4j 1 (reload4j), 4.x through log4j2. Both go to
   # stdout, which is redirected to broker.log.
   cat >"$LOG4J1_CONF" <<'EOF'
@@ -198,8 +231,15 @@ format_storage() {
   cluster_id="$(KAFKA_HEAP_OPTS='-Xmx128m' java_cmd kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)"
   [[ "$cluster_id" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "could not generate a cluster id (got '$cluster_id')"
   say "formatting KRaft storage in $LOG_DIRS (cluster id $cluster_id)"
+  local scram=() entry
+  if [[ -n "$KAFKA_SCRAM_USERS" ]]; then
+    while read -r entry; do
+      scram+=(--add-scram "SCRAM-SHA-256=[name=${entry%%:*},password=${entry#*:}]")
+      scram+=(--add-scram "SCRAM-SHA-512=[name=${entry%%:*},password=${entry#*:}]")
+    done < <(scram_users)
+  fi
   KAFKA_HEAP_OPTS='-Xmx256m' java_cmd kafka.tools.StorageTool format \
-    -t "$cluster_id" -c "$PROPS" --ignore-formatted >>"$KAFKA_DATA_DIR/format.log" 2>&1 \
+    -t "$cluster_id" -c "$PROPS" --ignore-formatted "${scram[@]}" >>"$KAFKA_DATA_DIR/format.log" 2>&1 \
     || { cat "$KAFKA_DATA_DIR/format.log" >&2; die "storage format failed"; }
   echo "$cluster_id" >"$KAFKA_DATA_DIR/cluster.id"
 }

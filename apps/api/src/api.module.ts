@@ -16,6 +16,7 @@ import {
   LoggingModule,
   PUBLIC_CORS_PATH,
   ShutdownLogger,
+  TracingModule,
 } from '@libs/platform';
 import { SecurityModule } from '@libs/security';
 
@@ -32,6 +33,7 @@ export class ApiModule implements NestModule {
         MessagingModule.forRoot('api'),
         SecurityModule,
         HealthModule,
+        TracingModule,
         EventStoreModule.forRoot({ relay: true }),
         CredentialsModule,
         JwtModule,

@@ -96,7 +96,10 @@ describe('audit republish (real Kafka + PostgreSQL)', () => {
   const publishRaw = async (topic: string, envelopes: EventEnvelope[]) => {
     await ensureTopics(stack.app.get(Kafka), [{ name: topic, partitions: stack.config.kafka.partitions }]);
     const producer = new KafkaProducer(stack.app.get(Kafka));
-    await producer.send(topic, envelopes.map(encodeEnvelope));
+    await producer.send(
+      topic,
+      envelopes.map((e) => encodeEnvelope(e)),
+    );
     await producer.disconnect();
   };
 

@@ -229,7 +229,9 @@ describe('audit trail (real PostgreSQL)', () => {
     expect(err).toBe(`trail: 6 entries for credential ${cred.c1}\n`);
     const lines = out.trimEnd().split('\n');
     expect(lines).toHaveLength(7);
-    expect(lines[0]).toMatch(/^TIME\s+CODE\s+EVENT\s+CREDENTIAL\s+USER\s+CLIENT\s+DEVICE\s+ACTOR\s+DETAILS$/);
+    expect(lines[0]).toMatch(
+      /^TIME\s+CODE\s+EVENT\s+CREDENTIAL\s+USER\s+CLIENT\s+DEVICE\s+ACTOR\s+CORRELATION\s+DETAILS$/,
+    );
     const at = lines[0].indexOf('DEVICE');
     for (const line of lines.slice(1)) expect(line.slice(at, at + 'Pixel 9'.length)).toBe('Pixel 9');
     expect(lines[5]).toContain('srrt+sapi');

@@ -12,6 +12,7 @@ import {
   envelopeFromRow,
   EVENT_COLUMNS,
   eventHash,
+  EventHasher,
   EventStoreModule,
   OutboxRelay,
   EventStore,
@@ -23,6 +24,7 @@ import {
   createTestStack,
   deleteTopics,
   eventually,
+  insertStoredEvents,
   runCaptured,
   testBrokers,
   testKafka,
@@ -38,12 +40,17 @@ import type { VerifyReport } from './verify/verify-report';
 
 type Row = Parameters<typeof envelopeFromRow>[0] & { global_position: string };
 
-/** A forged envelope: what someone who knows the format, but holds no key, can write. */
-function forge(base: EventEnvelope, changes: Partial<EventEnvelope>): EventEnvelope {
+/**
+ * A forged envelope: what someone who knows the format, but holds no key, can write — the unkeyed
+ * SHA-256 form, or the keyed form under a key of their own (`hasher`), or, to stand for a genuine write,
+ * under the real audit key.
+ */
+function forge(base: EventEnvelope, changes: Partial<EventEnvelope>, hasher?: EventHasher): EventEnvelope {
   const { hash: _hash, ...rest } = base;
   const unsigned = { ...rest, event_id: randomUUID(), ...changes } as Omit<EventEnvelope, 'hash'>;
-  return { ...unsigned, hash: eventHash(unsigned) } as EventEnvelope;
+  return { ...unsigned, hash: hasher ? hasher.hash(unsigned) : eventHash(unsigned) } as EventEnvelope;
 }
+const attackerKey = new EventHasher(randomBytes(32));
 
 /**
  * `npm run audit -- verify` on a log built through the real write path (store, outbox, relay, topic):
@@ -172,23 +179,7 @@ describe('audit verify (real PostgreSQL + Kafka)', () => {
   }
 
   /** Appends an envelope at the end of the copy, as an INSERT would (the next global position). */
-  const insertIntoCopy = (e: EventEnvelope) =>
-    copySql.query(
-      `INSERT INTO events (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        e.event_id,
-        e.type,
-        e.schema_version,
-        e.stream_id,
-        e.stream_version,
-        e.occurred_at,
-        e.correlation_id,
-        e.causation_id,
-        e.previous_hash,
-        e.hash,
-        JSON.stringify(e.data),
-      ],
-    );
+  const insertIntoCopy = (e: EventEnvelope) => insertStoredEvents(copySql, [e]);
 
   /** Runs `verify` as the CLI wires it, against `databaseUrl`. */
   async function verify(databaseUrl: string, args: string[]) {
@@ -279,22 +270,26 @@ describe('audit verify (real PostgreSQL + Kafka)', () => {
       );
     }, 60_000);
 
-    it('ALTERED and re-hashed: the next version still names the original', async () => {
-      const rehashed = forge(S[1], {
-        event_id: S[1].event_id,
-        data: { ...S[1].data, target: 'elsewhere' } as never,
-      });
-      await copySql.query(`UPDATE events SET data = $2, hash = $3 WHERE event_id = $1`, [
-        S[1].event_id,
-        JSON.stringify(rehashed.data),
-        rehashed.hash,
-      ]);
-      expectOnly((await storeOnly()).report, {
-        kind: 'altered',
-        where: 'store',
-        event_id: S[1].event_id,
-        stream_version: 2,
-      });
+    it('ALTERED and re-hashed (without the key): names the original, and so does the next version', async () => {
+      for (const hasher of [attackerKey, undefined]) {
+        await resetCopy();
+        const rehashed = forge(
+          S[1],
+          { event_id: S[1].event_id, data: { ...S[1].data, target: 'elsewhere' } as never },
+          hasher,
+        );
+        await copySql.query(`UPDATE events SET data = $2, hash = $3 WHERE event_id = $1`, [
+          S[1].event_id,
+          JSON.stringify(rehashed.data),
+          rehashed.hash,
+        ]);
+        const { report } = await storeOnly();
+        expect(report.ok).toBe(false);
+        expect(report.findings.length).toBeGreaterThan(0);
+        for (const finding of report.findings) {
+          expect(finding).toMatchObject({ where: 'store', event_id: S[1].event_id, stream_version: 2 });
+        }
+      }
     }, 60_000);
 
     it('REMOVED: names the missing version; the topic still has the event and names it', async () => {
@@ -328,19 +323,44 @@ describe('audit verify (real PostgreSQL + Kafka)', () => {
       expectOnly((await againstTopic()).report, expected);
     }, 60_000);
 
-    it('INJECTED and re-chained at the end of a stream: beyond the chain, caught against the topic', async () => {
+    it('INJECTED and re-chained at the end of a stream, unkeyed: a keyed stream never goes back', async () => {
       const last = T[T.length - 1];
       const forged = forge(last, { stream_version: last.stream_version + 1, previous_hash: last.hash });
       await insertIntoCopy(forged);
-      expect((await storeOnly()).code).toBe(0); // an unkeyed chain cannot tell: the topic is the witness
+      const expected = { kind: 'injected', where: 'store', event_id: forged.event_id, stream_version: 3 };
+      expectOnly((await storeOnly()).report, {
+        ...expected,
+        detail: 'an unkeyed hash after a keyed one: no writer of the keyed chain makes one',
+      });
       const { code, report } = await againstTopic();
       expect(code).toBe(1);
-      expectOnly(report, { kind: 'injected', where: 'store', event_id: forged.event_id, stream_version: 3 });
+      expectOnly(report, expected);
+    }, 60_000);
+
+    it('INJECTED and re-chained at the end of a stream under another key: its hash does not recompute', async () => {
+      const last = T[T.length - 1];
+      const forged = forge(
+        last,
+        { stream_version: last.stream_version + 1, previous_hash: last.hash },
+        attackerKey,
+      );
+      await insertIntoCopy(forged);
+      expectOnly((await storeOnly()).report, {
+        kind: 'altered',
+        where: 'store',
+        event_id: forged.event_id,
+        stream_version: 3,
+        detail: 'its hash does not match its content',
+      });
     }, 60_000);
 
     it('reports an event still queued in the outbox as pending, not as a finding', async () => {
       const last = T[T.length - 1];
-      const queued = forge(last, { stream_version: last.stream_version + 1, previous_hash: last.hash });
+      const queued = forge(
+        last,
+        { stream_version: last.stream_version + 1, previous_hash: last.hash },
+        EventHasher.fromConfig(stack.config),
+      );
       await insertIntoCopy(queued);
       await copySql.query(`INSERT INTO outbox (event_id, topic, message_key) VALUES ($1, 'x', $2)`, [
         queued.event_id,

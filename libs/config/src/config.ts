@@ -17,12 +17,20 @@ export abstract class AppConfig {
     partitions: number;
     replicationFactor: number;
     minInsyncReplicas: number;
+    /** TLS towards the brokers. */
+    ssl: boolean;
+    /** SASL/SCRAM credentials; null: no authentication. */
+    sasl: { mechanism: 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | null;
   };
   abstract readonly logLevel: EnvDto['LOG_LEVEL'];
   /** Express `trust proxy` setting (false: trust no proxy). */
   abstract readonly trustProxy: string | number | false;
   abstract readonly environment: EnvDto['NODE_ENV'];
   abstract readonly serverSecret: string;
+  /** `AUDIT_KEY`: the secret of the event log's keyed hash chain; null: derived from `serverSecret`. */
+  abstract readonly auditSecret: string | null;
+  /** OpenTelemetry: the OTLP/HTTP collector's base URL; null: tracing off. */
+  abstract readonly tracing: { otlpEndpoint: string | null };
   abstract readonly managementClient: { clientId: string; clientSecret: string };
   abstract readonly rateLimits: { delegationPerMinute: number; failuresPerMinute: number };
   /** The dashboard administrator seeded at the first start (see `DASHBOARD_ADMIN_EMAIL`). */
@@ -43,7 +51,7 @@ export class InvalidConfigError extends Error {
 
 // A rejected secret or password is named, never echoed.
 const shown = (property: string, raw: unknown) =>
-  /SECRET|PASSWORD/.test(property) ? '[redacted]' : JSON.stringify(raw);
+  /SECRET|PASSWORD|_KEY$/.test(property) ? '[redacted]' : JSON.stringify(raw);
 const describe = (error: ValidationError, raw: unknown): string =>
   `${error.property}=${shown(error.property, raw)}: ${Object.values(error.constraints ?? {}).join('; ')}`;
 
@@ -67,6 +75,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (dto.KAFKA_MIN_INSYNC_REPLICAS > dto.KAFKA_REPLICATION_FACTOR) {
     throw new InvalidConfigError([
       `KAFKA_MIN_INSYNC_REPLICAS=${dto.KAFKA_MIN_INSYNC_REPLICAS}: must not exceed KAFKA_REPLICATION_FACTOR=${dto.KAFKA_REPLICATION_FACTOR}`,
+    ]);
+  }
+
+  if (dto.KAFKA_SASL_MECHANISM !== '' && (!dto.KAFKA_SASL_USERNAME || !dto.KAFKA_SASL_PASSWORD)) {
+    throw new InvalidConfigError([
+      `KAFKA_SASL_MECHANISM=${dto.KAFKA_SASL_MECHANISM}: needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
     ]);
   }
 
@@ -95,6 +109,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       partitions: dto.KAFKA_PARTITIONS,
       replicationFactor: dto.KAFKA_REPLICATION_FACTOR,
       minInsyncReplicas: dto.KAFKA_MIN_INSYNC_REPLICAS,
+      ssl: dto.KAFKA_SSL === 'true',
+      sasl:
+        dto.KAFKA_SASL_MECHANISM === ''
+          ? null
+          : {
+              mechanism: dto.KAFKA_SASL_MECHANISM,
+              username: dto.KAFKA_SASL_USERNAME,
+              password: dto.KAFKA_SASL_PASSWORD,
+            },
     },
     logLevel: dto.LOG_LEVEL,
     trustProxy:
@@ -105,6 +128,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
           : dto.TRUST_PROXY,
     environment: dto.NODE_ENV,
     serverSecret: dto.SERVER_SECRET,
+    auditSecret: dto.AUDIT_KEY || null,
+    tracing: { otlpEndpoint: dto.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '') || null },
     managementClient: { clientId: dto.MANAGEMENT_CLIENT_ID, clientSecret: dto.MANAGEMENT_CLIENT_SECRET },
     rateLimits: {
       delegationPerMinute: dto.DELEGATION_RATE_LIMIT_PER_MINUTE,

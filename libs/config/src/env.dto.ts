@@ -11,6 +11,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -117,6 +118,23 @@ export class EnvDto {
   @Max(32)
   KAFKA_MIN_INSYNC_REPLICAS = 1;
 
+  /** `true`: connect to the brokers over TLS (a private CA through Node's `NODE_EXTRA_CA_CERTS`). */
+  @IsIn(['true', 'false'])
+  KAFKA_SSL: 'true' | 'false' = 'false';
+
+  /** SASL mechanism towards the brokers: empty (none), `scram-sha-256` or `scram-sha-512`. */
+  @IsIn(['', 'scram-sha-256', 'scram-sha-512'])
+  KAFKA_SASL_MECHANISM: '' | 'scram-sha-256' | 'scram-sha-512' = '';
+
+  /** SASL user (required with `KAFKA_SASL_MECHANISM`). */
+  @Matches(/^[^\s]{0,255}$/, { message: 'must be at most 255 characters without spaces' })
+  KAFKA_SASL_USERNAME = '';
+
+  /** SASL password (required with `KAFKA_SASL_MECHANISM`); never logged. */
+  @IsString()
+  @MaxLength(1024)
+  KAFKA_SASL_PASSWORD = '';
+
   /** `production` refuses the development secrets. */
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
@@ -128,6 +146,25 @@ export class EnvDto {
   @IsString()
   @MinLength(32)
   SERVER_SECRET: string = DEVELOPMENT_SECRETS.SERVER_SECRET;
+
+  /**
+   * Secret (≥ 32 characters) of the keyed hash chain of the event log (HMAC-SHA-256, key derived with
+   * HKDF, purpose `audit-chain`). Empty: derived from `SERVER_SECRET` instead. Set it so that auditors
+   * (`npm run audit -- verify`) and the projector can check the chain without holding `SERVER_SECRET`.
+   * Never stored in the database.
+   */
+  @ValidateIf((env: EnvDto) => env.AUDIT_KEY !== '')
+  @IsString()
+  @MinLength(32)
+  AUDIT_KEY = '';
+
+  /**
+   * OTLP/HTTP base URL of a trace collector (e.g. `http://127.0.0.1:4318`); traces go to
+   * `<url>/v1/traces` as JSON. Empty (default): tracing is off and costs nothing.
+   */
+  @ValidateIf((env: EnvDto) => env.OTEL_EXPORTER_OTLP_ENDPOINT !== '')
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_ENDPOINT = '';
 
   /** The bootstrap machine-to-machine application that may call the Management API. */
   @Matches(/^[A-Za-z0-9_-]{8,64}$/, { message: 'must be 8 to 64 letters, digits, "_" or "-"' })

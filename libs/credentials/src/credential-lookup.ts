@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { pgPool, StatementBatcher } from '@libs/database';
 import type { CredentialState, EventEnvelope } from '@libs/domain';
@@ -22,6 +22,10 @@ interface ViewRow {
   scope: string;
   status: 'active' | 'revoked';
   version: number;
+  /** The projector's head of the stream: the hash of the last event it applied, and whether the stream broke. */
+  head_version: number | null;
+  head_hash: string | null;
+  broken: boolean;
   tail: Parameters<typeof envelopeFromRow>[0][];
 }
 
@@ -29,13 +33,16 @@ interface ViewRow {
 // applied (from the view's version on): the delegation hot path decides on both.
 const viewWithTail = (column: 'token_hash' | 'id') => `
   SELECT v.token_hash, v.id, v.user_id, v.client_id, v.device_name, v.scope, v.status, v.version,
+         h.version AS head_version, h.last_hash AS head_hash, h.broken_at IS NOT NULL AS broken,
          coalesce((SELECT json_agg(json_build_object(
                     'event_id', e.event_id, 'type', e.type, 'schema_version', e.schema_version,
                     'stream_id', e.stream_id, 'stream_version', e.stream_version, 'occurred_at', e.occurred_at,
                     'correlation_id', e.correlation_id, 'causation_id', e.causation_id,
                     'previous_hash', e.previous_hash, 'hash', e.hash, 'data', e.data) ORDER BY e.stream_version)
                    FROM events e WHERE e.stream_id = v.id AND e.stream_version >= v.version), '[]') AS tail
-    FROM device_credentials v WHERE v.${column} = ANY($1::text[])`;
+    FROM device_credentials v
+    LEFT JOIN projection_streams h ON h.projection = 'device-credentials' AND h.stream_id = v.id
+   WHERE v.${column} = ANY($1::text[])`;
 const BY_TOKEN_HASHES = viewWithTail('token_hash');
 const BY_IDS = viewWithTail('id');
 
@@ -47,9 +54,15 @@ const ISSUED_WITH_TOKEN_HASH = `SELECT stream_id FROM events WHERE type = 'Token
  * projection the delegation path validates against), then in the event store for a token issued so
  * recently that the projector has not applied it yet. Either way the caller decides on the stream's
  * events newer than the view, so a revocation the projector has not applied still counts.
+ *
+ * A view row is used only when the store's chain agrees with it: the projector's head for the stream is
+ * the row's version, the store's event at that version has the head's hash, and the stream is not
+ * marked broken. Otherwise the row is ignored and the caller folds the whole stream from the store.
  */
 @Injectable()
 export class CredentialLookup {
+  private readonly logger = new Logger(CredentialLookup.name);
+
   /** Concurrent exchanges share one statement (see `StatementBatcher`). */
   private readonly views = new StatementBatcher<string, ViewRow>(async (tokenHashes) => {
     const { rows } = await pgPool(this.db).query<ViewRow>(BY_TOKEN_HASHES, [tokenHashes]);
@@ -66,7 +79,7 @@ export class CredentialLookup {
 
   async byTokenHash(tokenHash: string): Promise<FoundCredential | null> {
     const row = await this.views.submit(tokenHash);
-    if (row) return found(row);
+    if (row && this.trusted(row)) return found(row);
     const { rows } = await pgPool(this.db).query<{ stream_id: string }>(ISSUED_WITH_TOKEN_HASH, [tokenHash]);
     return rows[0] ? { credentialId: rows[0].stream_id } : null;
   }
@@ -78,7 +91,27 @@ export class CredentialLookup {
   async byId(credentialId: string): Promise<FoundCredential> {
     // PostgreSQL text cannot hold NUL; no credential has such an id.
     const row = credentialId.includes('\u0000') ? undefined : await this.viewsById.submit(credentialId);
-    return row ? found(row) : { credentialId };
+    return row && this.trusted(row) ? found(row) : { credentialId };
+  }
+
+  /** Whether the store's chain agrees with the view row (see the class comment); says so when it does not. */
+  private trusted(row: ViewRow): boolean {
+    const atVersion = row.tail[0];
+    const agrees =
+      !row.broken &&
+      row.head_hash !== null &&
+      Number(row.head_version) === Number(row.version) &&
+      atVersion !== undefined &&
+      Number(atVersion.stream_version) === Number(row.version) &&
+      atVersion.hash === row.head_hash;
+    if (!agrees) {
+      this.logger.warn({
+        msg: 'view row not trusted: the store disagrees or the stream is broken; answering from the store',
+        credential_id: row.id,
+        broken: row.broken,
+      });
+    }
+    return agrees;
   }
 }
 

@@ -10,14 +10,17 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
  * append-only even for a compromised process: `events` and `delegation_failures` take INSERT and
  * SELECT only (their triggers refuse UPDATE/DELETE as a second line); `outbox` takes DELETE because
  * the relay removes what Kafka acknowledged. `SELECT … FOR UPDATE` needs UPDATE, hence the projector's.
+ * The projector reads `events` to confirm an unkeyed (pre-keyed-chain) event from the topic is the
+ * store's before applying it; the api reads `projection_streams` to refuse a view row the store contradicts.
  * A table a migration adds must be listed here (app-roles.int-spec checks it).
  */
 export const TABLE_PRIVILEGES: Record<string, Record<AppRole, Privilege[]>> = {
-  events: { api: ['SELECT', 'INSERT'], projector: [] },
+  events: { api: ['SELECT', 'INSERT'], projector: ['SELECT'] },
   outbox: { api: ['SELECT', 'INSERT', 'DELETE'], projector: [] },
   delegation_failures: { api: ['SELECT', 'INSERT'], projector: [] },
   device_credentials: { api: ['SELECT'], projector: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
   projection_checkpoints: { api: [], projector: ['SELECT', 'INSERT', 'UPDATE'] },
+  projection_streams: { api: ['SELECT'], projector: ['SELECT', 'INSERT', 'UPDATE'] },
   clients: { api: ['SELECT', 'INSERT', 'UPDATE'], projector: [] },
   users: { api: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'], projector: [] },
   signing_keys: { api: ['SELECT', 'INSERT', 'UPDATE'], projector: [] },

@@ -3,9 +3,10 @@ import { assertReadable, type EventEnvelope } from '@libs/domain';
 
 /**
  * The Kafka form of an event: key = stream id (the credential id), so one credential's events share a
- * partition and keep their order; value = the JSON envelope; headers repeat what routers filter on.
+ * partition and keep their order; value = the JSON envelope; headers repeat what routers filter on,
+ * plus the W3C `traceparent` of the publishing span when the event was traced.
  */
-export function encodeEnvelope(envelope: EventEnvelope): Message {
+export function encodeEnvelope(envelope: EventEnvelope, traceparent?: string): Message {
   return {
     key: envelope.stream_id,
     value: JSON.stringify(envelope),
@@ -14,6 +15,7 @@ export function encodeEnvelope(envelope: EventEnvelope): Message {
       event_type: envelope.type,
       schema_version: String(envelope.schema_version),
       correlation_id: envelope.correlation_id,
+      ...(traceparent ? { traceparent } : {}),
     },
     timestamp: String(Date.parse(envelope.occurred_at)),
   };

@@ -1,5 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '@libs/config';
 import type { StoredEnvelope } from '@libs/domain';
+import { deriveKey } from '@libs/security';
 
 /** JSON with object keys sorted at every depth: the same value always serialises to the same bytes. */
 export function canonicalJson(value: unknown): string {
@@ -11,16 +13,11 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/**
- * The tamper-evidence hash of an event (DESIGN guarantee 6): SHA-256, hex, over the canonical JSON of
- * every envelope field but `hash` itself. Because it covers `previous_hash`, altering, removing,
- * reordering or injecting an event breaks the chain of its stream from that point on. Always of the
- * envelope as stored, whatever its schema version: an upcast envelope no longer hashes to its `hash`.
- */
-export function eventHash(envelope: Omit<StoredEnvelope, 'hash'>): string {
+/** The bytes an event's hash covers: every envelope field but `hash` itself, canonically. */
+function coveredBytes(envelope: Omit<StoredEnvelope, 'hash'>): string {
   const { event_id, type, schema_version, stream_id, stream_version, occurred_at } = envelope;
   const { correlation_id, causation_id, previous_hash, data } = envelope;
-  const covered = {
+  return canonicalJson({
     event_id,
     type,
     schema_version,
@@ -31,6 +28,79 @@ export function eventHash(envelope: Omit<StoredEnvelope, 'hash'>): string {
     causation_id,
     previous_hash,
     data,
-  };
-  return createHash('sha256').update(canonicalJson(covered)).digest('hex');
+  });
+}
+
+/**
+ * The unkeyed tamper-evidence hash written by release 0.1.0 up to the keyed chain: SHA-256, hex, over
+ * the canonical JSON of every envelope field but `hash`. Still how those events verify; anyone can
+ * compute it, so it proves order and integrity only against a copy nobody could rewrite as a whole.
+ */
+export function eventHash(envelope: Omit<StoredEnvelope, 'hash'>): string {
+  return createHash('sha256').update(coveredBytes(envelope)).digest('hex');
+}
+
+/** How a `hash` was made; the marker is the hash's own prefix (none: the unkeyed SHA-256 of 0.1.0). */
+export type HashAlgorithm = 'sha256' | 'hmac-sha256';
+
+/** The prefix that marks a keyed hash: `hmac-sha256:` + 64 hex digits. */
+export const KEYED_HASH_PREFIX = 'hmac-sha256:';
+const UNKEYED = /^[0-9a-f]{64}$/;
+const KEYED = /^hmac-sha256:[0-9a-f]{64}$/;
+
+/** The algorithm `hash` names, or null for anything that is neither form. */
+export function hashAlgorithm(hash: string): HashAlgorithm | null {
+  if (KEYED.test(hash)) return 'hmac-sha256';
+  if (UNKEYED.test(hash)) return 'sha256';
+  return null;
+}
+
+/**
+ * The keyed hash chain (DESIGN guarantee 6): each event's `hash` is HMAC-SHA-256 under the audit key
+ * over the same canonical bytes as `eventHash`, written `hmac-sha256:<hex>`. Because it covers
+ * `previous_hash`, altering, removing, reordering or injecting an event breaks its stream's chain; and
+ * because the key is not in the database nor on the topic, whoever can write to either cannot forge a
+ * link that recomputes. Always of the envelope as stored, whatever its schema version.
+ *
+ * @example
+ * const hasher = EventHasher.fromConfig(config);
+ * const envelope = { ...unsigned, hash: hasher.hash(unsigned) };
+ * hasher.verify(envelope); // true
+ */
+export class EventHasher {
+  constructor(private readonly key: Buffer) {}
+
+  /**
+   * The key: HKDF (purpose `audit-chain`) of `AUDIT_KEY`, or of `SERVER_SECRET` when that is not set —
+   * a key of its own, so that an auditor given `AUDIT_KEY` can verify without the server secret.
+   */
+  static fromConfig(config: AppConfig): EventHasher {
+    return new EventHasher(deriveKey(config.auditSecret ?? config.serverSecret, 'audit-chain'));
+  }
+
+  /** The keyed hash of an envelope (every field but `hash`). */
+  hash(envelope: Omit<StoredEnvelope, 'hash'>): string {
+    return KEYED_HASH_PREFIX + this.mac(envelope).toString('hex');
+  }
+
+  /**
+   * Whether `envelope.hash` recomputes, by the algorithm its marker names: keyed under this key, or
+   * unkeyed for an event written before the keyed chain. Which unkeyed events to accept is the
+   * caller's rule (see `chainLink`).
+   */
+  verify(envelope: StoredEnvelope): boolean {
+    const { hash, ...unsigned } = envelope;
+    switch (hashAlgorithm(hash)) {
+      case 'hmac-sha256':
+        return timingSafeEqual(Buffer.from(hash.slice(KEYED_HASH_PREFIX.length), 'hex'), this.mac(unsigned));
+      case 'sha256':
+        return eventHash(unsigned) === hash;
+      default:
+        return false;
+    }
+  }
+
+  private mac(envelope: Omit<StoredEnvelope, 'hash'>): Buffer {
+    return createHmac('sha256', this.key).update(coveredBytes(envelope)).digest();
+  }
 }

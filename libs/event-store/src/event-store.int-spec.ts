@@ -16,6 +16,7 @@ import {
   decodeEnvelope,
   EventStore,
   eventHash,
+  EventHasher,
   EventStoreModule,
   OutboxRelay,
 } from '@libs/event-store';
@@ -65,10 +66,16 @@ describe('event store, commands and outbox relay (real PostgreSQL + Kafka)', () 
     ]);
     expect(events[0].previous_hash).toBeNull();
     expect(events[1].previous_hash).toBe(events[0].hash);
+    // Keyed under the audit key, and caused by the command that recorded it.
+    const hasher = EventHasher.fromConfig(stack.config);
     for (const e of events) {
+      expect(e.hash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+      expect(hasher.verify(e)).toBe(true);
       const { hash, ...rest } = e;
-      expect(eventHash(rest)).toBe(hash);
+      expect(eventHash(rest)).not.toBe(hash);
     }
+    expect(events[0].causation_id).toMatch(/^IssueToken:[0-9a-f-]{36}$/);
+    expect(events[1].causation_id).toMatch(/^RevokeToken:[0-9a-f-]{36}$/);
   });
 
   it('refuses a stale writer (optimistic concurrency)', async () => {

@@ -6,7 +6,10 @@ export interface StreamPosition {
   hash: string | null;
 }
 
-/** Who caused a write: the request's correlation id and, when another event caused it, that event's id. */
+/**
+ * Who caused a write: the request's correlation id, and its cause — the command (`<type>:<command id>`,
+ * set by `CredentialCommands`), or the event that caused it.
+ */
 export interface WriteContext {
   correlationId: string;
   causationId?: string | null;

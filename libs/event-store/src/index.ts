@@ -1,5 +1,12 @@
 export { decodeEnvelope, encodeEnvelope, MalformedEventError } from './envelope-codec';
-export { canonicalJson, eventHash } from './event-hash';
+export {
+  canonicalJson,
+  eventHash,
+  EventHasher,
+  hashAlgorithm,
+  KEYED_HASH_PREFIX,
+  type HashAlgorithm,
+} from './event-hash';
 export { EventStoreModule } from './event-store.module';
 export {
   ConcurrencyError,

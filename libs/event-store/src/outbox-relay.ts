@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
 import type { EventEnvelope } from '@libs/domain';
 import { ensureTopics, eventTopic, eventTopicSpec, KafkaProducer } from '@libs/messaging';
-import { Metrics } from '@libs/platform';
+import { contextOf, contextWith, endSpan, Metrics, SpanKind, traceparentOf, tracer } from '@libs/platform';
 import { Kafka } from 'kafkajs';
 import { envelopeFromRow, EVENT_COLUMNS, PostgresEventStore } from './postgres-event-store';
 import { encodeEnvelope } from './envelope-codec';
@@ -103,7 +103,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
       if (!locked) return null;
       const rows = await tx.query(
-        `SELECT o.position, ${EVENT_COLUMNS.split(',')
+        `SELECT o.position, e.traceparent, ${EVENT_COLUMNS.split(',')
           .map((c) => `e.${c.trim()}`)
           .join(', ')}
          FROM outbox o JOIN events e USING (event_id)
@@ -112,8 +112,28 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       );
       if (rows.length === 0) return 0;
       const envelopes: EventEnvelope[] = rows.map(envelopeFromRow);
-      const messages: Message[] = envelopes.map(encodeEnvelope);
-      await this.producer.send(this.topic, messages);
+      // One span per event, continuing the trace of the request that appended it; the message carries
+      // the span's traceparent on to the consumers.
+      const spans = envelopes.map((e, i) =>
+        tracer().startSpan(
+          'relay publish',
+          {
+            kind: SpanKind.PRODUCER,
+            attributes: { event_id: e.event_id, event_type: e.type, stream_id: e.stream_id },
+          },
+          contextOf(rows[i].traceparent),
+        ),
+      );
+      const messages: Message[] = envelopes.map((e, i) =>
+        encodeEnvelope(e, traceparentOf(contextWith(spans[i]))),
+      );
+      try {
+        await this.producer.send(this.topic, messages);
+      } catch (error) {
+        for (const span of spans) endSpan(span, error);
+        throw error;
+      }
+      for (const span of spans) endSpan(span);
       this.metrics.recordRelay(envelopes.map((e) => e.occurred_at));
       await tx.query('DELETE FROM outbox WHERE position = ANY($1::bigint[])', [
         rows.map((r: { position: string }) => r.position),

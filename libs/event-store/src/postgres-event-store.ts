@@ -5,6 +5,8 @@ import { AppConfig } from '@libs/config';
 import { pgPool, StatementBatcher } from '@libs/database';
 import type { CredentialEvent, EventEnvelope } from '@libs/domain';
 import { eventTopic } from '@libs/messaging';
+import { inSpan, traceparentOf } from '@libs/platform';
+import { EventHasher } from './event-hash';
 import { ConcurrencyError, EventStore, type StreamPosition, type WriteContext } from './event-store.port';
 import { sealEvents } from './seal-events';
 
@@ -44,40 +46,50 @@ export function envelopeFromRow(row: EventRow): EventEnvelope {
 
 const UNNEST_EVENTS = `
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[], $5::int[], $6::timestamptz[],
-                       $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])`;
+                       $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::text[])`;
+// Not an envelope field: the trace the relay continues on Kafka (see `append`).
+const INSERTED_COLUMNS = `${EVENT_COLUMNS}, traceparent`;
 
 // events + outbox rows in one statement: atomic without an explicit transaction, one round trip.
 const APPEND_SQL = `
   WITH inserted AS (
-    INSERT INTO events (${EVENT_COLUMNS}) ${UNNEST_EVENTS}
+    INSERT INTO events (${INSERTED_COLUMNS}) ${UNNEST_EVENTS}
     RETURNING global_position, event_id, stream_id
   )
   INSERT INTO outbox (event_id, topic, message_key)
-  SELECT event_id, $12, stream_id FROM inserted ORDER BY global_position`;
+  SELECT event_id, $13, stream_id FROM inserted ORDER BY global_position`;
 
 // The group-commit form for single-event appends of many streams: a row whose stream version is taken
 // is skipped (its writer gets ConcurrencyError), the others commit; the ids written come back.
 const APPEND_EACH_SQL = `
   WITH inserted AS (
-    INSERT INTO events (${EVENT_COLUMNS}) ${UNNEST_EVENTS}
+    INSERT INTO events (${INSERTED_COLUMNS}) ${UNNEST_EVENTS}
     ON CONFLICT ON CONSTRAINT events_stream_version_unique DO NOTHING
     RETURNING global_position, event_id, stream_id
   ), queued AS (
     INSERT INTO outbox (event_id, topic, message_key)
-    SELECT event_id, $12, stream_id FROM inserted ORDER BY global_position
+    SELECT event_id, $13, stream_id FROM inserted ORDER BY global_position
   )
   SELECT event_id FROM inserted`;
 
-/** `EventStore` on PostgreSQL: `(stream_id, stream_version)` is unique, so a stale writer fails. */
+/** An envelope about to be inserted, with the trace context of the request that appends it. */
+interface Pending {
+  envelope: EventEnvelope;
+  traceparent: string | null;
+}
+
+/**
+ * `EventStore` on PostgreSQL: `(stream_id, stream_version)` is unique, so a stale writer fails. Each
+ * event's hash is keyed (`EventHasher`): the database holds no key that could re-chain the log.
+ */
 @Injectable()
 export class PostgresEventStore extends EventStore {
   /** Emits 'appended' after each commit, so the in-process relay publishes without waiting to poll. */
   readonly appended = new EventEmitter();
   private readonly topic: string;
   /** Single-event appends (every delegation) share statements under load: group commit. */
-  private readonly singles = new StatementBatcher<EventEnvelope, true>((envelopes) =>
-    this.insertEach(envelopes),
-  );
+  private readonly singles = new StatementBatcher<Pending, true>((pending) => this.insertEach(pending));
+  private readonly hasher: EventHasher;
 
   constructor(
     private readonly db: DataSource,
@@ -85,6 +97,7 @@ export class PostgresEventStore extends EventStore {
   ) {
     super();
     this.topic = eventTopic(config.kafka.topicPrefix);
+    this.hasher = EventHasher.fromConfig(config);
   }
 
   /** Hot-path statements go to the pg pool directly (see `pgPool`). */
@@ -100,21 +113,43 @@ export class PostgresEventStore extends EventStore {
     return rows.map(envelopeFromRow);
   }
 
-  async append(
+  append(
     streamId: string,
     expected: StreamPosition,
     events: CredentialEvent[],
     context: WriteContext,
   ): Promise<EventEnvelope[]> {
-    if (events.length === 0) return [];
-    const envelopes = sealEvents(streamId, expected, events, context);
+    if (events.length === 0) return Promise.resolve([]);
+    const attributes = {
+      stream_id: streamId,
+      stream_version: expected.version + 1,
+      event_types: events.map((e) => e.type).join(','),
+      correlation_id: context.correlationId,
+    };
+    // The append's own span is the parent the relay's publish span continues from.
+    return inSpan('event-store append', { attributes }, () =>
+      this.appendTraced(streamId, expected, events, context, traceparentOf() ?? null),
+    );
+  }
+
+  private async appendTraced(
+    streamId: string,
+    expected: StreamPosition,
+    events: CredentialEvent[],
+    context: WriteContext,
+    traceparent: string | null,
+  ): Promise<EventEnvelope[]> {
+    const envelopes = sealEvents(streamId, expected, events, context, (unsigned) =>
+      this.hasher.hash(unsigned),
+    );
 
     if (envelopes.length === 1) {
-      if (!(await this.singles.submit(envelopes[0]))) throw new ConcurrencyError(streamId);
+      if (!(await this.singles.submit({ envelope: envelopes[0], traceparent })))
+        throw new ConcurrencyError(streamId);
       return envelopes;
     }
     try {
-      await this.query(APPEND_SQL, this.columns(envelopes));
+      await this.query(APPEND_SQL, this.columns(envelopes.map((envelope) => ({ envelope, traceparent }))));
     } catch (error) {
       if ((error as { constraint?: string }).constraint === 'events_stream_version_unique') {
         throw new ConcurrencyError(streamId);
@@ -125,14 +160,15 @@ export class PostgresEventStore extends EventStore {
     return envelopes;
   }
 
-  private async insertEach(envelopes: EventEnvelope[]): Promise<Map<EventEnvelope, true>> {
-    const rows = await this.query<{ event_id: string }[]>(APPEND_EACH_SQL, this.columns(envelopes));
+  private async insertEach(pending: Pending[]): Promise<Map<Pending, true>> {
+    const rows = await this.query<{ event_id: string }[]>(APPEND_EACH_SQL, this.columns(pending));
     this.appended.emit('appended');
     const written = new Set(rows.map((r) => r.event_id));
-    return new Map(envelopes.filter((e) => written.has(e.event_id)).map((e) => [e, true]));
+    return new Map(pending.filter((p) => written.has(p.envelope.event_id)).map((p) => [p, true]));
   }
 
-  private columns(envelopes: EventEnvelope[]): unknown[] {
+  private columns(pending: Pending[]): unknown[] {
+    const envelopes = pending.map((p) => p.envelope);
     const column = <K extends keyof EventEnvelope>(key: K) => envelopes.map((e) => e[key]);
     return [
       column('event_id'),
@@ -146,6 +182,7 @@ export class PostgresEventStore extends EventStore {
       column('previous_hash'),
       column('hash'),
       envelopes.map((e) => JSON.stringify(e.data)),
+      pending.map((p) => p.traceparent),
       this.topic,
     ];
   }

@@ -12,6 +12,7 @@ export function sealEvents(
   expected: StreamPosition,
   events: readonly CredentialEvent[],
   context: WriteContext,
+  hash: (unsigned: Omit<EventEnvelope, 'hash'>) => string = eventHash,
 ): EventEnvelope[] {
   const occurredAt = new Date().toISOString();
   let previous = expected.hash;
@@ -28,7 +29,7 @@ export function sealEvents(
       previous_hash: previous,
       data: event.data,
     };
-    const envelope = { ...unsigned, hash: eventHash(unsigned) } as EventEnvelope;
+    const envelope = { ...unsigned, hash: hash(unsigned) } as EventEnvelope;
     previous = envelope.hash;
     return envelope;
   });

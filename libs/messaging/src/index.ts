@@ -1,5 +1,5 @@
 export { ConsumerGroup, type ConsumerGroupOptions } from './consumer-group';
-export { createKafka } from './kafka-client';
+export { createKafka, kafkaSecurity } from './kafka-client';
 export { KafkaProducer } from './kafka-producer';
 export { KafkaProbe } from './kafka-probe';
 export { MessagingModule } from './messaging.module';

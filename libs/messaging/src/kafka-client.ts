@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
 
@@ -19,6 +19,17 @@ function kafkaLogCreator() {
 }
 
 /**
+ * TLS and SASL/SCRAM towards the brokers, from validated configuration (`KAFKA_SSL`,
+ * `KAFKA_SASL_*`). SCRAM never sends the password; without TLS the traffic itself is still readable.
+ */
+export function kafkaSecurity(kafka: AppConfig['kafka']): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  return {
+    ...(kafka.ssl ? { ssl: true } : {}),
+    ...(kafka.sasl ? { sasl: { ...kafka.sasl } as SASLOptions } : {}),
+  };
+}
+
+/**
  * The one place a kafkajs client is built, from validated configuration.
  * `role` names the process (api, projector, audit) in the broker's client ids.
  */
@@ -26,6 +37,7 @@ export function createKafka(config: AppConfig, role: string, options: { retries?
   return new Kafka({
     clientId: `${config.kafka.clientId}-${role}`,
     brokers: config.kafka.brokers,
+    ...kafkaSecurity(config.kafka),
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
     retry: { initialRetryTime: 200, retries: options.retries ?? 8 },

@@ -7,6 +7,7 @@ import { Metrics } from './metrics/metrics';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
+import { startTracing } from './tracing/tracing-sdk';
 
 export interface BootOptions {
   /** Names the process in logs. */
@@ -38,6 +39,7 @@ export async function boot(options: BootOptions): Promise<INestApplication> {
     throw error;
   }
 
+  startTracing(config, options.name);
   const app = await NestFactory.create(options.module(config), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   // Before the body parsers and routes: every response of every app carries the security headers.
@@ -62,6 +64,7 @@ export async function boot(options: BootOptions): Promise<INestApplication> {
   new Logger(options.name).log({
     msg: `${options.name} listening`,
     url: `http://${config.http.host}:${port}`,
+    tracing: config.tracing.otlpEndpoint ? `${config.tracing.otlpEndpoint}/v1/traces` : 'off',
   });
   return app;
 }

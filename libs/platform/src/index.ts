@@ -48,3 +48,17 @@ export {
   type OpenApiSection,
 } from './openapi/openapi-document';
 export { OPERATIONS_OPENAPI } from './health/health.openapi';
+export {
+  contextOf,
+  contextWith,
+  endSpan,
+  inSpan,
+  SpanKind,
+  traceparentOf,
+  tracer,
+  type Attributes,
+  type Context,
+  type Span,
+} from './tracing/spans';
+export { startTracing, stopTracing } from './tracing/tracing-sdk';
+export { TracingModule } from './tracing/tracing.module';

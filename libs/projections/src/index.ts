@@ -1,3 +1,4 @@
+export { checkLink, type ChainBreak, type LinkVerdict, type StreamHead } from './chain-guard';
 export {
   DEVICE_CREDENTIAL_COLUMNS,
   DeviceCredentialProjection,

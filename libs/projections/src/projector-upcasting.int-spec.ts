@@ -1,10 +1,18 @@
 import { Logger } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { loadConfig } from '@libs/config';
 import type { EventEnvelope, StoredEnvelope } from '@libs/domain';
-import { encodeEnvelope, eventHash } from '@libs/event-store';
+import { encodeEnvelope, EventHasher } from '@libs/event-store';
 import { ensureTopics, eventTopic, eventTopicSpec } from '@libs/messaging';
-import { createTestStack, deleteTopics, eventually, testKafka, type TestStack } from '@libs/testing';
+import {
+  createTestStack,
+  deleteTopics,
+  eventually,
+  insertStoredEvents,
+  testKafka,
+  type TestStack,
+} from '@libs/testing';
 import { DeviceCredentialProjection, Projector } from '@libs/projections';
 import written from '../../domain/src/upcasting/fixtures/release-0.1.0.events.json';
 
@@ -12,7 +20,10 @@ const log = written as StoredEnvelope[];
 const PIXEL = 'dcr_R7kQ2mX9pLw4Zt1B';
 const FIREFOX = 'dcr_9fHc3VnY0sJq6DkE';
 
-/** The next event of a stream, hashed and chained as the event store would write it. */
+// The stack's configuration keeps the development secrets: the same audit key.
+const hasher = EventHasher.fromConfig(loadConfig({}));
+
+/** The next event of a stream, hashed (keyed) and chained as this release's event store writes it. */
 function next(
   previous: StoredEnvelope,
   occurredAt: string,
@@ -28,11 +39,12 @@ function next(
     previous_hash: previous.hash,
     ...fields,
   };
-  return { ...unsigned, hash: eventHash(unsigned as Omit<StoredEnvelope, 'hash'>) } as StoredEnvelope;
+  return { ...unsigned, hash: hasher.hash(unsigned as Omit<StoredEnvelope, 'hash'>) } as StoredEnvelope;
 }
 
 /**
- * A topic holding what release 0.1.0 published (IdTokenDelegated v1), what this release publishes (v2)
+ * A topic holding what release 0.1.0 published (IdTokenDelegated v1, unkeyed hashes, also in the store
+ * as that release wrote them), what this release publishes (v2, keyed, chained onto the unkeyed tail)
  * and what a later release might (v3), replayed by the real projector: v1 and v2 fold into the view,
  * v3 is logged and skipped like a malformed message, and the checkpoint moves past all of them.
  */
@@ -60,6 +72,7 @@ describe('projector over a log of several releases (real Kafka + PostgreSQL)', (
   beforeAll(async () => {
     stack = await createTestStack([]);
     db = stack.app.get(DataSource);
+    await insertStoredEvents(db, log);
     const kafka = stack.app.get(Kafka);
     await ensureTopics(kafka, [eventTopicSpec(stack.config.kafka)]);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -74,6 +87,7 @@ describe('projector over a log of several releases (real Kafka + PostgreSQL)', (
       groupId: `${stack.config.kafka.topicPrefix}projector`,
       topic: eventTopic(stack.config.kafka.topicPrefix),
       projection: new DeviceCredentialProjection(),
+      hasher,
     });
     await projector.start();
   }, 60_000);

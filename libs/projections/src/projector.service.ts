@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
+import { EventHasher } from '@libs/event-store';
 import { ensureTopics, eventTopic, eventTopicSpec } from '@libs/messaging';
 import { Metrics } from '@libs/platform';
 import { DeviceCredentialProjection } from './device-credentials/device-credential.projection';
@@ -32,6 +33,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
       groupId: `${config.kafka.topicPrefix}device-credential-projector`,
       topic: this.topic,
       projection: new DeviceCredentialProjection(),
+      hasher: EventHasher.fromConfig(config),
       metrics,
     });
   }

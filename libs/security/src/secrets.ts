@@ -15,7 +15,8 @@ export type KeyPurpose =
   | 'signing-key-encryption'
   | 'client-secret-encryption'
   | 'csrf'
-  | 'session';
+  | 'session'
+  | 'audit-chain';
 
 /** Derives a 32-byte key for one purpose from the server secret (HKDF-SHA-256, RFC 5869). */
 export function deriveKey(serverSecret: string, purpose: KeyPurpose): Buffer {

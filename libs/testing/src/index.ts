@@ -16,4 +16,5 @@ export { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from './sys
 export { appRoleUrls, createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
 export { MANAGEMENT_API, managementErrorBody, useManagementApi, type ManagementApi } from './management-api';
 export { DedicatedKafkaBroker } from './kafka-broker';
+export { insertStoredEvents } from './stored-events';
 export { deleteTopics, eventually, testBrokers, testKafka, uniqueName } from './test-kafka';

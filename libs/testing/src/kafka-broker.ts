@@ -10,24 +10,27 @@ const SCRIPT = resolve(__dirname, '../../../scripts/kafka/kafka.sh');
 
 /**
  * A Kafka broker of a test's own (real Apache Kafka, via scripts/kafka/kafka.sh on free ports), for
- * tests that stop and start the broker without disturbing the shared one.
+ * tests that stop and start the broker without disturbing the shared one. With `scramUsers` its client
+ * port takes SASL/SCRAM (SHA-256 and SHA-512) for those users only.
  */
 export class DedicatedKafkaBroker {
   private constructor(
     readonly port: number,
     private readonly controllerPort: number,
     private readonly dataDir: string,
+    private readonly scramUsers: Record<string, string>,
   ) {}
 
   get brokers(): string {
     return `127.0.0.1:${this.port}`;
   }
 
-  static async create(): Promise<DedicatedKafkaBroker> {
+  static async create(options: { scramUsers?: Record<string, string> } = {}): Promise<DedicatedKafkaBroker> {
     const broker = new DedicatedKafkaBroker(
       await freePort(),
       await freePort(),
       mkdtempSync(join(tmpdir(), 'rts-kafka-test-')),
+      options.scramUsers ?? {},
     );
     await broker.start();
     return broker;
@@ -40,6 +43,9 @@ export class DedicatedKafkaBroker {
       KAFKA_CONTROLLER_PORT: String(this.controllerPort),
       KAFKA_DATA_DIR: this.dataDir,
       KAFKA_HEAP_OPTS: '-Xms128m -Xmx384m',
+      KAFKA_SCRAM_USERS: Object.entries(this.scramUsers)
+        .map(([user, password]) => `${user}:${password}`)
+        .join(','),
     };
   }
 

@@ -44,19 +44,30 @@ describe('trail formats', () => {
       const lines = text.trimEnd().split('\n');
       expect(lines).toHaveLength(3);
       const column = (heading: string) => lines[0].indexOf(heading);
-      for (const heading of ['CODE', 'EVENT', 'CREDENTIAL', 'USER', 'CLIENT', 'DEVICE', 'ACTOR', 'DETAILS']) {
+      for (const heading of [
+        'CODE',
+        'EVENT',
+        'CREDENTIAL',
+        'USER',
+        'CLIENT',
+        'DEVICE',
+        'ACTOR',
+        'CORRELATION',
+        'DETAILS',
+      ]) {
         const at = column(heading);
         for (const line of lines.slice(1)) expect(line[at - 1]).toBe(' ');
         for (const line of lines.slice(1)) expect(line[at]).not.toBe(' ');
       }
       expect(lines[1]).toContain('srrt+sapi');
+      expect(lines[1]).toMatch(/\breq-1\s/); // the correlation id, a column of its own
       expect(lines[2]).toMatch(/fd\s+DelegationFailed/);
       expect(lines[2]).toMatch(/dcr_0123456789abcdef {2}- {2}/); // an absent user shows as "-"
     });
 
     it('prints only the header for an empty trail', () => {
       expect(render('table', [])).toMatch(
-        /^TIME\s+CODE\s+EVENT\s+CREDENTIAL\s+USER\s+CLIENT\s+DEVICE\s+ACTOR\s+DETAILS\n$/,
+        /^TIME\s+CODE\s+EVENT\s+CREDENTIAL\s+USER\s+CLIENT\s+DEVICE\s+ACTOR\s+CORRELATION\s+DETAILS\n$/,
       );
     });
 

@@ -51,6 +51,8 @@ const TABLE_COLUMNS: [string, (entry: TrailEntry) => string | null][] = [
   ['CLIENT', (e) => e.client_id],
   ['DEVICE', (e) => e.device_name],
   ['ACTOR', (e) => e.actor],
+  // The request's X-Request-Id: joins the entry to the api's logs and traces.
+  ['CORRELATION', (e) => e.correlation_id],
   ['DETAILS', (e) => detailsText(e.details)],
 ];
 

@@ -1,3 +1,4 @@
+import { hashAlgorithm } from '@libs/event-store';
 import type { FindingLog } from './finding';
 
 /** An event of the store as the chain check sees it, in global-position order. */
@@ -50,8 +51,11 @@ const where = (position: number) => `store position ${position}`;
  * - injected: a second event for a version its stream already has (the one the chain does not continue
  *   from), or a version its stream has passed.
  *
- * An event re-chained and appended at the end of a stream is beyond any unkeyed chain; the comparison
- * with the topic (an independent copy written by the relay) catches it.
+ * With the keyed chain (HMAC under the audit key, which the database does not hold) an event re-chained
+ * or appended at the end of a stream does not recompute: altered. An unkeyed hash after a keyed one in a
+ * stream is injected (no writer since the keyed chain makes one). Only a stream written entirely before
+ * the keyed chain can still be extended with unkeyed events; the comparison with the topic (an
+ * independent copy written by the relay) catches those.
  */
 export class StoreChain {
   private readonly tips = new Map<string, Tip>();
@@ -88,6 +92,17 @@ export class StoreChain {
     if (tip.fork && link.stream_version === tip.fork.version + 1) this.settleFork(tip, link);
 
     const expected = tip.version + 1;
+    if (
+      link.stream_version === expected &&
+      hashAlgorithm(tip.hash) === 'hmac-sha256' &&
+      hashAlgorithm(link.hash) !== 'hmac-sha256'
+    ) {
+      this.flag(
+        'injected',
+        link,
+        'an unkeyed hash after a keyed one: no writer of the keyed chain makes one',
+      );
+    }
     if (link.stream_version === expected) {
       if (link.previous_hash !== tip.hash && link.hashMatches) {
         this.findings.add({

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { EventEnvelope } from '@libs/domain';
-import { eventHash } from '@libs/event-store';
+import type { EventHasher } from '@libs/event-store';
 import type { FindingLog, PendingFinding } from './finding';
 import type { StoreChain } from './store-chain';
 import type { StoreSnapshot, StoredEvent } from './store-snapshot';
@@ -69,6 +69,7 @@ export class TopicComparison {
     private readonly snapshot: StoreSnapshot,
     private readonly chain: StoreChain,
     private readonly findings: FindingLog,
+    private readonly hasher: EventHasher,
   ) {
     this.sequence = new TopicSequence(findings);
     for (const finding of findings.entries) {
@@ -99,8 +100,7 @@ export class TopicComparison {
         });
         continue;
       }
-      const { hash, ...unsigned } = envelope;
-      read.push({ envelope, key, location, hashMatches: eventHash(unsigned) === hash });
+      read.push({ envelope, key, location, hashMatches: this.hasher.verify(envelope) });
     }
     const inSnapshot = await this.snapshot.byIds(read.map((m) => m.envelope.event_id));
     const absent = read.filter((m) => !inSnapshot.has(m.envelope.event_id));

@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
 import { pgPool } from '@libs/database';
-import { envelopeFromRow, eventHash } from '@libs/event-store';
+import { envelopeFromRow, EventHasher } from '@libs/event-store';
 import { eventTopic } from '@libs/messaging';
 import { AuditCommand, EXIT, type AuditIo } from '../cli/audit-command';
 import { TopicSnapshotReader } from '../replay/topic-snapshot.reader';
@@ -26,8 +26,10 @@ export class VerifyCommand extends AuditCommand {
     usage: [
       'usage: npm run audit -- verify [--store-only | --topic <name>] [--format text|json]',
       '',
-      'Checks every event of the store, by global position: its hash recomputes, its previous_hash is',
-      'the hash of the previous event of its stream, stream versions run 1, 2, 3 … Then reads the topic',
+      'Checks every event of the store, by global position: its hash recomputes (keyed, HMAC-SHA-256',
+      'under AUDIT_KEY, or SERVER_SECRET when unset; events written before the keyed chain by their',
+      'unkeyed SHA-256, never after a keyed one), its previous_hash is the hash of the previous event of',
+      'its stream, stream versions run 1, 2, 3 … Then reads the topic',
       'from the beginning to its end (a throw-away consumer group, deleted afterwards) and compares: the',
       'same events, in the same order per stream. Duplicates (at-least-once redelivery) and events still',
       'queued in the outbox are reported, not findings. Exit 0: the log is whole; 1: findings, each',
@@ -58,15 +60,16 @@ export class VerifyCommand extends AuditCommand {
     }
 
     const findings = new FindingLog();
+    const hasher = EventHasher.fromConfig(this.config);
     const snapshot = await StoreSnapshot.open(pgPool(this.db));
     let report: VerifyReport;
     try {
-      const chain = await checkChains(snapshot, findings);
+      const chain = await checkChains(snapshot, findings, hasher);
       let topic: VerifyReport['topic'] = null;
       if (options.topic !== null) {
         // Taken after the snapshot: every event the snapshot shows as published is below these ends.
         const ranges = await topics.endOffsets(options.topic);
-        const comparison = new TopicComparison(snapshot, chain, findings);
+        const comparison = new TopicComparison(snapshot, chain, findings, hasher);
         await topics.read({
           topic: options.topic,
           ranges,
@@ -93,19 +96,23 @@ export class VerifyCommand extends AuditCommand {
 }
 
 /** Checks every stream's chain in global order, then names the events found only by their hash. */
-async function checkChains(snapshot: StoreSnapshot, findings: FindingLog): Promise<StoreChain> {
+async function checkChains(
+  snapshot: StoreSnapshot,
+  findings: FindingLog,
+  hasher: EventHasher,
+): Promise<StoreChain> {
   const chain = new StoreChain(findings);
   for await (const rows of snapshot.pages()) {
     for (const row of rows) {
       // Checked as stored, never upcast: an upcast envelope no longer hashes to its `hash`.
-      const { hash, ...unsigned } = envelopeFromRow(row);
+      const envelope = envelopeFromRow(row);
       chain.check({
-        event_id: unsigned.event_id,
-        stream_id: unsigned.stream_id,
-        stream_version: unsigned.stream_version,
-        previous_hash: unsigned.previous_hash,
-        hash,
-        hashMatches: eventHash(unsigned) === hash,
+        event_id: envelope.event_id,
+        stream_id: envelope.stream_id,
+        stream_version: envelope.stream_version,
+        previous_hash: envelope.previous_hash,
+        hash: envelope.hash,
+        hashMatches: hasher.verify(envelope),
         position: Number(row.global_position),
       });
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { eventOf, upcast, type CredentialEvent, type EventEnvelope } from '@libs/domain';
 import {
@@ -9,7 +10,7 @@ import {
 } from '@libs/event-store';
 
 /** What the runner needs of a write model (Emmett's decider shape): decide on a state, fold events into it. */
-export interface Decider<Command, State> {
+export interface Decider<Command extends { type: string }, State> {
   decide(command: Command, state: State): CredentialEvent[];
   evolve(state: State, event: CredentialEvent): State;
   initialState: State;
@@ -75,20 +76,23 @@ export class CommandRunner {
 
   constructor(private readonly store: EventStore) {}
 
-  handle<Command, State>(
+  handle<Command extends { type: string }, State>(
     decider: Decider<Command, State>,
     streamId: string,
     command: Command | ((state: State) => Command),
     options: HandleOptions<State>,
   ): Promise<CommandResult<State>> {
-    return this.queue.run(streamId, () => this.attempt(decider, streamId, command, options));
+    // The command's id, the same across retries: `causation_id` of the events it records.
+    const commandId = randomUUID();
+    return this.queue.run(streamId, () => this.attempt(decider, streamId, command, options, commandId));
   }
 
-  private async attempt<Command, State>(
+  private async attempt<Command extends { type: string }, State>(
     decider: Decider<Command, State>,
     streamId: string,
     command: Command | ((state: State) => Command),
     { context, from }: HandleOptions<State>,
+    commandId: string,
   ): Promise<CommandResult<State>> {
     for (let attempt = 1; ; attempt++) {
       // A stream loaded by the caller is used for the first attempt only; a conflict reads it again.
@@ -99,8 +103,12 @@ export class CommandRunner {
       const resolved =
         typeof command === 'function' ? (command as (state: State) => Command)(state) : command;
       const events = decider.decide(resolved, state);
+      const causationId = context.causationId ?? `${resolved.type}:${commandId}`;
       try {
-        return { state, events: await this.store.append(streamId, position, events, context) };
+        return {
+          state,
+          events: await this.store.append(streamId, position, events, { ...context, causationId }),
+        };
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
         // Another process wrote first: back off a little, with jitter, before reading again.
@@ -114,7 +122,7 @@ export class CommandRunner {
    * the stored hash, the one the next event chains to.
    */
   async load<State>(
-    decider: Decider<unknown, State>,
+    decider: Decider<{ type: string }, State>,
     streamId: string,
     snapshot?: Snapshot<State>,
   ): Promise<LoadedStream<State>> {
@@ -135,7 +143,7 @@ export class CommandRunner {
    * that event's hash); undefined when the tail does not start there (the snapshot is not from this store).
    */
   fromTail<State>(
-    decider: Decider<unknown, State>,
+    decider: Decider<{ type: string }, State>,
     snapshot: Snapshot<State>,
     tail: readonly EventEnvelope[],
   ): LoadedStream<State> | undefined {

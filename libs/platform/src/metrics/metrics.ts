@@ -96,6 +96,18 @@ export class Metrics implements OnApplicationShutdown {
     registers: [this.registry],
   });
 
+  /**
+   * Events from the topic the projector did not apply because their hash-chain link did not verify
+   * (`reason`: the break), or because their stream had already stopped on one (`stream_broken`).
+   * Anything above zero means the topic holds an event the store did not write: alert on it.
+   */
+  readonly refusedEvents = new Counter({
+    name: 'projector_refused_events_total',
+    help: 'Events the projector refused: a broken hash-chain link, or a stream stopped on one',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   /** Failed calls to PostgreSQL or Kafka, by where they failed. */
   readonly dependencyErrors = new Counter({
     name: 'dependency_errors_total',

@@ -1,0 +1,32 @@
+import type { StoredEnvelope } from '@libs/domain';
+import { EVENT_COLUMNS } from '@libs/event-store';
+
+/** Anything that runs a parameterised statement: a pg `Client`, a TypeORM `DataSource`. */
+interface Sql {
+  query(text: string, params: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Writes envelopes into `events` as they are, one INSERT each at the next global positions, as an
+ * older release (or someone with the owner's connection) would have: no outbox row, no hashing.
+ */
+export async function insertStoredEvents(sql: Sql, events: readonly StoredEnvelope[]): Promise<void> {
+  for (const e of events) {
+    await sql.query(
+      `INSERT INTO events (${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        e.event_id,
+        e.type,
+        e.schema_version,
+        e.stream_id,
+        e.stream_version,
+        e.occurred_at,
+        e.correlation_id,
+        e.causation_id,
+        e.previous_hash,
+        e.hash,
+        JSON.stringify(e.data),
+      ],
+    );
+  }
+}
