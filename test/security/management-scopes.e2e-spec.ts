@@ -103,6 +103,37 @@ const ROUTES: Array<{
     request: '/api/v2/clients/no-such-client',
   },
   {
+    method: 'PATCH',
+    path: '/api/v2/clients/:id',
+    scopes: ['update:clients'],
+    request: '/api/v2/clients/no-such-client',
+    body: { name: 'x' },
+  },
+  {
+    method: 'GET',
+    path: '/api/v2/user-blocks',
+    scopes: ['read:users'],
+    request: '/api/v2/user-blocks?identifier=nobody%40example.com',
+  },
+  {
+    method: 'GET',
+    path: '/api/v2/user-blocks/:id',
+    scopes: ['read:users'],
+    request: '/api/v2/user-blocks/auth0%7Cnobody',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v2/user-blocks',
+    scopes: ['update:users'],
+    request: '/api/v2/user-blocks?identifier=nobody%40example.com',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v2/user-blocks/:id',
+    scopes: ['update:users'],
+    request: '/api/v2/user-blocks/auth0%7Cnobody',
+  },
+  {
     method: 'POST',
     path: '/api/v2/clients/:id/rotate-secret',
     scopes: ['update:client_keys'],

@@ -44,7 +44,11 @@ const ApiUserBlocks = (summary: string, byId: boolean, read: boolean) =>
     ApiOperation({ summary }),
     ...(byId ? [ApiParam({ name: 'id', description: 'The user id.' })] : []),
     read
-      ? ApiResponse({ status: 200, type: UserBlocksResponse })
+      ? ApiResponse({
+          status: 200,
+          description: 'The addresses blocked for the user.',
+          type: UserBlocksResponse,
+        })
       : ApiResponse({ status: 204, description: 'Unblocked (also when nothing was blocked).' }),
     ...(byId ? [ApiManagementError(404, '`inexistent_user`.')] : []),
   );
