@@ -115,6 +115,7 @@ export const ApiUpdateClient = () =>
     ApiOperation({ summary: 'Update an application' }),
     ID,
     ApiResponse({ status: 200, description: 'The application as changed.', type: ClientResponse }),
+    ApiManagementError(404, '`inexistent_client`.'),
   );
 
 /** `POST /api/v2/clients/{id}/rotate-secret`. */
