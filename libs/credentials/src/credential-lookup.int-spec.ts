@@ -32,7 +32,16 @@ describe('CredentialLookup and CredentialResolver (real PostgreSQL)', () => {
 
   const project = async (streamId: string) => {
     const events = await stack.app.get(EventStore).readStream(streamId);
-    await stack.app.get(DataSource).transaction((tx) => new DeviceCredentialProjection().apply(tx, events));
+    await stack.app.get(DataSource).transaction(async (tx) => {
+      await new DeviceCredentialProjection().apply(tx, events);
+      // The chain head the projector keeps beside the view: the look-up trusts a row only with it.
+      const last = events[events.length - 1];
+      await tx.query(
+        `INSERT INTO projection_streams (projection, stream_id, version, last_hash)
+         VALUES ('device-credentials', $1, $2, $3)`,
+        [streamId, last.stream_version, last.hash],
+      );
+    });
   };
 
   it('finds a token not projected yet in the event store, then in the view with the newer events', async () => {

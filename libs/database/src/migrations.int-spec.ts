@@ -44,6 +44,7 @@ describe('migrations (real PostgreSQL)', () => {
       'events',
       'outbox',
       'projection_checkpoints',
+      'projection_streams',
       'schema_migrations',
       'signing_keys',
       'users',
