@@ -26,7 +26,7 @@ const JSONP_CALLBACK_PARAMS = ['cbx', 'callback'];
 
 /**
  * `/delegation`, Auth0's legacy endpoint: a refresh token (or a still-valid id_token) for a fresh
- * id_token, both through `RefreshTokenExchange`. The client authenticates as at `/oauth/token`.
+ * id_token, both through credentials' `ExchangeRefreshToken` command. The client authenticates as at `/oauth/token`.
  * Errors: 403 `invalid_grant` "Unknown or invalid refresh token." for an unknown, revoked or foreign
  * token and for a blocked user (the status and code of Auth0's modern token endpoint, with the legacy
  * description SDKs match on); for a deleted user's token, Auth0's own text for that case; "Invalid
