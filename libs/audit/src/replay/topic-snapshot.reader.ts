@@ -77,7 +77,11 @@ export class TopicSnapshotReader {
     });
     try {
       await consumer.connect();
-      consumer.on(consumer.events.CRASH, ({ payload }) => finish(payload.error));
+      // A retriable crash (the group coordinator still loading on a fresh broker, a rebalance) makes
+      // kafkajs restart the consumer by itself; only a crash it gives up on ends the read.
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (!payload.restart) finish(payload.error);
+      });
       await consumer.subscribe({ topic: options.topic, fromBeginning: true });
       await consumer.run({
         autoCommit: false,
