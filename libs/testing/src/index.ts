@@ -19,3 +19,4 @@ export { DedicatedKafkaBroker } from './kafka-broker';
 export { insertStoredEvents } from './stored-events';
 export { deleteTopics, eventually, testBrokers, testKafka, uniqueName } from './test-kafka';
 export { DedicatedRedis, uniqueLimitsPrefix } from './test-redis';
+export { startCluster, type ApiReplica, type RunningCluster } from './cluster';
