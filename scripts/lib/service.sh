@@ -10,6 +10,11 @@ die() {
 
 DEBIAN_CACHE_DIR="${DEBIAN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rts-debian}"
 
+# service_dir DIR: creates DIR if needed and prints its absolute path.
+service_dir() {
+  mkdir -p "$1" && (cd "$1" && pwd)
+}
+
 # debian_program PROGRAM PACKAGE...: prints the path of PROGRAM. An installed one (PATH, /usr/sbin) is used
 # as it is. Otherwise PACKAGE... and the shared libraries they need that are not installed are fetched with
 # `apt-get download` and unpacked with `dpkg -x` into DEBIAN_CACHE_DIR (outside git, kept between runs):

@@ -20,7 +20,7 @@ source "$ROOT/scripts/lib/service.sh"
 
 PROXY_HOST="${PROXY_HOST:-127.0.0.1}"
 PROXY_PORT="${PROXY_PORT:-3000}"
-PROXY_DIR="$(mkdir -p "${PROXY_DIR:-$ROOT/.data/proxy}" && cd "${PROXY_DIR:-$ROOT/.data/proxy}" && pwd)"
+PROXY_DIR="$(service_dir "${PROXY_DIR:-$ROOT/.data/proxy}")"
 CONF="$PROXY_DIR/nginx.conf"
 PID_FILE="$PROXY_DIR/nginx.pid"
 

@@ -17,7 +17,7 @@ source "$ROOT/scripts/lib/service.sh"
 
 REDIS_HOST="${REDIS_HOST:-127.0.0.1}"
 REDIS_PORT="${REDIS_PORT:-6379}"
-REDIS_DIR="$(mkdir -p "${REDIS_DIR:-$ROOT/.data/redis}" && cd "${REDIS_DIR:-$ROOT/.data/redis}" && pwd)"
+REDIS_DIR="$(service_dir "${REDIS_DIR:-$ROOT/.data/redis}")"
 PID_FILE="$REDIS_DIR/redis.pid"
 
 # PING in RESP over /dev/tcp: no redis-cli needed to ask.
