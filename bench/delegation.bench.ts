@@ -11,7 +11,8 @@
  * Environment: BENCH_SECONDS (measured seconds per run, 15), BENCH_WARMUP_SECONDS (3), BENCH_TOKENS
  * (refresh tokens per algorithm, 300), BENCH_USERS (20), BENCH_CONCURRENCY (50),
  * BENCH_ISSUE_CONCURRENCY (4), BENCH_CPU_PROF=1 (write a V8 CPU profile of the api per service run
- * to .data/bench/profiles, RS256 first; summarise with bench/lib/cpu-profile.ts).
+ * to .data/bench/profiles, RS256 first; summarise with bench/lib/cpu-profile.ts), REDIS_URL (the
+ * limits shared in that Redis, ADR 0010: what sharing them costs the hot path; unset, in memory).
  */
 import { resolve } from 'node:path';
 import { eventTopic } from '@libs/messaging';
@@ -119,6 +120,9 @@ async function main(): Promise<number> {
       env: {
         DELEGATION_RATE_LIMIT_PER_MINUTE: '1000000',
         LOG_LEVEL: 'warn',
+        ...(process.env.REDIS_URL
+          ? { REDIS_URL: process.env.REDIS_URL, LIMITS_KEY_PREFIX: `bench-${Date.now().toString(36)}:` }
+          : {}),
         ...(settings.cpuProfile ? profilerEnv(PROFILES) : {}),
       },
     });

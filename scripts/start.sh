@@ -2,17 +2,24 @@
 # `npm start`: the whole system on this machine. Starts a Kafka broker unless KAFKA_BROKERS is given,
 # an embedded PostgreSQL when no DATABASE_URL is given and none answers at the default URL, builds,
 # migrates, starts every app, prints the URLs, and stops all it started on Ctrl-C / SIGTERM.
+# API_REPLICAS / PROJECTOR_REPLICAS > 1 (what `npm run start:cluster` sets): that many of each, the api
+# replicas behind nginx on PORT (scripts/proxy/nginx.sh), the limits shared in Redis (REDIS_URL, else
+# scripts/redis/redis.sh). One api without REDIS_URL keeps its limits in memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 started_kafka=0
+started_redis=0
+started_proxy=0
 embedded_pg=""
 pids=()
 stop_all() {
   trap - INT TERM EXIT
+  if [ "$started_proxy" = 1 ]; then bash scripts/proxy/nginx.sh down || true; fi
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ "$started_kafka" = 1 ]; then bash scripts/kafka/kafka.sh down || true; fi
+  if [ "$started_redis" = 1 ]; then bash scripts/redis/redis.sh down || true; fi
   if [ -n "$embedded_pg" ]; then kill -TERM "$embedded_pg" 2>/dev/null || true; wait "$embedded_pg" 2>/dev/null || true; fi
 }
 trap stop_all INT TERM EXIT
@@ -22,6 +29,20 @@ if [ -z "${KAFKA_BROKERS:-}" ]; then
     bash scripts/kafka/kafka.sh up
     started_kafka=1
   fi
+fi
+
+api_replicas=${API_REPLICAS:-1}
+projector_replicas=${PROJECTOR_REPLICAS:-1}
+
+# Limits (ADR 0010): an explicit REDIS_URL is used as given. Several api replicas without one share the
+# Redis on 127.0.0.1:REDIS_PORT (6379), started by scripts/redis/redis.sh (in memory only) when none
+# answers there. One api without REDIS_URL counts in its own memory.
+if [ -z "${REDIS_URL:-}" ] && [ "$api_replicas" -gt 1 ]; then
+  if ! bash scripts/redis/redis.sh status >/dev/null 2>&1; then
+    bash scripts/redis/redis.sh up
+    started_redis=1
+  fi
+  export REDIS_URL="redis://127.0.0.1:${REDIS_PORT:-6379}"
 fi
 
 # PostgreSQL: an explicit DATABASE_URL is used as given and never replaced (unreachable: stop, saying so).
@@ -73,12 +94,48 @@ echo "start: migrating"
 node dist/apps/api/apps/api/src/migrate.js
 
 mkdir -p .data/logs
-node dist/apps/api/apps/api/src/main.js > .data/logs/api.log 2>&1 &
-pids+=($!)
-node dist/apps/projector/apps/projector/src/main.js > .data/logs/projector.log 2>&1 &
-pids+=($!)
+public_port=${PORT:-3000}
+public_url=${PUBLIC_URL:-http://127.0.0.1:$public_port}
+api_logs=.data/logs/api.log
+metrics_urls=http://${HOST:-127.0.0.1}:${METRICS_PORT:-9464}/metrics
+if [ "$api_replicas" -gt 1 ]; then
+  # The replicas listen on PORT+11, PORT+12, … (metrics on METRICS_PORT+11, …) behind nginx on PORT, and
+  # believe its X-Forwarded-For. The first one starts alone: it creates the topic and seeds the tenant.
+  export PUBLIC_URL=$public_url TRUST_PROXY=${TRUST_PROXY:-loopback}
+  upstreams=""
+  api_logs=""
+  metrics_urls=""
+  for i in $(seq 1 "$api_replicas"); do
+    port=$((public_port + 10 + i))
+    metrics_port=$((${METRICS_PORT:-9464} + 10 + i))
+    PORT=$port METRICS_PORT=$metrics_port node dist/apps/api/apps/api/src/main.js > ".data/logs/api-$i.log" 2>&1 &
+    pids+=($!)
+    upstreams+="${upstreams:+,}127.0.0.1:$port"
+    api_logs+="${api_logs:+, }.data/logs/api-$i.log"
+    metrics_urls+="${metrics_urls:+, }http://${HOST:-127.0.0.1}:$metrics_port/metrics"
+    if [ "$i" = 1 ]; then
+      for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.5; done
+    fi
+  done
+  PROXY_PORT=$public_port PROXY_UPSTREAMS=$upstreams bash scripts/proxy/nginx.sh up
+  started_proxy=1
+else
+  node dist/apps/api/apps/api/src/main.js > .data/logs/api.log 2>&1 &
+  pids+=($!)
+fi
+# Projectors: one consumer group; the first on PROJECTOR_PORT, the others on PROJECTOR_PORT+22, +23, …
+projector_logs=""
+for i in $(seq 1 "$projector_replicas"); do
+  offset=$([ "$i" = 1 ] && echo 0 || echo $((20 + i)))
+  log=.data/logs/projector.log
+  [ "$projector_replicas" -gt 1 ] && log=.data/logs/projector-$i.log
+  PROJECTOR_PORT=$((${PROJECTOR_PORT:-3001} + offset)) PROJECTOR_METRICS_PORT=$((${PROJECTOR_METRICS_PORT:-9465} + offset)) \
+    node dist/apps/projector/apps/projector/src/main.js > "$log" 2>&1 &
+  pids+=($!)
+  projector_logs+="${projector_logs:+, }$log"
+  metrics_urls+=", http://${HOST:-127.0.0.1}:$((${PROJECTOR_METRICS_PORT:-9465} + offset))/metrics"
+done
 
-public_url=${PUBLIC_URL:-http://127.0.0.1:${PORT:-3000}}
 projector_url=http://${HOST:-127.0.0.1}:${PROJECTOR_PORT:-3001}
 for _ in $(seq 1 60); do
   if curl -fsS "$public_url/health/ready" >/dev/null 2>&1 && curl -fsS "$projector_url/health" >/dev/null 2>&1; then
@@ -93,10 +150,12 @@ cat <<INFO
     Public origin (API)   $public_url
     Readiness             $public_url/health/ready
     Projector health      $projector_url/health/ready
-    Metrics (Prometheus)  http://${HOST:-127.0.0.1}:${METRICS_PORT:-9464}/metrics, http://${HOST:-127.0.0.1}:${PROJECTOR_METRICS_PORT:-9465}/metrics
+    Metrics (Prometheus)  $metrics_urls
     PostgreSQL            $(if [ -n "$embedded_pg" ]; then echo "embedded PostgreSQL on 127.0.0.1:$embedded_port (data in $EMBEDDED_PGDATA, log .data/logs/postgres.log)"; else echo "${DATABASE_URL%%\?*}" | sed -E 's#//([^:/@]+):[^@]*@#//\1:[redacted]@#'; fi)
     Kafka brokers         ${KAFKA_BROKERS:-127.0.0.1:9092}
-    Logs                  .data/logs/api.log, .data/logs/projector.log
+    Limits                $(if [ -n "${REDIS_URL:-}" ]; then echo "shared in Redis at $(echo "$REDIS_URL" | sed -E 's#//[^@/]*@#//[redacted]@#')"; else echo "in the api's memory (set REDIS_URL to share them)"; fi)
+    Processes             api × $api_replicas$([ "$api_replicas" -gt 1 ] && echo " behind nginx (upstreams $upstreams)"), projector × $projector_replicas
+    Logs                  $api_logs, $projector_logs
 
 $(if [ -z "${MANAGEMENT_CLIENT_SECRET:-}" ]; then cat <<DEV
   Development defaults (set the variables to change them; refused when NODE_ENV=production):

@@ -41,6 +41,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PROJECTOR_METRICS_PORT: '-1' })).toThrow(/PROJECTOR_METRICS_PORT="-1"/);
   });
 
+  it('keeps the limits in memory unless REDIS_URL names a Redis to share them in', () => {
+    expect(loadConfig({}).limits).toEqual({ redisUrl: null, keyPrefix: 'rts:' });
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', LIMITS_KEY_PREFIX: 'staging:' }).limits).toEqual(
+      {
+        redisUrl: 'redis://127.0.0.1:6379',
+        keyPrefix: 'staging:',
+      },
+    );
+    expect(() => loadConfig({ REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL="http:\/\/cache"/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).http.port).toBe(3000);
   });

@@ -33,6 +33,8 @@ export abstract class AppConfig {
   abstract readonly tracing: { otlpEndpoint: string | null };
   abstract readonly managementClient: { clientId: string; clientSecret: string };
   abstract readonly rateLimits: { delegationPerMinute: number; failuresPerMinute: number };
+  /** Where every limiter counts (ADR 0010): Redis at `redisUrl`, or each process's memory when null. */
+  abstract readonly limits: { redisUrl: string | null; keyPrefix: string };
   /** The dashboard administrator seeded at the first start (see `DASHBOARD_ADMIN_EMAIL`). */
   abstract readonly dashboardAdmin: { email: string; password: string };
   /** True when a development default secret is in use (never allowed in production). */
@@ -135,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       delegationPerMinute: dto.DELEGATION_RATE_LIMIT_PER_MINUTE,
       failuresPerMinute: dto.DELEGATION_FAILURE_LIMIT_PER_MINUTE,
     },
+    limits: { redisUrl: dto.REDIS_URL || null, keyPrefix: dto.LIMITS_KEY_PREFIX },
     dashboardAdmin: {
       email: dto.DASHBOARD_ADMIN_EMAIL.toLowerCase(),
       password: dto.DASHBOARD_ADMIN_PASSWORD,

@@ -203,6 +203,19 @@ export class EnvDto {
   DELEGATION_FAILURE_LIMIT_PER_MINUTE = 30;
 
   /**
+   * Redis that every limit and brute-force counter is kept in, shared by every replica (ADR 0010):
+   * `redis://[user:password@]host:port[/db]` or `rediss://` (TLS). Empty (default): each process counts
+   * in its own memory. While Redis is down the limits fail open to per-process counts.
+   */
+  @ValidateIf((env: EnvDto) => env.REDIS_URL !== '')
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL = '';
+
+  /** Prefix of every limit key in Redis: lets several environments share one Redis. */
+  @Matches(/^[A-Za-z0-9._:-]*$/, { message: 'must contain only letters, digits, ".", "_", ":" and "-"' })
+  LIMITS_KEY_PREFIX = 'rts:';
+
+  /**
    * Proxies whose `X-Forwarded-For` is believed (Express `trust proxy`): `false` (default: the socket's
    * address is the client's), `loopback`, a hop count, or comma-separated addresses/CIDRs. Rate limits
    * key on the resulting address, so trusting every proxy (`true`) is refused.

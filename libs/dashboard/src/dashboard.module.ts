@@ -1,5 +1,5 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { LoginAttemptLimiter } from '@libs/security';
+import { LimitStore, LoginAttemptLimiter } from '@libs/security';
 import { AppConfig } from '@libs/config';
 import { TenantsModule } from '@libs/tenants';
 import { DashboardAdminSeeder } from './admins/dashboard-admin.seeder';
@@ -32,7 +32,12 @@ const DASHBOARD_LOGIN_LIMITS = { maxFailures: 5, windowMs: 15 * 60 * 1000 };
     },
     { provide: DashboardAdmins, useClass: PostgresDashboardAdmins },
     { provide: DashboardSessions, useClass: PostgresDashboardSessions },
-    { provide: LoginAttemptLimiter, useFactory: () => new LoginAttemptLimiter(DASHBOARD_LOGIN_LIMITS) },
+    {
+      provide: LoginAttemptLimiter,
+      inject: [LimitStore],
+      useFactory: (store: LimitStore) =>
+        new LoginAttemptLimiter(DASHBOARD_LOGIN_LIMITS, { store, name: 'dashboard-login-failures' }),
+    },
     DashboardGuard,
     DashboardExceptionFilter,
     DashboardAdminSeeder,

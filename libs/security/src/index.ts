@@ -21,3 +21,13 @@ export {
 } from './rate-limit/attempt-limiter';
 export { FailedLookupLimiter } from './rate-limit/failed-lookup-limiter';
 export { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
+export {
+  LimitStore,
+  type CounterOptions,
+  type LimitCounter,
+  type LimitSource,
+  type WindowCount,
+} from './rate-limit/limit-store';
+export { counterFor, MemoryCounter, MemoryLimitStore } from './rate-limit/memory-limit-store';
+export { RedisLimitStore } from './rate-limit/redis-limit-store';
+export { limitStoreFromConfig } from './rate-limit/limit-store.factory';

@@ -18,3 +18,5 @@ export { MANAGEMENT_API, managementErrorBody, useManagementApi, type ManagementA
 export { DedicatedKafkaBroker } from './kafka-broker';
 export { insertStoredEvents } from './stored-events';
 export { deleteTopics, eventually, testBrokers, testKafka, uniqueName } from './test-kafka';
+export { DedicatedRedis, uniqueLimitsPrefix } from './test-redis';
+export { startCluster, type ApiReplica, type RunningCluster } from './cluster';

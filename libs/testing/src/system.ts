@@ -25,18 +25,11 @@ export async function startSystem(
   const url = `http://127.0.0.1:${port}`;
   const topicPrefix = `${uniqueName('e2e')}.`;
   const env: Record<string, string> = {
-    PUBLIC_URL: url,
+    ...systemEnv(db, url, topicPrefix),
     PORT: String(port),
     PROJECTOR_PORT: String(await freePort()),
     METRICS_PORT: String(await freePort()),
     PROJECTOR_METRICS_PORT: String(await freePort()),
-    DATABASE_URL: db.url,
-    DATABASE_API_URL: appRoleUrls(db.url).api,
-    DATABASE_PROJECTOR_URL: appRoleUrls(db.url).projector,
-    KAFKA_BROKERS: testBrokers().join(','),
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    MANAGEMENT_CLIENT_ID: MANAGEMENT.clientId,
-    MANAGEMENT_CLIENT_SECRET: MANAGEMENT.clientSecret,
     DELEGATION_RATE_LIMIT_PER_MINUTE: '1000',
     ...options.env,
   };
@@ -61,6 +54,20 @@ export async function startSystem(
   };
   if (options.projector ?? true) await system.startProjector();
   return system;
+}
+
+/** What every process of a system in a test runs with: its database (each role's own), topics and origin. */
+export function systemEnv(db: TestDatabase, url: string, topicPrefix: string): Record<string, string> {
+  return {
+    PUBLIC_URL: url,
+    DATABASE_URL: db.url,
+    DATABASE_API_URL: appRoleUrls(db.url).api,
+    DATABASE_PROJECTOR_URL: appRoleUrls(db.url).projector,
+    KAFKA_BROKERS: testBrokers().join(','),
+    KAFKA_TOPIC_PREFIX: topicPrefix,
+    MANAGEMENT_CLIENT_ID: MANAGEMENT.clientId,
+    MANAGEMENT_CLIENT_SECRET: MANAGEMENT.clientSecret,
+  };
 }
 
 /** A small HTTP client for the tenant's public origin. */

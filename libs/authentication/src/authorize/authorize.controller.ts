@@ -107,7 +107,7 @@ export class AuthorizeController {
     }
 
     const attemptKey = loginAttemptKey(req.ip ?? req.socket.remoteAddress ?? '', email);
-    const retryAfter = this.limiter.retryAfterSeconds(attemptKey);
+    const retryAfter = await this.limiter.retryAfterSeconds(attemptKey);
     if (retryAfter !== null) {
       return sendErrorPage(
         res,
@@ -123,12 +123,12 @@ export class AuthorizeController {
 
     const user = await this.users.verifyPassword(email, password);
     if (!user) {
-      this.limiter.recordFailure(attemptKey);
+      await this.limiter.recordFailure(attemptKey);
       return this.showLogin(res, 200, outcome, csrfToken, email, WRONG_CREDENTIALS);
     }
     if (user.blocked) return this.showLogin(res, 403, outcome, csrfToken, email, USER_BLOCKED);
 
-    this.limiter.reset(attemptKey);
+    await this.limiter.reset(attemptKey);
     await this.users.recordLogin(user.userId);
     const { request } = outcome;
     const code = await this.codes.issue({

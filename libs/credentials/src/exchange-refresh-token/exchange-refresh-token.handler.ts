@@ -10,7 +10,7 @@ import {
 } from '@libs/domain';
 import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
 import { Metrics } from '@libs/platform';
-import { FailedLookupLimiter, RateLimiter, type RateLimitDecision } from '@libs/security';
+import { FailedLookupLimiter, LimitStore, RateLimiter, type RateLimitDecision } from '@libs/security';
 import {
   ClientCache,
   CREDENTIAL_CLAIM,
@@ -80,9 +80,13 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
     private readonly failureLog: DelegationFailureLog,
     private readonly metrics: Metrics,
     config: AppConfig,
+    limits: LimitStore,
   ) {
-    this.perUser = new RateLimiter(config.rateLimits.delegationPerMinute, 60_000);
-    this.failures = new FailedLookupLimiter(config.rateLimits.failuresPerMinute);
+    this.perUser = new RateLimiter(config.rateLimits.delegationPerMinute, 60_000, {
+      store: limits,
+      name: 'delegations-user',
+    });
+    this.failures = new FailedLookupLimiter(config.rateLimits.failuresPerMinute, limits);
   }
 
   /**
@@ -107,18 +111,19 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
     request: ExchangeRequest,
     context: ExchangeRefreshToken['context'],
   ): Promise<ExchangeResult> {
-    const limited = this.failures.refusal(request.ip, request.client.clientId);
+    const limited = await this.failures.refusal(request.ip, request.client.clientId);
     if (limited) throw new RateLimited(limited);
 
     const grant = await this.admit(request).catch(async (caught: unknown) => {
       const error = await this.ownerDeleted(caught);
-      if (error instanceof DomainError) this.failures.recordFailure(request.ip, request.client.clientId);
+      if (error instanceof DomainError)
+        await this.failures.recordFailure(request.ip, request.client.clientId);
       await this.failureLog.record(error, request, context);
       throw error;
     });
     const { stream, user } = grant;
 
-    const rateLimit = this.perUser.hit(`${request.ip}|${user.userId}`);
+    const rateLimit = await this.perUser.hit(`${request.ip}|${user.userId}`);
     if (!rateLimit.allowed) throw new RateLimited(rateLimit);
 
     const targetId = request.target ?? request.client.clientId;

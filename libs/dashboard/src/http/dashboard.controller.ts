@@ -122,7 +122,7 @@ export class DashboardController {
     if (!email || !password) return this.showLogin(req, res, 200, email, 'Enter your email and password.');
 
     const attemptKey = `${req.ip ?? req.socket.remoteAddress ?? ''}\n${email.toLowerCase()}`;
-    const retryAfter = this.limiter.retryAfterSeconds(attemptKey);
+    const retryAfter = await this.limiter.retryAfterSeconds(attemptKey);
     if (retryAfter !== null) {
       return this.showLogin(
         req,
@@ -137,11 +137,11 @@ export class DashboardController {
     }
     const admin = await this.admins.verifyPassword(email, password);
     if (!admin) {
-      this.limiter.recordFailure(attemptKey);
+      await this.limiter.recordFailure(attemptKey);
       this.logger.warn({ msg: 'dashboard login failed' });
       return this.showLogin(req, res, 200, email, WRONG_CREDENTIALS);
     }
-    this.limiter.reset(attemptKey);
+    await this.limiter.reset(attemptKey);
     // A fresh session token at every login: a token planted before the login is never promoted.
     const { token } = await this.sessions.start(admin, new Date());
     res.cookie(this.cookies.session.name, token, this.cookies.session.options);

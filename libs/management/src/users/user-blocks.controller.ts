@@ -71,7 +71,7 @@ export class UserBlocksController {
   @Get()
   @RequireScopes('read:users')
   @ApiUserBlocks('Blocks by identifier', false, true)
-  byIdentifier(@Query() query: UserBlocksQuery): UserBlocksResponse {
+  byIdentifier(@Query() query: UserBlocksQuery): Promise<UserBlocksResponse> {
     return this.blocks(query.identifier);
   }
 
@@ -79,8 +79,8 @@ export class UserBlocksController {
   @HttpCode(204)
   @RequireScopes('update:users')
   @ApiUserBlocks('Unblock by identifier', false, false)
-  unblockIdentifier(@Query() query: UserBlocksQuery): void {
-    this.attempts.forget(query.identifier);
+  async unblockIdentifier(@Query() query: UserBlocksQuery): Promise<void> {
+    await this.attempts.forget(query.identifier);
   }
 
   @Get(':id')
@@ -95,11 +95,11 @@ export class UserBlocksController {
   @RequireScopes('update:users')
   @ApiUserBlocks('Unblock a user', true, false)
   async unblockUser(@Param('id') id: string): Promise<void> {
-    this.attempts.forget((await this.users.getUser(id)).email);
+    await this.attempts.forget((await this.users.getUser(id)).email);
   }
 
-  private blocks(identifier: string): UserBlocksResponse {
-    const ip = this.attempts.blockedAddresses(identifier);
+  private async blocks(identifier: string): Promise<UserBlocksResponse> {
+    const ip = await this.attempts.blockedAddresses(identifier);
     return {
       blocked_for: ip.map((address) => ({ identifier: identifier.trim().toLowerCase(), ip: address })),
     };

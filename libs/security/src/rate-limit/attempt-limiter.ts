@@ -1,4 +1,6 @@
 import { addressKey } from './address-key';
+import type { LimitCounter, LimitStore } from './limit-store';
+import { counterFor } from './memory-limit-store';
 
 /** Settings of a failed-attempt limiter. */
 export interface LoginAttemptLimits {
@@ -19,85 +21,65 @@ export const DEFAULT_LOGIN_ATTEMPT_LIMITS: LoginAttemptLimits = {
   now: () => Date.now(),
 };
 
-interface Window {
-  failures: number;
-  endsAt: number;
-}
-
 /**
  * Counts consecutive failed attempts per key (an address and a subject: the email a login names, the
- * client a secret is checked for) in fixed windows, in this process's memory: it slows a guessing run
- * against one account or client, it is not shared between instances. Auth0's brute-force protection:
- * after `maxFailures` the address is blocked for that subject until the window ends or an administrator
- * unblocks it (`forget`); a success ends the run (`reset`).
+ * client a secret is checked for) in fixed windows, in a `LimitStore` (ADR 0010: shared by every replica
+ * when `REDIS_URL` is set), or in this process's memory when given none: it slows a guessing run against
+ * one account or client. Auth0's brute-force protection: after `maxFailures` the address is blocked for
+ * that subject until the window ends or an administrator unblocks it (`forget`); a success ends the run
+ * (`reset`).
  */
 export class AttemptLimiter {
-  private readonly windows = new Map<string, Window>();
+  private readonly counter: LimitCounter;
   private readonly limits: LoginAttemptLimits;
 
-  constructor(limits: Partial<LoginAttemptLimits> = {}) {
+  constructor(limits: Partial<LoginAttemptLimits> = {}, shared?: { store: LimitStore; name: string }) {
     this.limits = { ...DEFAULT_LOGIN_ATTEMPT_LIMITS, ...limits };
+    const options = {
+      windowMs: this.limits.windowMs,
+      limit: this.limits.maxFailures,
+      maxKeys: this.limits.maxKeys,
+    };
+    this.counter = counterFor(shared ?? this.limits.now, options);
   }
 
   /** Seconds until the key may try again, or `null` when it may try now. */
-  retryAfterSeconds(key: string): number | null {
-    const window = this.current(key);
-    if (!window || window.failures < this.limits.maxFailures) return null;
-    return Math.max(1, Math.ceil((window.endsAt - this.limits.now()) / 1000));
+  async retryAfterSeconds(key: string): Promise<number | null> {
+    const window = await this.counter.get(key);
+    if (!window || window.count < this.limits.maxFailures) return null;
+    return Math.max(1, Math.ceil((window.resetAt - this.limits.now()) / 1000));
   }
 
   /** Counts one failed attempt for the key. */
-  recordFailure(key: string): void {
-    const window = this.current(key);
-    if (window) {
-      window.failures += 1;
-      return;
-    }
-    this.evict();
-    this.windows.set(key, { failures: 1, endsAt: this.limits.now() + this.limits.windowMs });
+  async recordFailure(key: string): Promise<void> {
+    await this.counter.hit(key);
   }
 
   /** Forgets the key's failures: a successful login ends the run. */
-  reset(key: string): void {
-    this.windows.delete(key);
+  async reset(key: string): Promise<void> {
+    await this.counter.delete(key);
   }
 
   /** The addresses blocked for `subject` now (Auth0's `GET /api/v2/user-blocks`). */
-  blockedAddresses(subject: string): string[] {
+  async blockedAddresses(subject: string): Promise<string[]> {
     const blocked: string[] = [];
-    for (const key of [...this.windows.keys()]) {
-      const [address, keySubject] = splitKey(key);
-      if (keySubject === normalSubject(subject) && this.retryAfterSeconds(key) !== null)
-        blocked.push(address);
+    for (const key of await this.keysOf(subject)) {
+      if ((await this.retryAfterSeconds(key)) !== null) blocked.push(splitKey(key)[0]);
     }
     return blocked;
   }
 
   /** Unblocks `subject` from every address (Auth0's `DELETE /api/v2/user-blocks`); returns how many were blocked. */
-  forget(subject: string): number {
-    const blocked = this.blockedAddresses(subject).length;
-    for (const key of [...this.windows.keys()]) {
-      if (splitKey(key)[1] === normalSubject(subject)) this.windows.delete(key);
-    }
+  async forget(subject: string): Promise<number> {
+    const blocked = (await this.blockedAddresses(subject)).length;
+    for (const key of await this.keysOf(subject)) await this.counter.delete(key);
     return blocked;
   }
 
-  private current(key: string): Window | undefined {
-    const window = this.windows.get(key);
-    if (window && window.endsAt <= this.limits.now()) {
-      this.windows.delete(key);
-      return undefined;
-    }
-    return window;
-  }
-
-  // Every window lasts as long and Map iteration follows insertion, so the first keys are the windows that
-  // end soonest: forgetting them first costs the least protection.
-  private evict(): void {
-    for (const key of this.windows.keys()) {
-      if (this.windows.size < this.limits.maxKeys) break;
-      this.windows.delete(key);
-    }
+  /** The keys counted for `subject`, from every address. */
+  private async keysOf(subject: string): Promise<string[]> {
+    const keys = await this.counter.keysEndingWith(`\n${normalSubject(subject)}`);
+    return keys.filter((key) => splitKey(key)[1] === normalSubject(subject));
   }
 }
 

@@ -1,3 +1,6 @@
+import { counterFor } from './memory-limit-store';
+import type { LimitCounter, LimitSource, WindowCount } from './limit-store';
+
 /** What a limiter says about one request: the X-RateLimit-* headers and whether it may go on. */
 export interface RateLimitDecision {
   allowed: boolean;
@@ -8,59 +11,46 @@ export interface RateLimitDecision {
 }
 
 /**
- * Fixed-window counters per key (e.g. IP + user), in memory. Per process: with several API instances
- * each enforces its own share; a shared store (Redis) is the scale-out step.
+ * Fixed-window counters per key (e.g. IP + user), kept in a `LimitStore` (ADR 0010: shared by every
+ * replica when `REDIS_URL` is set), or in this process's memory when given a clock instead.
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-  private lastSweep = 0;
+  private readonly counter: LimitCounter;
+  private readonly now: () => number;
 
   constructor(
     readonly limit: number,
     private readonly windowMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    source: LimitSource = Date.now,
+  ) {
+    this.counter = counterFor(source, { windowMs, limit });
+    this.now = typeof source === 'function' ? source : Date.now;
+  }
 
   /** Counts one request for `key`. */
-  hit(key: string): RateLimitDecision {
-    const now = this.now();
-    this.sweep(now);
-    let window = this.windows.get(key);
-    if (!window || window.resetAt <= now) {
-      window = { count: 0, resetAt: now + this.windowMs };
-      this.windows.set(key, window);
-    }
-    window.count++;
+  async hit(key: string): Promise<RateLimitDecision> {
+    const window = await this.counter.hit(key);
+    return this.decision(window, window.count <= this.limit);
+  }
+
+  /** What `hit` would report about the requests counted so far, without counting one. */
+  async peek(key: string): Promise<RateLimitDecision> {
+    const window = (await this.counter.get(key)) ?? { count: 0, resetAt: this.now() + this.windowMs };
+    return this.decision(window, window.count < this.limit);
+  }
+
+  /** Whether `key` is over its limit, without counting a request. */
+  async exceeded(key: string): Promise<boolean> {
+    const window = await this.counter.get(key);
+    return Boolean(window && window.count >= this.limit);
+  }
+
+  private decision(window: WindowCount, allowed: boolean): RateLimitDecision {
     return {
-      allowed: window.count <= this.limit,
+      allowed,
       limit: this.limit,
       remaining: Math.max(0, this.limit - window.count),
       resetAt: Math.ceil(window.resetAt / 1000),
     };
-  }
-
-  /** What `hit` would report about the requests counted so far, without counting one. */
-  peek(key: string): RateLimitDecision {
-    const now = this.now();
-    const window = this.windows.get(key);
-    const live = window && window.resetAt > now ? window : { count: 0, resetAt: now + this.windowMs };
-    return {
-      allowed: live.count < this.limit,
-      limit: this.limit,
-      remaining: Math.max(0, this.limit - live.count),
-      resetAt: Math.ceil(live.resetAt / 1000),
-    };
-  }
-
-  /** Whether `key` is over its limit, without counting a request. */
-  exceeded(key: string): boolean {
-    const window = this.windows.get(key);
-    return Boolean(window && window.resetAt > this.now() && window.count >= this.limit);
-  }
-
-  private sweep(now: number): void {
-    if (now - this.lastSweep < this.windowMs) return;
-    this.lastSweep = now;
-    for (const [key, window] of this.windows) if (window.resetAt <= now) this.windows.delete(key);
   }
 }

@@ -9,7 +9,7 @@ import {
   TooManyAttempts,
   type OAuthParams,
 } from '@libs/platform';
-import { AttemptLimiter, attemptKey, constantTimeEqual } from '@libs/security';
+import { AttemptLimiter, attemptKey, constantTimeEqual, LimitStore } from '@libs/security';
 import { verifyClientSecret, type Client } from './client';
 import { ClientCache } from './client-cache';
 
@@ -32,9 +32,14 @@ export interface AuthenticatedClient {
 @Injectable()
 export class ClientAuthentication {
   private readonly verified = new Map<string, { digest: string; until: number }>();
-  private readonly failures = new AttemptLimiter();
+  private readonly failures: AttemptLimiter;
 
-  constructor(private readonly clients: ClientCache) {}
+  constructor(
+    private readonly clients: ClientCache,
+    limits: LimitStore,
+  ) {
+    this.failures = new AttemptLimiter({}, { store: limits, name: 'client-secret-failures' });
+  }
 
   async authenticate(req: Request, params: OAuthParams): Promise<AuthenticatedClient> {
     const basic = basicCredentials(req.headers.authorization);
@@ -56,15 +61,15 @@ export class ClientAuthentication {
     }
     if (secret === undefined) throw new InvalidClient('Unknown client or wrong client credentials.');
     const key = attemptKey(req.ip ?? 'unknown', client.clientId);
-    const retryAfter = this.failures.retryAfterSeconds(key);
+    const retryAfter = await this.failures.retryAfterSeconds(key);
     if (retryAfter !== null) {
       throw new TooManyAttempts('Too many failed client authentications from this address.', retryAfter);
     }
     if (!(await this.verify(client, secret))) {
-      this.failures.recordFailure(key);
+      await this.failures.recordFailure(key);
       throw new InvalidClient('Unknown client or wrong client credentials.');
     }
-    this.failures.reset(key);
+    await this.failures.reset(key);
     return { client, confidential: true };
   }
 

@@ -42,7 +42,7 @@ export class PasswordGrant {
     assertDeviceForOfflineAccess(scope, device);
 
     const attemptKey = loginAttemptKey(context.ip, username);
-    const retryAfter = this.attempts.retryAfterSeconds(attemptKey);
+    const retryAfter = await this.attempts.retryAfterSeconds(attemptKey);
     // Refused before scrypt runs: a blocked run costs no hashing.
     if (retryAfter !== null) {
       throw new TooManyAttempts(
@@ -52,10 +52,10 @@ export class PasswordGrant {
     }
     const user = await this.users.verifyPassword(username, password);
     if (!user) {
-      this.attempts.recordFailure(attemptKey);
+      await this.attempts.recordFailure(attemptKey);
       throw new InvalidGrant('Wrong email or password.');
     }
-    this.attempts.reset(attemptKey);
+    await this.attempts.reset(attemptKey);
     if (user.blocked) throw new OAuthError(401, 'unauthorized', 'user is blocked');
     await this.users.recordLogin(user.userId);
     const issued = await this.tokens.issue(

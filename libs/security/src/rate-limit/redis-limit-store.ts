@@ -1,0 +1,129 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
+import { LimitStore, type CounterOptions, type LimitCounter, type WindowCount } from './limit-store';
+
+/** A command slower than this counts as a store failure: the hot path never waits on a stalled Redis. */
+const COMMAND_TIMEOUT_MS = 250;
+const SCAN_BATCH = 1000;
+
+const globEscaped = (text: string) => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+
+/**
+ * Counts shared by every replica, in Redis, through rate-limiter-flexible's `RateLimiterRedis` (one
+ * atomic Lua `SET NX` + `INCRBY` + `PTTL` per hit: one round trip). When Redis is down or slow, each
+ * counter falls back to its `insuranceLimiter`, a `RateLimiterMemory` of the same limit: limits fail open
+ * to per-process budgets (ADR 0010), a warning is logged once per outage, and Redis is used again as soon
+ * as it answers.
+ */
+export class RedisLimitStore extends LimitStore implements OnApplicationShutdown {
+  readonly kind = 'redis';
+  private readonly logger = new Logger('LimitStore');
+  private readonly client: Redis;
+  private down = false;
+  private closing = false;
+
+  constructor(
+    url: string,
+    private readonly keyPrefix: string,
+  ) {
+    super();
+    this.client = new Redis(url, {
+      // Fail at once while disconnected (the insurance limiter answers) instead of queueing commands.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      connectTimeout: 2_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+    });
+    this.client.on('error', (error: Error) => this.failing(error.message));
+    this.client.on('close', () => {
+      if (!this.closing) this.failing('connection closed');
+    });
+    this.client.on('ready', () => {
+      if (this.down) this.logger.log({ msg: 'limits store reachable again: limits are shared again' });
+      this.down = false;
+    });
+  }
+
+  /** Whether the shared store answers now (false: limits are per process until it does). */
+  get shared(): boolean {
+    return this.client.status === 'ready';
+  }
+
+  /** Waits (at most `timeoutMs`) for the first connection; false: limits start per process. */
+  async connected(timeoutMs: number): Promise<boolean> {
+    if (this.shared) return true;
+    await new Promise<void>((done) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.client.off('ready', finish);
+        done();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      this.client.once('ready', finish);
+    });
+    return this.shared;
+  }
+
+  counter(name: string, options: CounterOptions): LimitCounter {
+    const duration = Math.max(1, Math.ceil(options.windowMs / 1000));
+    const keyPrefix = `${this.keyPrefix}${name}`;
+    const limiter = new RateLimiterRedis({
+      storeClient: this.client,
+      points: options.limit,
+      duration,
+      keyPrefix,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ points: options.limit, duration, keyPrefix }),
+    });
+    const window = (res: RateLimiterRes): WindowCount => ({
+      count: res.consumedPoints,
+      resetAt: Date.now() + Math.max(0, res.msBeforeNext),
+    });
+    return {
+      hit: async (key) => window(await limiter.penalty(key, 1)),
+      get: async (key) => {
+        const res = await limiter.get(key);
+        return res ? window(res) : null;
+      },
+      delete: async (key) => {
+        await limiter.delete(key);
+      },
+      keysEndingWith: (suffix) => this.scan(`${keyPrefix}:`, suffix),
+    };
+  }
+
+  onApplicationShutdown(): void {
+    this.closing = true;
+    this.client.disconnect();
+  }
+
+  /** The keys of a prefix that end with `suffix`: SCAN, so an administrator's listing never blocks Redis. */
+  private async scan(prefix: string, suffix: string): Promise<string[]> {
+    if (!this.shared) return [];
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.client.scan(
+        cursor,
+        'MATCH',
+        `${globEscaped(prefix)}*${globEscaped(suffix)}`,
+        'COUNT',
+        SCAN_BATCH,
+      );
+      cursor = next;
+      keys.push(...batch.map((key) => key.slice(prefix.length)));
+    } while (cursor !== '0');
+    return keys;
+  }
+
+  private failing(reason: string): void {
+    if (this.down) return;
+    this.down = true;
+    this.logger.warn({
+      msg: 'limits store unreachable: limits fall back to per-process counts until it answers',
+      err: reason,
+    });
+  }
+}

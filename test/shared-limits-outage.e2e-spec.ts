@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { eventTopic } from '@libs/messaging';
+import {
+  DedicatedRedis,
+  deleteTopics,
+  eventually,
+  startSystem,
+  TenantClient,
+  testKafka,
+  uniqueLimitsPrefix,
+  type RunningSystem,
+} from '@libs/testing';
+import { delegate, nativeClient, passwordLogin } from './fixtures/oauth';
+
+const PER_USER_LIMIT = 5;
+
+/**
+ * ADR 0010: the limits' Redis stopped under a running api. Limits fail open to per-process counts (still
+ * enforced), the api stays ready, logs in and exchanges tokens, warns once, and shares its counts in
+ * Redis again once it is back.
+ */
+describe('shared limits with their Redis down (e2e, a Redis of its own stopped and started)', () => {
+  let redis: DedicatedRedis;
+  let system: RunningSystem;
+  let tenant: TenantClient;
+  const prefix = uniqueLimitsPrefix();
+  const logged = (start: string) => system.api.logs().some((l) => String(l.msg).startsWith(start));
+  const limitKeys = async () => {
+    const client = new Redis(redis.url, { lazyConnect: true });
+    await client.connect();
+    try {
+      return await client.keys(`${prefix}*`);
+    } finally {
+      client.disconnect();
+    }
+  };
+
+  beforeAll(async () => {
+    redis = await DedicatedRedis.create();
+    system = await startSystem({
+      projector: false,
+      env: {
+        REDIS_URL: redis.url,
+        LIMITS_KEY_PREFIX: prefix,
+        DELEGATION_RATE_LIMIT_PER_MINUTE: String(PER_USER_LIMIT),
+      },
+    });
+    tenant = new TenantClient(system.url);
+  }, 120_000);
+  afterAll(async () => {
+    await system?.stop();
+    await redis?.destroy();
+    if (system) await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]);
+  }, 60_000);
+
+  it('keeps serving with per-process limits while Redis is down, and shares them again once it is back', async () => {
+    const app = await nativeClient(tenant, 'outage');
+    const user = await tenant.createUser(`outage-${randomUUID().slice(0, 8)}@example.com`);
+    const exchanges = async (n: number, token: string) => {
+      const statuses: number[] = [];
+      for (let i = 0; i < n; i++) statuses.push((await delegate(tenant, app.client_id, token)).status);
+      return statuses;
+    };
+    const limited = [...Array<number>(PER_USER_LIMIT).fill(200), 429, 429];
+
+    // Up: the per-user count lives in Redis.
+    const first = await passwordLogin(tenant, app.client_id, user.email, 'phone');
+    expect(await exchanges(1, first.refresh_token)).toEqual([200]);
+    expect((await limitKeys()).some((k) => k.startsWith(`${prefix}delegations-user:`))).toBe(true);
+
+    // Down: logins, exchanges and readiness go on; each process enforces the limit alone.
+    await redis.stop();
+    const second = await passwordLogin(tenant, app.client_id, user.email, 'tablet');
+    expect(await exchanges(PER_USER_LIMIT + 2, second.refresh_token)).toEqual(limited);
+    expect((await tenant.json('GET', '/health/ready')).status).toBe(200);
+    expect(logged('limits store unreachable')).toBe(true);
+
+    // Back (empty: Redis keeps nothing on disk): counted in Redis again.
+    await redis.start();
+    await eventually(() => logged('limits store reachable again'), 15_000);
+    expect(await exchanges(PER_USER_LIMIT + 2, second.refresh_token)).toEqual(limited);
+    expect((await limitKeys()).some((k) => k.startsWith(`${prefix}delegations-user:`))).toBe(true);
+    expect(
+      system.api.logs().filter((l) => String(l.msg).startsWith('limits store unreachable')),
+    ).toHaveLength(1);
+  }, 60_000);
+});
