@@ -203,6 +203,51 @@ export class EnvDto {
   DELEGATION_FAILURE_LIMIT_PER_MINUTE = 30;
 
   /**
+   * Connections of the control plane's own PostgreSQL pool (revocations, user blocking), beside the
+   * process's pool of 20: a revocation never waits for a connection the delegations keep busy. Opened
+   * on first use. 0: no separate pool (the control plane keeps its own statement lanes only).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  DATABASE_CONTROL_POOL_SIZE = 4;
+
+  /**
+   * Admission control: `/delegation` and refresh-token grants in flight at once before more are
+   * answered 503 `temporarily_unavailable` with `Retry-After` at once (instead of queueing). 0: no bound.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  OVERLOAD_MAX_INFLIGHT = 24;
+
+  /**
+   * Admission control: the event loop's recent delay (p99 over the last ~0.5 s, `monitorEventLoopDelay`)
+   * above which `/delegation` and refresh-token grants are shed with 503. 0: not checked.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS = 40;
+
+  /** Items waiting per hot-path statement queue (group commit, look-ups) before more are refused (503). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  OVERLOAD_MAX_QUEUE = 1_000;
+
+  /** The `Retry-After` (seconds) of a request shed under overload. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  OVERLOAD_RETRY_AFTER_SECONDS = 1;
+
+  /**
    * Proxies whose `X-Forwarded-For` is believed (Express `trust proxy`): `false` (default: the socket's
    * address is the client's), `loopback`, a hop count, or comma-separated addresses/CIDRs. Rate limits
    * key on the resulting address, so trusting every proxy (`true`) is refused.
