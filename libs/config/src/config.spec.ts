@@ -40,10 +40,11 @@ describe('loadConfig', () => {
   });
 
   it('bounds the hot path under overload: admission limits, queue bound and Retry-After, 0 switching a check off', () => {
+    // Conservative defaults: the e2e suites' few dozen closed-loop clients on a noisy machine are never shed.
     expect(loadConfig({}).overload).toEqual({
-      maxInFlight: 24,
-      maxEventLoopDelayMs: 40,
-      maxQueue: 1_000,
+      maxInFlight: 256,
+      maxEventLoopDelayMs: 500,
+      maxQueue: 10_000,
       retryAfterSeconds: 1,
     });
     expect(

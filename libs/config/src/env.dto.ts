@@ -216,29 +216,33 @@ export class EnvDto {
   /**
    * Admission control: `/delegation` and refresh-token grants in flight at once before more are
    * answered 503 `temporarily_unavailable` with `Retry-After` at once (instead of queueing). 0: no bound.
+   * The default only stops a process far past its capacity (a closed loop of a few dozen clients is never
+   * shed); a latency budget needs about capacity × budget (docs/operations.md, "Overload").
    */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(100_000)
-  OVERLOAD_MAX_INFLIGHT = 24;
+  OVERLOAD_MAX_INFLIGHT = 256;
 
   /**
-   * Admission control: the event loop's recent delay (p99 over the last ~0.5 s, `monitorEventLoopDelay`)
-   * above which `/delegation` and refresh-token grants are shed with 503. 0: not checked.
+   * Admission control: the event loop's delay (p99 of a 250 ms window, `monitorEventLoopDelay`) above
+   * which the in-flight bound is halved for the next window (raised again by an eighth per window under
+   * it). High by default: a busy shared machine stalls a process for a few hundred ms now and then.
+   * 0: not checked.
    */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(60_000)
-  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS = 40;
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS = 500;
 
   /** Items waiting per hot-path statement queue (group commit, look-ups) before more are refused (503). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1_000_000)
-  OVERLOAD_MAX_QUEUE = 1_000;
+  OVERLOAD_MAX_QUEUE = 10_000;
 
   /** The `Retry-After` (seconds) of a request shed under overload. */
   @Transform(toInt)

@@ -47,7 +47,7 @@ export class StatementBatcher<T, R> {
    * The data-plane queue bound of batchers built without `maxQueue`; the process sets it once at boot
    * from `OVERLOAD_MAX_QUEUE` (see `DatabaseModule`).
    */
-  static maxQueue = 1_000;
+  static maxQueue = 10_000;
 
   private readonly data = new Lane<T, R>(ControlPlane.outside);
   private readonly control = new Lane<T, R>(ControlPlane.run);

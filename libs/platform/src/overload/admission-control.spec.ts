@@ -9,7 +9,19 @@ const limits = (overload: Partial<AppConfig['overload']>) =>
   ({
     overload: { maxInFlight: 2, maxEventLoopDelayMs: 100, maxQueue: 10, retryAfterSeconds: 3, ...overload },
   }) as AppConfig;
-const loop = (recentMs = 0) => ({ recentMs, window: 0 }) as EventLoopDelay;
+/** A stand-in for the event-loop monitor: `window(ms)` completes a window with that p99 delay. */
+function loop(recentMs = 0) {
+  const listeners: ((ms: number) => void)[] = [];
+  const delay = {
+    recentMs,
+    onWindow: (listener: (ms: number) => void) => listeners.push(listener),
+    window(ms: number) {
+      delay.recentMs = ms;
+      listeners.forEach((listener) => listener(ms));
+    },
+  };
+  return delay as typeof delay & EventLoopDelay;
+}
 
 describe('AdmissionControl', () => {
   it('admits up to OVERLOAD_MAX_INFLIGHT at once, refuses the next, and admits again once one is released', () => {
@@ -24,25 +36,39 @@ describe('AdmissionControl', () => {
     expect(admission.admit()).toBeUndefined();
   });
 
-  it('halves the bound per window the loop lags past OVERLOAD_MAX_EVENT_LOOP_DELAY_MS (down to 1), and raises it by 1 per window it does not', () => {
-    const delay = loop(0) as { recentMs: number; window: number };
-    const admission = new AdmissionControl(limits({ maxInFlight: 8 }), delay as EventLoopDelay);
-    const window = (recentMs: number) => (
-      (delay.recentMs = recentMs),
-      delay.window++,
-      admission.status().limit
-    );
-    expect([150, 150, 150, 150].map(window)).toEqual([4, 2, 1, 1]);
+  it('halves the bound per window the loop lags past OVERLOAD_MAX_EVENT_LOOP_DELAY_MS (down to 1), and raises it by an eighth of the bound per window it does not', () => {
+    const delay = loop();
+    const admission = new AdmissionControl(limits({ maxInFlight: 16 }), delay);
+    const window = (recentMs: number) => (delay.window(recentMs), admission.status().limit);
+    expect([150, 150, 150, 150, 150, 150].map(window)).toEqual([8, 4, 2, 1, 1, 1]);
     expect(admission.admit()).toBeUndefined(); // a lagging process still serves one at a time
     expect(admission.admit()).toMatchObject({ reason: 'event_loop_delay', retryAfterSeconds: 3 });
-    expect([10, 10, 10].map(window)).toEqual([2, 3, 4]);
+    expect(admission.status()).toMatchObject({
+      inFlight: 1,
+      limit: 1,
+      eventLoopDelayMs: 150,
+      shedding: true,
+    });
+    expect([10, 10, 10].map(window)).toEqual([3, 5, 7]);
     expect(admission.admit()).toBeUndefined();
-    expect(Array.from({ length: 10 }, () => window(10)).pop()).toBe(8);
+    expect([10, 10, 10, 10, 10].map(window)).toEqual([9, 11, 13, 15, 16]);
+  });
+
+  it("keeps a noisy machine's occasional stall from shedding a few dozen clients (the defaults)", () => {
+    const delay = loop();
+    const admission = new AdmissionControl(limits({ maxInFlight: 256, maxEventLoopDelayMs: 500 }), delay);
+    // Stalls of 0.3 s change nothing; two 0.6 s stalls in a row leave 64, back to 256 within 2 s.
+    expect([300, 300, 600, 600].map((ms) => (delay.window(ms), admission.status().limit))).toEqual([
+      256, 256, 128, 64,
+    ]);
+    for (let i = 0; i < 50; i++) expect(admission.admit()).toBeUndefined();
+    for (let i = 0; i < 6; i++) delay.window(20);
+    expect(admission.status().limit).toBe(256);
   });
 
   it('sheds every request while the loop lags when no in-flight bound is set', () => {
-    const delay = loop(150) as { recentMs: number };
-    const admission = new AdmissionControl(limits({ maxInFlight: 0 }), delay as EventLoopDelay);
+    const delay = loop(150);
+    const admission = new AdmissionControl(limits({ maxInFlight: 0 }), delay);
     expect(admission.admit()).toMatchObject({ reason: 'event_loop_delay' });
     delay.recentMs = 40;
     expect(admission.admit()).toBeUndefined();
