@@ -15,17 +15,23 @@
  * OVERLOAD_MAX_INFLIGHT (16), OVERLOAD_MAX_EVENT_LOOP_DELAY_MS (50), passed on to the api.
  */
 import { resolve } from 'node:path';
-import { eventTopic } from '@libs/messaging';
-import { deleteTopics, startSystem, TenantClient, testKafka } from '@libs/testing';
+import { startSystem, TenantClient } from '@libs/testing';
 import type { Alg } from './lib/baseline-server';
 import { runLoad, summarize, type LatencySummary } from './lib/load';
 import { machine, peakRssMb } from './lib/machine';
 import { runOpenLoop, type OpenLoopSample } from './lib/open-loop';
 import { writeJson } from './lib/report';
-import { BenchDatabase, createBenchClient, createUsers, ensureKafka, issueTokens } from './lib/setup';
+import {
+  BenchDatabase,
+  createBenchClient,
+  createUsers,
+  ensureKafka,
+  issueTokens,
+  stopBenchSystem,
+} from './lib/setup';
+import { JWT_BEARER } from '../test/fixtures/oauth';
 
 const RESULTS = resolve(__dirname, '..', '.data/bench/overload.json');
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   capacitySeconds: env('BENCH_CAPACITY_SECONDS', 10),
@@ -223,9 +229,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await db.close();
-    await system.stop();
-    await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]).catch(() => undefined);
-    if (kafka.startedHere) kafka.stop();
+    await stopBenchSystem(system, kafka);
   }
 }
 

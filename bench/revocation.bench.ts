@@ -11,12 +11,18 @@
  */
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { eventTopic } from '@libs/messaging';
-import { deleteTopics, startSystem, TenantClient, testKafka } from '@libs/testing';
+import { startSystem, TenantClient } from '@libs/testing';
 import { runLoad, summarize, type LatencySummary } from './lib/load';
 import { machine, peakRssMb } from './lib/machine';
 import { writeJson } from './lib/report';
-import { createBenchClient, createUsers, ensureKafka, issueTokens, type IssuedToken } from './lib/setup';
+import {
+  createBenchClient,
+  createUsers,
+  ensureKafka,
+  issueTokens,
+  stopBenchSystem,
+  type IssuedToken,
+} from './lib/setup';
 import { JWT_BEARER } from '../test/fixtures/oauth';
 
 const RESULTS = resolve(__dirname, '..', '.data/bench/revocation.json');
@@ -178,9 +184,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await db.end();
-    await system.stop();
-    await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]).catch(() => undefined);
-    if (kafka.startedHere) kafka.stop();
+    await stopBenchSystem(system, kafka);
   }
 }
 

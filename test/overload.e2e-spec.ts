@@ -8,9 +8,8 @@ import {
   testKafka,
   type RunningSystem,
 } from '@libs/testing';
+import { delegate, nativeClient, PASSWORD, passwordLogin, refreshGrant } from './fixtures/oauth';
 
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-const PASSWORD = 'a long enough password';
 // Limits high enough that the load measures overload behaviour, not the rate limiter.
 const NO_RATE_LIMITS = {
   DELEGATION_RATE_LIMIT_PER_MINUTE: '1000000',
@@ -21,6 +20,31 @@ const NO_RATE_LIMITS = {
 async function stop(system: RunningSystem | undefined) {
   await system?.stop();
   if (system) await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]);
+}
+
+/** A native client and one refresh token per device, all of one fresh user. */
+async function tokensFor(tenant: TenantClient, name: string, devices: string[]) {
+  const { client_id: clientId } = await nativeClient(tenant, name);
+  const user = await tenant.createUser(`${name}-${Date.now()}@example.com`, PASSWORD);
+  const tokens: Record<string, string> = {};
+  // One at a time: each login costs a scrypt verification. The password grant is never shed.
+  for (const device of devices) {
+    tokens[device] = (await passwordLogin(tenant, clientId, user.email, device)).refresh_token;
+  }
+  return { clientId, tokens };
+}
+
+/** Waits until `n` statements of the database wait on a lock. */
+async function lockWaiters(db: Client, n: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const { rows } = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (Number(rows[0].n) >= n) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`never ${n} statements waiting on a lock`);
 }
 
 /**
@@ -43,46 +67,19 @@ describe('overload (e2e)', () => {
      */
     it("revokes while the delegations' group commit is stalled, and refuses the delegations queued before it", async () => {
       const tenant = new TenantClient(system.url);
-      const { client_id: clientId } = await tenant.createClient({
-        name: 'stalled app',
-        app_type: 'native',
-        callbacks: ['com.example.stalled://cb'],
-        grant_types: ['refresh_token', JWT_BEARER, 'password'],
-      });
-      const user = await tenant.createUser(`stalled-${Date.now()}@example.com`, PASSWORD);
-      const token: Record<string, string> = {};
       const crowd = Array.from({ length: 8 }, (_, i) => `crowd-${i}`);
-      for (const device of ['x', 'y', 'z', ...crowd]) {
-        const res = await tenant.form('/oauth/token', {
-          grant_type: 'password',
-          client_id: clientId,
-          username: user.email,
-          password: PASSWORD,
-          scope: 'openid offline_access',
-          device,
-        });
-        expect(res.status).toBe(200);
-        token[device] = res.body.refresh_token as string;
-      }
-      const delegate = (device: string) =>
-        tenant.json('POST', '/delegation', {
-          client_id: clientId,
-          grant_type: JWT_BEARER,
-          refresh_token: token[device],
-        });
+      const { clientId, tokens } = await tokensFor(tenant, 'stalled', ['x', 'y', 'z', ...crowd]);
+      const delegated = (device: string) => delegate(tenant, clientId, tokens[device]);
       expect((await tenant.management('GET', '/device-credentials?per_page=1')).status).toBe(200); // M2M token
       const holder = new Client({ connectionString: system.db.url });
       await holder.connect();
       try {
-        const streams = new Map<string, string>(
-          (
-            await holder.query<{ device: string; stream_id: string }>(
-              `SELECT data ->> 'device_name' AS device, stream_id FROM events
-                WHERE type = 'TokenIssued' AND data ->> 'client_id' = $1`,
-              [clientId],
-            )
-          ).rows.map((r) => [r.device, r.stream_id]),
+        const { rows } = await holder.query<{ device: string; stream_id: string }>(
+          `SELECT data ->> 'device_name' AS device, stream_id FROM events
+            WHERE type = 'TokenIssued' AND data ->> 'client_id' = $1`,
+          [clientId],
         );
+        const streams = new Map(rows.map((r) => [r.device, r.stream_id]));
         // Uncommitted rows at the versions x's and y's next delegations take: their inserts wait on them.
         await holder.query('BEGIN');
         for (const device of ['x', 'y']) {
@@ -95,27 +92,16 @@ describe('overload (e2e)', () => {
             [streams.get(device)],
           );
         }
-        const waiting = async (n: number) => {
-          for (let i = 0; i < 200; i++) {
-            const { rows } = await holder.query<{ n: string }>(
-              `SELECT count(*) AS n FROM pg_stat_activity
-                WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-            );
-            if (Number(rows[0].n) >= n) return;
-            await new Promise((r) => setTimeout(r, 50));
-          }
-          throw new Error(`never ${n} statements waiting on the lock`);
-        };
         // One at a time, so that each takes one of the group commit's two statements in flight.
         const settled = new Set<string>();
-        const stalled: ReturnType<typeof delegate>[] = [];
+        const stalled: ReturnType<typeof delegated>[] = [];
         for (const device of ['x', 'y']) {
-          stalled.push(delegate(device).finally(() => settled.add(device)));
-          await waiting(stalled.length);
+          stalled.push(delegated(device).finally(() => settled.add(device)));
+          await lockWaiters(holder, stalled.length);
         }
-        // /delegation saturated: 40 more exchanges in flight, none of them finishing while the lock is held.
-        const piled = Array.from({ length: 40 }, (_, i) => delegate(crowd[i % crowd.length]));
-        const queued = Array.from({ length: 5 }, () => delegate('z'));
+        // /delegation saturated: 45 more exchanges in flight, none finishing while the lock is held.
+        const piled = Array.from({ length: 40 }, (_, i) => delegated(crowd[i % crowd.length]));
+        const queued = Array.from({ length: 5 }, () => delegated('z'));
         await new Promise((r) => setTimeout(r, 500)); // they reach the group commit's queue
 
         const began = performance.now();
@@ -124,7 +110,7 @@ describe('overload (e2e)', () => {
           .then((res) => ({ res, ms: performance.now() - began }));
         // Generous: 5 s (an idle DELETE takes milliseconds); without the control plane it waits for the lock.
         await Promise.race([deletion, new Promise((r) => setTimeout(r, 5_000))]);
-        const stillStalled = settled.size === 0; // the delegations x and y are still waiting
+        const stillStalled = settled.size === 0; // the delegations of x and y still wait
         await holder.query('ROLLBACK');
         const { res, ms } = await deletion;
         console.log(JSON.stringify({ stalledGroupCommit: { deleteMs: Math.round(ms), status: res.status } }));
@@ -136,7 +122,7 @@ describe('overload (e2e)', () => {
         expect((await Promise.all(queued)).map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
         expect((await Promise.all(stalled)).map((r) => r.status)).toEqual([200, 200]);
         expect(new Set((await Promise.all(piled)).map((r) => r.status))).toEqual(new Set([200]));
-        expect((await delegate('z')).status).toBe(403);
+        expect((await delegated('z')).status).toBe(403);
       } finally {
         await holder.end();
       }
@@ -148,7 +134,7 @@ describe('overload (e2e)', () => {
     let tenant: TenantClient;
     let db: Client;
     let clientId: string;
-    const tokens: string[] = [];
+    let tokens: string[];
 
     beforeAll(async () => {
       system = await startSystem({
@@ -157,49 +143,25 @@ describe('overload (e2e)', () => {
       db = new Client({ connectionString: system.db.url });
       await db.connect();
       tenant = new TenantClient(system.url);
-      ({ client_id: clientId } = await tenant.createClient({
-        name: 'overload app',
-        app_type: 'native',
-        callbacks: ['com.example.overload://cb'],
-        grant_types: ['refresh_token', JWT_BEARER, 'password'],
-      }));
-      const user = await tenant.createUser(`overload-${Date.now()}@example.com`, PASSWORD);
-      for (let i = 0; i < 4; i++) {
-        const res = await tenant.form('/oauth/token', {
-          grant_type: 'password', // not the hot path: never shed
-          client_id: clientId,
-          username: user.email,
-          password: PASSWORD,
-          scope: 'openid offline_access',
-          device: `overload-device-${i}`,
-        });
-        expect(res.status).toBe(200);
-        tokens.push(res.body.refresh_token as string);
-      }
+      const issued = await tokensFor(tenant, 'overload', ['d0', 'd1', 'd2', 'd3']);
+      clientId = issued.clientId;
+      tokens = Object.values(issued.tokens);
     }, 90_000);
     afterAll(async () => {
       await db?.end();
       await stop(system);
     }, 30_000);
 
-    const delegated = async () =>
+    const delegatedEvents = async () =>
       Number((await db.query(`SELECT count(*) AS n FROM events WHERE type = 'IdTokenDelegated'`)).rows[0].n);
 
     it('answers the excess at once with 503 temporarily_unavailable and Retry-After, having written nothing for it', async () => {
-      const before = await delegated();
+      const before = await delegatedEvents();
       const answers = await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
           i % 2 === 0
-            ? tenant.json('POST', '/delegation', {
-                client_id: clientId,
-                grant_type: JWT_BEARER,
-                refresh_token: tokens[i % tokens.length],
-              })
-            : tenant.form('/oauth/token', {
-                grant_type: 'refresh_token',
-                client_id: clientId,
-                refresh_token: tokens[i % tokens.length],
-              }),
+            ? delegate(tenant, clientId, tokens[i % tokens.length])
+            : refreshGrant(tenant, clientId, tokens[i % tokens.length]),
         ),
       );
       const ok = answers.filter((a) => a.status === 200);
@@ -216,17 +178,11 @@ describe('overload (e2e)', () => {
         });
       }
       // A response means durable, and a shed request did no write: one event per 200, none per 503.
-      expect((await delegated()) - before).toBe(ok.length);
+      expect((await delegatedEvents()) - before).toBe(ok.length);
     }, 60_000);
 
     it('keeps health green and revocations served (the control plane is never shed)', async () => {
-      const hammer = Array.from({ length: 30 }, () =>
-        tenant.json('POST', '/delegation', {
-          client_id: clientId,
-          grant_type: JWT_BEARER,
-          refresh_token: tokens[0],
-        }),
-      );
+      const hammer = Array.from({ length: 30 }, () => delegate(tenant, clientId, tokens[0]));
       const revoked = await tenant.form('/oauth/revoke', { client_id: clientId, token: tokens[3] });
       expect(revoked.status).toBe(200);
       // Not the hot path: the Management API's client-credentials grant is never shed.
@@ -238,12 +194,7 @@ describe('overload (e2e)', () => {
       });
       expect(m2m.status).toBe(200);
       await Promise.all(hammer);
-      const afterRevoke = await tenant.json('POST', '/delegation', {
-        client_id: clientId,
-        grant_type: JWT_BEARER,
-        refresh_token: tokens[3],
-      });
-      expect(afterRevoke.status).toBe(403);
+      expect((await delegate(tenant, clientId, tokens[3])).status).toBe(403);
       expect((await tenant.json('GET', '/health')).status).toBe(200);
       const ready = await tenant.json('GET', '/health/ready');
       expect(ready.status).toBe(200);
