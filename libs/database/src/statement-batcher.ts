@@ -45,7 +45,7 @@ class Lane<T, R> {
 export class StatementBatcher<T, R> {
   /**
    * The data-plane queue bound of batchers built without `maxQueue`; the process sets it once at boot
-   * from `OVERLOAD_MAX_QUEUE` (see `DatabaseModule`).
+   * from `OVERLOAD_MAX_QUEUE` (see `ControlPlanePool`).
    */
   static maxQueue = 10_000;
 
