@@ -3,19 +3,26 @@
  * `DELETE /api/v2/device-credentials/{id}` (the response means the revocation is durable and enforced)
  * and the time until the projected view shows the credential revoked (what list endpoints and other
  * consumers see), p50/p99 — with 50 clients delegating continuously, and, as the baseline in the same
- * run, on the idle system. Ratio = idle p50 / loaded p50 (1.0: load costs nothing).
+ * run, on the idle system. Ratios = saturated / idle (1.0: load costs nothing). Target (issue 15): DELETE
+ * p99 ≤ 20 ms while `/delegation` is saturated; the delegations past admission control get quick 503s.
  *
  * Environment: BENCH_SECONDS (load duration, 15), BENCH_REVOCATIONS (under load, 100; idle, half),
  * BENCH_TOKENS (tokens delegating, 300), BENCH_CONCURRENCY (50).
  */
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { eventTopic } from '@libs/messaging';
-import { deleteTopics, startSystem, TenantClient, testKafka } from '@libs/testing';
+import { startSystem, TenantClient } from '@libs/testing';
 import { runLoad, summarize, type LatencySummary } from './lib/load';
 import { machine, peakRssMb } from './lib/machine';
 import { writeJson } from './lib/report';
-import { createBenchClient, createUsers, ensureKafka, issueTokens, type IssuedToken } from './lib/setup';
+import {
+  createBenchClient,
+  createUsers,
+  ensureKafka,
+  issueTokens,
+  stopBenchSystem,
+  type IssuedToken,
+} from './lib/setup';
 import { JWT_BEARER } from '../test/fixtures/oauth';
 
 const RESULTS = resolve(__dirname, '..', '.data/bench/revocation.json');
@@ -27,6 +34,7 @@ const settings = {
   concurrency: env('BENCH_CONCURRENCY', 50),
 };
 const log = (message: string) => console.log(`[bench] ${message}`);
+const TARGET_LOADED_DELETE_P99_MS = 20;
 
 interface RevocationTiming {
   deleteMs: number;
@@ -108,6 +116,7 @@ async function main(): Promise<void> {
       runLoad({
         url: system.url,
         concurrency: settings.concurrency,
+        honourRetryAfter: true,
         warmupMs: 0,
         durationMs: settings.seconds * 1000,
         next: () => ({
@@ -132,8 +141,12 @@ async function main(): Promise<void> {
       machine: machine(),
       settings,
       ...summary,
-      deleteRatio: summary.idleDelete.p50 / summary.loadedDelete.p50,
-      projectedRatio: summary.idleProjected.p50 / summary.loadedProjected.p50,
+      deleteRatio: {
+        p50: summary.loadedDelete.p50 / summary.idleDelete.p50,
+        p99: summary.loadedDelete.p99 / summary.idleDelete.p99,
+      },
+      projectedRatio: summary.loadedProjected.p50 / summary.idleProjected.p50,
+      target: { loadedDeleteP99Ms: TARGET_LOADED_DELETE_P99_MS },
       delegation: {
         throughput: load.throughput,
         latency: load.latency,
@@ -148,11 +161,12 @@ async function main(): Promise<void> {
         '',
         `Revocation — ${report.machine.cpus} cores, Node ${report.machine.node}`,
         row('DELETE, idle (baseline)', summary.idleDelete),
-        row('DELETE, under delegation load', summary.loadedDelete),
-        `  ratio idle/loaded p50 ${report.deleteRatio.toFixed(2)}`,
+        row('DELETE, /delegation saturated', summary.loadedDelete),
+        `  ratio saturated/idle: p50 ${report.deleteRatio.p50.toFixed(2)}, p99 ${report.deleteRatio.p99.toFixed(2)}`,
+        `  ${summary.loadedDelete.p99 <= TARGET_LOADED_DELETE_P99_MS ? 'PASS' : 'MISS'} DELETE p99 while saturated: ${summary.loadedDelete.p99.toFixed(1)} ms (target ≤ ${TARGET_LOADED_DELETE_P99_MS})`,
         row('projection shows it, idle', summary.idleProjected),
         row('projection shows it, under load', summary.loadedProjected),
-        `  ratio idle/loaded p50 ${report.projectedRatio.toFixed(2)}`,
+        `  ratio saturated/idle p50 ${report.projectedRatio.toFixed(2)}`,
         `  delegation load meanwhile: ${load.throughput.toFixed(0)} req/s, p50 ${load.latency.p50.toFixed(1)} ms, p99 ${load.latency.p99.toFixed(1)} ms, statuses ${JSON.stringify(load.statuses)}`,
         `  peak RSS: api ${report.apiPeakRssMb?.toFixed(0)} MB, projector ${report.projectorPeakRssMb?.toFixed(0)} MB`,
         '',
@@ -160,18 +174,17 @@ async function main(): Promise<void> {
     );
     writeJson(RESULTS, report);
     log(`results written to ${RESULTS}`);
-    const broken = load.errors > 0 || Object.keys(load.statuses).some((s) => s !== '200');
+    // 503s are admission control shedding the excess (issue 15); anything else breaks the run.
+    const broken = load.errors > 0 || Object.keys(load.statuses).some((s) => s !== '200' && s !== '503');
     if (broken) {
       console.error(
-        '[bench] the delegation load saw non-200 answers or transport errors: the run is not valid',
+        '[bench] the delegation load saw answers other than 200/503 or transport errors: the run is not valid',
       );
       process.exitCode = 1;
     }
   } finally {
     await db.end();
-    await system.stop();
-    await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]).catch(() => undefined);
-    if (kafka.startedHere) kafka.stop();
+    await stopBenchSystem(system, kafka);
   }
 }
 

@@ -15,6 +15,11 @@ export interface LoadOptions {
   durationMs: number;
   /** The next request of `worker`; called once per request, so it can pick a fresh random token. */
   next: (worker: number) => LoadRequest;
+  /**
+   * After a 503 with `Retry-After`, the worker waits that long (at most 1 s) before its next request,
+   * as the SDKs do; without it, shed clients retry at once and measure a retry storm, not saturation.
+   */
+  honourRetryAfter?: boolean;
 }
 
 export interface LatencySummary {
@@ -63,13 +68,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       const request = options.next(id);
       const sentAt = process.hrtime.bigint();
       try {
-        const { status, body } = await post(agent, url, request);
+        const { status, body, headers } = await post(agent, url, request);
         const doneAt = performance.now();
         const ms = Number(process.hrtime.bigint() - sentAt) / 1e6;
         statuses[status] = (statuses[status] ?? 0) + 1;
         if (status !== 200 && failures.length < 5) failures.push(`${status} ${body.slice(0, 200)}`);
         // Only requests that complete inside the window count, so throughput is count / window exactly.
         if (doneAt >= measureFrom && doneAt <= stopAt) latencies.push(ms);
+        const retryAfter = Number(headers['retry-after']);
+        if (options.honourRetryAfter && status === 503 && retryAfter > 0) {
+          await new Promise((r) => setTimeout(r, Math.min(1_000, retryAfter * 1000)));
+        }
       } catch (error) {
         errors++;
         if (failures.length < 5) failures.push(`transport error: ${String(error)}`);
@@ -89,7 +98,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
-function post(agent: http.Agent, url: URL, request: LoadRequest): Promise<{ status: number; body: string }> {
+/** POSTs one request's JSON body; resolves with the status, headers and body once the body is read. */
+export function post(
+  agent: http.Agent,
+  url: URL,
+  request: LoadRequest,
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -106,7 +120,13 @@ function post(agent: http.Agent, url: URL, request: LoadRequest): Promise<{ stat
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString(),
+            headers: res.headers,
+          }),
+        );
         res.on('error', reject);
       },
     );

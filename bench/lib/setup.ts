@@ -1,11 +1,22 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { eventually, type TenantClient } from '@libs/testing';
+import { eventTopic } from '@libs/messaging';
+import { deleteTopics, eventually, testKafka, type RunningSystem, type TenantClient } from '@libs/testing';
 import type { Alg } from './baseline-server';
 import { JWT_BEARER, PASSWORD } from '../../test/fixtures/oauth';
 
 const ROOT = resolve(__dirname, '../..');
+
+/** Stops a bench's system, drops its topic, and stops the broker `ensureKafka` started (if it did). */
+export async function stopBenchSystem(
+  system: RunningSystem,
+  kafka: ReturnType<typeof ensureKafka>,
+): Promise<void> {
+  await system.stop();
+  await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]).catch(() => undefined);
+  if (kafka.startedHere) kafka.stop();
+}
 
 /** Makes sure a broker answers on 127.0.0.1:9092; returns how to undo what this did (nothing if it was up). */
 export function ensureKafka(): { startedHere: boolean; stop(): void } {

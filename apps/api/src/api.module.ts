@@ -10,10 +10,14 @@ import { JwtModule } from '@libs/jwt';
 import { ManagementModule } from '@libs/management';
 import { MessagingModule } from '@libs/messaging';
 import {
+  AdmissionMiddleware,
   CLIENT_CORS_PATHS,
+  CONTROL_PLANE_ROUTES,
+  ControlPlaneMiddleware,
   CorsMiddleware,
   HealthModule,
   LoggingModule,
+  OverloadModule,
   PUBLIC_CORS_PATH,
   ShutdownLogger,
   TracingModule,
@@ -34,6 +38,7 @@ export class ApiModule implements NestModule {
         SecurityModule,
         HealthModule,
         TracingModule,
+        OverloadModule,
         EventStoreModule.forRoot({ relay: true }),
         CredentialsModule,
         JwtModule,
@@ -46,12 +51,23 @@ export class ApiModule implements NestModule {
     };
   }
 
-  /** CORS for browser SDKs, in one place for every route a browser may call (see cors-policy.ts). */
+  /**
+   * CORS for browser SDKs, in one place for every route a browser may call (see cors-policy.ts); the
+   * control plane first and the hot path shed under overload (docs/operations.md, "Overload").
+   */
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(CorsMiddleware)
       .forRoutes(
         ...[...CLIENT_CORS_PATHS, PUBLIC_CORS_PATH].map((path) => ({ path, method: RequestMethod.ALL })),
+      );
+    consumer.apply(ControlPlaneMiddleware).forRoutes(...CONTROL_PLANE_ROUTES);
+    consumer
+      .apply(AdmissionMiddleware)
+      .forRoutes(
+        { path: 'delegation', method: RequestMethod.POST },
+        { path: 'delegation', method: RequestMethod.GET },
+        { path: 'oauth/token', method: RequestMethod.POST },
       );
   }
 }

@@ -29,10 +29,35 @@ describe('loadConfig', () => {
 
   it('connects each process as the owner unless it is given a role of its own', () => {
     const owner = 'postgres://postgres@127.0.0.1:5432/refresh_tokens';
-    expect(loadConfig({}).database).toEqual({ url: owner, api: owner, projector: owner });
+    expect(loadConfig({}).database).toEqual({ url: owner, api: owner, projector: owner, controlPoolSize: 4 });
     const api = 'postgres://rts_api@127.0.0.1:5432/refresh_tokens';
-    expect(loadConfig({ DATABASE_API_URL: api }).database).toEqual({ url: owner, api, projector: owner });
+    expect(loadConfig({ DATABASE_API_URL: api }).database).toMatchObject({
+      url: owner,
+      api,
+      projector: owner,
+    });
     expect(() => loadConfig({ DATABASE_PROJECTOR_URL: 'mysql://x' })).toThrow(/DATABASE_PROJECTOR_URL/);
+  });
+
+  it('bounds the hot path under overload: admission limits, queue bound and Retry-After, 0 switching a check off', () => {
+    // Conservative defaults: the e2e suites' few dozen closed-loop clients on a noisy machine are never shed.
+    expect(loadConfig({}).overload).toEqual({
+      maxInFlight: 256,
+      maxEventLoopDelayMs: 500,
+      maxQueue: 10_000,
+      retryAfterSeconds: 1,
+    });
+    expect(
+      loadConfig({ OVERLOAD_MAX_INFLIGHT: '0', OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0' }).overload,
+    ).toMatchObject({
+      maxInFlight: 0,
+      maxEventLoopDelayMs: 0,
+    });
+    expect(loadConfig({ DATABASE_CONTROL_POOL_SIZE: '2' }).database.controlPoolSize).toBe(2);
+    expect(() => loadConfig({ OVERLOAD_MAX_INFLIGHT: '-1' })).toThrow(/OVERLOAD_MAX_INFLIGHT/);
+    expect(() => loadConfig({ OVERLOAD_RETRY_AFTER_SECONDS: '0' })).toThrow(/OVERLOAD_RETRY_AFTER_SECONDS/);
+    expect(() => loadConfig({ OVERLOAD_MAX_QUEUE: 'many' })).toThrow(/OVERLOAD_MAX_QUEUE/);
+    expect(() => loadConfig({ DATABASE_CONTROL_POOL_SIZE: '51' })).toThrow(/DATABASE_CONTROL_POOL_SIZE/);
   });
 
   it('serves metrics on ports of their own, 9464 (api) and 9465 (projector) by default', () => {

@@ -7,7 +7,7 @@ export abstract class AppConfig {
   abstract readonly publicUrl: string;
   abstract readonly http: { host: string; port: number; projectorPort: number };
   /** `url`: the owner (migrations); `api` / `projector`: each process's own connection (least privilege). */
-  abstract readonly database: { url: string; api: string; projector: string };
+  abstract readonly database: { url: string; api: string; projector: string; controlPoolSize: number };
   /** Ports of the Prometheus `/metrics` listeners. */
   abstract readonly metrics: { apiPort: number; projectorPort: number };
   abstract readonly kafka: {
@@ -35,6 +35,13 @@ export abstract class AppConfig {
   abstract readonly rateLimits: { delegationPerMinute: number; failuresPerMinute: number };
   /** Where every limiter counts (ADR 0010): Redis at `redisUrl`, or each process's memory when null. */
   abstract readonly limits: { redisUrl: string | null; keyPrefix: string };
+  /** Admission control and bounded queues on the hot path (docs/operations.md, "Overload"); 0 = off. */
+  abstract readonly overload: {
+    maxInFlight: number;
+    maxEventLoopDelayMs: number;
+    maxQueue: number;
+    retryAfterSeconds: number;
+  };
   /** The dashboard administrator seeded at the first start (see `DASHBOARD_ADMIN_EMAIL`). */
   abstract readonly dashboardAdmin: { email: string; password: string };
   /** True when a development default secret is in use (never allowed in production). */
@@ -102,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       url: dto.DATABASE_URL,
       api: dto.DATABASE_API_URL || dto.DATABASE_URL,
       projector: dto.DATABASE_PROJECTOR_URL || dto.DATABASE_URL,
+      controlPoolSize: dto.DATABASE_CONTROL_POOL_SIZE,
     },
     metrics: { apiPort: dto.METRICS_PORT, projectorPort: dto.PROJECTOR_METRICS_PORT },
     kafka: {
@@ -138,6 +146,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       failuresPerMinute: dto.DELEGATION_FAILURE_LIMIT_PER_MINUTE,
     },
     limits: { redisUrl: dto.REDIS_URL || null, keyPrefix: dto.LIMITS_KEY_PREFIX },
+    overload: {
+      maxInFlight: dto.OVERLOAD_MAX_INFLIGHT,
+      maxEventLoopDelayMs: dto.OVERLOAD_MAX_EVENT_LOOP_DELAY_MS,
+      maxQueue: dto.OVERLOAD_MAX_QUEUE,
+      retryAfterSeconds: dto.OVERLOAD_RETRY_AFTER_SECONDS,
+    },
     dashboardAdmin: {
       email: dto.DASHBOARD_ADMIN_EMAIL.toLowerCase(),
       password: dto.DASHBOARD_ADMIN_PASSWORD,

@@ -216,6 +216,55 @@ export class EnvDto {
   LIMITS_KEY_PREFIX = 'rts:';
 
   /**
+   * Connections of the control plane's own PostgreSQL pool (revocations, user blocking), beside the
+   * process's pool of 20: a revocation never waits for a connection the delegations keep busy. Opened
+   * on first use. 0: no separate pool (the control plane keeps its own statement lanes only).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  DATABASE_CONTROL_POOL_SIZE = 4;
+
+  /**
+   * Admission control: `/delegation` and refresh-token grants in flight at once before more are
+   * answered 503 `temporarily_unavailable` with `Retry-After` at once (instead of queueing). 0: no bound.
+   * The default only stops a process far past its capacity (a closed loop of a few dozen clients is never
+   * shed); a latency budget needs about capacity × budget (docs/operations.md, "Overload").
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  OVERLOAD_MAX_INFLIGHT = 256;
+
+  /**
+   * Admission control: the event loop's delay (p99 of a 250 ms window, `monitorEventLoopDelay`) above
+   * which the in-flight bound is halved for the next window (raised again by an eighth per window under
+   * it). High by default: a busy shared machine stalls a process for a few hundred ms now and then.
+   * 0: not checked.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  OVERLOAD_MAX_EVENT_LOOP_DELAY_MS = 500;
+
+  /** Items waiting per hot-path statement queue (group commit, look-ups) before more are refused (503). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  OVERLOAD_MAX_QUEUE = 10_000;
+
+  /** The `Retry-After` (seconds) of a request shed under overload. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  OVERLOAD_RETRY_AFTER_SECONDS = 1;
+
+  /**
    * Proxies whose `X-Forwarded-For` is believed (Express `trust proxy`): `false` (default: the socket's
    * address is the client's), `loopback`, a hop count, or comma-separated addresses/CIDRs. Rate limits
    * key on the resulting address, so trusting every proxy (`true`) is refused.

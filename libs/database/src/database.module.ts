@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@libs/config';
 import type { AppRole } from './app-roles';
+import { ControlPlanePool } from './control-plane-pool';
 import { dataSourceOptions } from './data-source';
 
 const connection = (role?: AppRole) =>
@@ -17,11 +18,11 @@ const connection = (role?: AppRole) =>
     }),
   });
 
-@Module({})
+@Module({ providers: [ControlPlanePool] })
 class ProcessDatabaseModule {}
 
 /** The PostgreSQL connection of a process (as the owner, `DATABASE_URL`). Schema changes only through migrations. */
-@Module({ imports: [connection()] })
+@Module({ imports: [connection()], providers: [ControlPlanePool] })
 export class DatabaseModule {
   /** The connection as the process's own least-privileged role (`DATABASE_API_URL`, `DATABASE_PROJECTOR_URL`). */
   static as(role: AppRole): DynamicModule {

@@ -1,3 +1,5 @@
+import { ControlPlane } from './control-plane';
+import { Overloaded } from './overloaded';
 import { StatementBatcher } from './statement-batcher';
 
 function deferred<T>() {
@@ -59,5 +61,63 @@ describe('StatementBatcher', () => {
     await Promise.allSettled(failed);
     fail = false;
     await expect(batcher.submit(3)).resolves.toBe(6);
+  });
+
+  describe('under overload', () => {
+    it('refuses an item at once with Overloaded when the data-plane queue is full, without running it', async () => {
+      const calls: number[][] = [];
+      const batcher = new StatementBatcher<number, never>(
+        (items) => {
+          calls.push(items);
+          return new Promise(() => undefined);
+        },
+        { maxInFlight: 1, maxBatch: 10, maxQueue: 3 },
+      );
+      for (let n = 1; n <= 4; n++) void batcher.submit(n); // 1 in flight, 2-4 queued
+      expect(batcher.queued).toBe(3);
+      const refused = batcher.submit(5);
+      await expect(refused).rejects.toBeInstanceOf(Overloaded);
+      await expect(refused).rejects.toMatchObject({ code: 'ERR_OVERLOADED', reason: 'queue_full' });
+      expect(calls).toEqual([[1]]);
+      expect(batcher.queued).toBe(3);
+    });
+
+    it('runs a control-plane item at once in its own lane while the data plane is busy and queued', async () => {
+      const calls: { items: number[]; control: boolean }[] = [];
+      const batcher = new StatementBatcher<number, string>(
+        (items) => {
+          calls.push({ items, control: ControlPlane.active() });
+          if (items.includes(100)) return Promise.resolve(new Map([[100, 'revoked']]));
+          return new Promise(() => undefined); // the data plane's statements never finish
+        },
+        { maxInFlight: 1, maxBatch: 10, maxQueue: 2 },
+      );
+      for (let n = 1; n <= 3; n++) void batcher.submit(n); // the data plane is full: 1 in flight, 2 queued
+      await expect(batcher.submit(4)).rejects.toBeInstanceOf(Overloaded);
+      await expect(ControlPlane.run(() => batcher.submit(100))).resolves.toBe('revoked');
+      expect(calls).toEqual([
+        { items: [1], control: false },
+        { items: [100], control: true },
+      ]);
+    });
+
+    it('runs a data-plane batch off the control plane even when a control-plane caller flushed it', async () => {
+      let finish!: () => void;
+      const planes: boolean[] = [];
+      const batcher = new StatementBatcher<number, true>(
+        (items) => {
+          planes.push(ControlPlane.active());
+          if (items[0] === 1) return new Promise((r) => (finish = () => r(new Map([[1, true]]))));
+          return Promise.resolve(new Map(items.map((n) => [n, true as const])));
+        },
+        { maxInFlight: 1, maxBatch: 10 },
+      );
+      const first = ControlPlane.outside(() => batcher.submit(1));
+      const second = batcher.submit(2);
+      // The first statement completes from inside control-plane work: the next data batch stays data.
+      ControlPlane.run(() => finish());
+      await Promise.all([first, second]);
+      expect(planes).toEqual([false, false]);
+    });
   });
 });

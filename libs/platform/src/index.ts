@@ -34,6 +34,10 @@ export { dependencyOf, Metrics, type Dependency } from './metrics/metrics';
 export { MetricsModule } from './metrics/metrics.module';
 export { LoggingModule, REDACTED_PATHS, requestId } from './logging/logging.module';
 export { ShutdownLogger } from './shutdown-logger';
+export { AdmissionControl, type AdmissionStatus } from './overload/admission-control';
+export { AdmissionMiddleware } from './overload/admission.middleware';
+export { CONTROL_PLANE_ROUTES, ControlPlaneMiddleware } from './overload/control-plane.middleware';
+export { OverloadModule } from './overload/overload.module';
 export { ApiOAuthErrors, ERROR_HEADERS, oauthErrorResponse } from './openapi/api-oauth-errors.decorator';
 export { OAuthErrorResponse } from './openapi/oauth-error.response';
 export {

@@ -16,7 +16,9 @@ export interface RevokeUnderLoadResult {
   requests: number;
   succeeded: number;
   refused: number;
-  /** Responses that were neither 200 nor 403 (a 5xx, a 429…), by status. */
+  /** Delegations shed under overload: 503 with `Retry-After` (admission control; nothing written). */
+  shed: number;
+  /** Responses that were neither 200, 403 nor a shed 503 (a 5xx, a 429…), by status. */
   unexpected: Record<number, number>;
   revocations: number;
   /** Delegations that started after their token's revoke had returned, and still got an id_token. */
@@ -81,6 +83,7 @@ export async function revokeUnderLoad(
     requests: 0,
     succeeded: 0,
     refused: 0,
+    shed: 0,
     unexpected: {},
     revocations: 0,
     acceptedAfterRevoke: 0,
@@ -109,6 +112,8 @@ export async function revokeUnderLoad(
         if (revoked !== undefined && started > revoked) result.acceptedAfterRevoke++;
       } else if (res.status === 403) {
         result.refused++;
+      } else if (res.status === 503 && res.headers.has('retry-after')) {
+        result.shed++;
       } else {
         result.unexpected[res.status] = (result.unexpected[res.status] ?? 0) + 1;
       }

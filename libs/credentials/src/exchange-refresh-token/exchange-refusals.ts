@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { Overloaded } from '@libs/database';
 import { DomainError, INVALID_REFRESH_TOKEN, RefreshTokenRefused } from '@libs/domain';
 import {
   InvalidGrant,
@@ -14,9 +15,13 @@ import type { RateLimitDecision } from '@libs/security';
 export const USER_DELETED_REFRESH_TOKEN =
   "The refresh_token was generated for a user who doesn't exist anymore.";
 
-/** How an exchange ended, for the metrics: refused with the audit trail's reason, rate limited, or an error. */
+/**
+ * How an exchange ended, for the metrics: refused with the audit trail's reason, rate limited, shed under
+ * overload (a full statement queue), or an error.
+ */
 export function exchangeOutcome(error: unknown): { outcome: string; reason: string } {
   if (error instanceof RateLimited) return { outcome: 'rate_limited', reason: '' };
+  if (error instanceof Overloaded) return { outcome: 'shed', reason: error.reason };
   if (error instanceof RefreshTokenRefused) return { outcome: 'refused', reason: error.reason };
   if (error instanceof UnknownTarget) return { outcome: 'refused', reason: 'unknown_target' };
   if (error instanceof TargetNotAllowed) return { outcome: 'refused', reason: 'target_not_allowed' };

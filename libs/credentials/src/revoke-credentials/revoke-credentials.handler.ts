@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { ControlPlane, pgPool } from '@libs/database';
 import { credentialDecider } from '@libs/domain';
 import { Metrics } from '@libs/platform';
 import { CommandRunner } from '../runner/command-runner';
@@ -8,7 +9,8 @@ import { RevokeCredentials, type RevocationScope } from './revoke-credentials.co
 /**
  * Revocations of many credentials at once: a device (the dashboard's "Unlink") or every token of a user
  * (blocked, deleted). The credentials are found in the event store, not the view, so a token issued a
- * moment ago is revoked too. Each revocation is its own event, recorded before this resolves.
+ * moment ago is revoked too. Each revocation is its own event, recorded before this resolves. Runs on
+ * the control plane (issue 15): its look-up and writes take the control plane's connections and lanes.
  */
 @CommandHandler(RevokeCredentials)
 export class RevokeCredentialsHandler implements ICommandHandler<RevokeCredentials> {
@@ -19,7 +21,11 @@ export class RevokeCredentialsHandler implements ICommandHandler<RevokeCredentia
   ) {}
 
   /** Revokes every credential in scope; resolves with how many were active and are now revoked. */
-  async execute({ scope, reason, actor, correlationId }: RevokeCredentials): Promise<number> {
+  execute(command: RevokeCredentials): Promise<number> {
+    return ControlPlane.run(() => this.revokeAll(command));
+  }
+
+  private async revokeAll({ scope, reason, actor, correlationId }: RevokeCredentials): Promise<number> {
     let revoked = 0;
     for (const streamId of await this.unrevoked(scope)) {
       const { events } = await this.runner.handle(
@@ -38,7 +44,8 @@ export class RevokeCredentialsHandler implements ICommandHandler<RevokeCredentia
     const byDevice = 'deviceName' in scope;
     // PostgreSQL text cannot hold NUL (the query would fail): no credential has such a user, client or device.
     if (Object.values(scope).some((value) => value.includes('\u0000'))) return [];
-    const rows: { stream_id: string }[] = await this.db.query(
+    // `pgPool`: on the control plane, its own connections (TypeORM's `query` takes the process's pool).
+    const { rows } = await pgPool(this.db).query<{ stream_id: string }>(
       `SELECT i.stream_id FROM events i
         WHERE i.type = 'TokenIssued' AND i.data ->> 'user_id' = $1
           ${byDevice ? `AND i.data ->> 'client_id' = $2 AND i.data ->> 'device_name' = $3` : ''}

@@ -1,3 +1,4 @@
+import { ControlPlane } from '@libs/database';
 import { ConcurrencyError, positionAfter } from '@libs/event-store';
 import {
   credentialDecider,
@@ -109,6 +110,25 @@ describe('CommandRunner', () => {
     ]);
     expect(results[4]).toBeInstanceOf(RefreshTokenRefused);
     expect(store.attempts.every((a) => a.committed)).toBe(true);
+  });
+
+  it('runs a control-plane revocation at once, not behind a delegation stuck on the same stream, and that delegation is refused', async () => {
+    await run(issue);
+    let release!: () => void;
+    store.beforeAppend = () => new Promise<void>((resolve) => (release = resolve)); // the delegation's append hangs
+    const delegation = run(delegate).catch((e: unknown) => e);
+    const queued = run(delegate).catch((e: unknown) => e);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(release).toBeDefined();
+    // Without the control plane the revocation would wait in the stream's queue until the delegations end.
+    const revocation = ControlPlane.run(() => run(revoke));
+    const first = await Promise.race([revocation, new Promise((r) => setTimeout(() => r('waited'), 1_000))]);
+    expect(first).toMatchObject({ events: [{ type: 'TokenRevoked', stream_version: 2 }] });
+    release();
+    // The delegation decided before the revocation loses its race for version 2, reads it, and is refused.
+    expect(await delegation).toBeInstanceOf(RefreshTokenRefused);
+    expect(await queued).toBeInstanceOf(RefreshTokenRefused);
+    expect((await store.readStream(id)).map((e) => e.type)).toEqual(['TokenIssued', 'TokenRevoked']);
   });
 
   it('reads on from a stale snapshot, so a revocation the snapshot has not seen refuses the exchange', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ControlPlane } from '@libs/database';
 import { eventOf, upcast, type CredentialEvent, type EventEnvelope } from '@libs/domain';
 import {
   ConcurrencyError,
@@ -68,7 +69,8 @@ class KeyedQueue {
  * Runs a command on one stream: read → decide → append, retried when another writer got there first
  * (Emmett's `handleCommand(store, streamId, command, decider)`). Reading starts at the snapshot's
  * version (inclusive, to learn that event's hash), so a revocation the snapshot has not seen is always
- * read before deciding (DESIGN guarantee 1).
+ * read before deciding (DESIGN guarantee 1). Commands of one stream queue in this process, except on
+ * the control plane (`ControlPlane.run`: revocations), which never waits behind delegations.
  */
 @Injectable()
 export class CommandRunner {
@@ -84,7 +86,12 @@ export class CommandRunner {
   ): Promise<CommandResult<State>> {
     // The command's id, the same across retries: `causation_id` of the events it records.
     const commandId = randomUUID();
-    return this.queue.run(streamId, () => this.attempt(decider, streamId, command, options, commandId));
+    const attempt = () => this.attempt(decider, streamId, command, options, commandId);
+    // Overload (issue 15): a control-plane command (a revocation) does not queue behind the stream's
+    // in-process delegations; it races them like another process would, and the optimistic retry
+    // settles it (a delegation decided before the revocation then reads it and is refused).
+    if (ControlPlane.active()) return attempt();
+    return this.queue.run(streamId, attempt);
   }
 
   private async attempt<Command extends { type: string }, State>(

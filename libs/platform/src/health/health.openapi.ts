@@ -20,9 +20,27 @@ const READINESS: SchemaObject = {
   type: 'object',
   required: ['status', 'down', 'checks'],
   properties: {
-    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    status: {
+      type: 'string',
+      enum: ['ok', 'degraded', 'unavailable'],
+      description: '`degraded`: every dependency answers, but the hot path is being shed (overload).',
+    },
     down: { type: 'array', items: { type: 'string' }, description: 'The dependencies that did not answer.' },
     checks: { type: 'object', additionalProperties: CHECK, example: { postgres: { status: 'up' } } },
+    overload: {
+      type: 'object',
+      description:
+        'Admission control of a process that serves the hot path (docs/operations.md, "Overload").',
+      properties: {
+        inFlight: { type: 'integer', description: 'Hot-path requests admitted and not yet answered.' },
+        limit: { type: 'integer', description: 'The in-flight bound in force (0: none).' },
+        eventLoopDelayMs: { type: 'number', description: "The event loop's recent p99 delay." },
+        shedding: {
+          type: 'boolean',
+          description: 'True when the next hot-path request would be answered 503.',
+        },
+      },
+    },
   },
 };
 

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { Overloaded } from '@libs/database';
 import { oauthCodeForStatus, type OAuthErrorBody } from './oauth-error';
 import { OAuthError } from './oauth-errors';
 
@@ -34,10 +35,11 @@ export class OAuthExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const [status, body] = describeError(exception);
-    if (status === 503) this.onOutage?.(exception);
+    if (status === 503 && !(exception instanceof Overloaded)) this.onOutage?.(exception);
     logServerError(this.logger, status, exception);
     if (res.headersSent) return;
     if (exception instanceof OAuthError) res.set(exception.headers);
+    if (exception instanceof Overloaded) res.set('Retry-After', String(exception.retryAfterSeconds));
     if (status === 503) res.set('Retry-After', res.get('Retry-After') ?? '5');
     // RFC 6749 §5.1: token responses, errors included, are never cached.
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
@@ -66,6 +68,15 @@ export function describeError(exception: unknown): [number, OAuthErrorBody] {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const description = (error?.type && BODY_PARSER_DESCRIPTIONS[error.type]) ?? 'The request is malformed.';
     return [status, { error: oauthCodeForStatus(status), error_description: description }];
+  }
+  if (exception instanceof Overloaded) {
+    return [
+      503,
+      {
+        error: 'temporarily_unavailable',
+        error_description: 'The service is overloaded. Try again shortly.',
+      },
+    ];
   }
   if (isDependencyOutage(exception)) {
     return [

@@ -108,6 +108,14 @@ export class Metrics implements OnApplicationShutdown {
     registers: [this.registry],
   });
 
+  /** Hot-path requests answered 503 at once under overload, by what was over its bound. */
+  readonly shed = new Counter({
+    name: 'overload_shed_total',
+    help: 'Requests shed under overload (503 + Retry-After), by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   /** Failed calls to PostgreSQL or Kafka, by where they failed. */
   readonly dependencyErrors = new Counter({
     name: 'dependency_errors_total',
