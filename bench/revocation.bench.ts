@@ -7,11 +7,13 @@
  * p99 ≤ 20 ms while `/delegation` is saturated; the delegations past admission control get quick 503s.
  *
  * Environment: BENCH_SECONDS (load duration, 15), BENCH_REVOCATIONS (under load, 100; idle, half),
- * BENCH_TOKENS (tokens delegating, 300), BENCH_CONCURRENCY (50).
+ * BENCH_TOKENS (tokens delegating, 300), BENCH_CONCURRENCY (50), BENCH_CPU_PROF=1 (a V8 CPU profile of
+ * the api over the loaded phase, written to .data/bench/profiles; summarise with bench/lib/cpu-profile.ts).
  */
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { startSystem, TenantClient } from '@libs/testing';
+import { profilerEnv } from './lib/cpu-profile';
 import { runLoad, summarize, type LatencySummary } from './lib/load';
 import { machine, peakRssMb } from './lib/machine';
 import { writeJson } from './lib/report';
@@ -26,12 +28,14 @@ import {
 import { JWT_BEARER } from '../test/fixtures/oauth';
 
 const RESULTS = resolve(__dirname, '..', '.data/bench/revocation.json');
+const PROFILES = resolve(__dirname, '..', '.data/bench/profiles');
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const settings = {
   seconds: env('BENCH_SECONDS', 15),
   revocations: env('BENCH_REVOCATIONS', 100),
   tokens: env('BENCH_TOKENS', 300),
   concurrency: env('BENCH_CONCURRENCY', 50),
+  cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
 const log = (message: string) => console.log(`[bench] ${message}`);
 const TARGET_LOADED_DELETE_P99_MS = 20;
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
     DELEGATION_RATE_LIMIT_PER_MINUTE: '1000000',
     DELEGATION_FAILURE_LIMIT_PER_MINUTE: '1000000',
     LOG_LEVEL: 'warn',
+    ...(settings.cpuProfile ? profilerEnv(PROFILES) : {}),
   };
   const system = await startSystem({ env });
   const db = new Client({ connectionString: system.db.url });
@@ -112,6 +117,8 @@ async function main(): Promise<void> {
     log(
       `loaded: ${settings.revocations} revocations at random moments while ${settings.concurrency} clients delegate for ${settings.seconds} s`,
     );
+    const profile = () => settings.cpuProfile && process.kill(system.api.child.pid!, 'SIGUSR2');
+    profile(); // start: the loaded phase only
     const [load, loadedTimings] = await Promise.all([
       runLoad({
         url: system.url,
@@ -130,6 +137,7 @@ async function main(): Promise<void> {
       }),
       revokeSpread(tenant, db, loadedIds, settings.seconds * 1000 * 0.8),
     ]);
+    profile(); // stop: the api writes <pid>-1.cpuprofile
 
     const summary = {
       idleDelete: summarize(idleTimings.map((t) => t.deleteMs)),
