@@ -43,6 +43,13 @@ describe('operational surface (e2e)', () => {
       status: 'ok',
       down: [],
       checks: { postgres: { status: 'up' }, kafka: { status: 'up' } },
+      // Admission control's state (issue 15): ready, not shedding, at the default bound.
+      overload: {
+        inFlight: expect.any(Number),
+        limit: 256,
+        eventLoopDelayMs: expect.any(Number),
+        shedding: false,
+      },
     });
   });
 
