@@ -36,7 +36,7 @@ describe('revocation under load (e2e)', () => {
     let system: RunningSystem;
     beforeAll(async () => {
       system = await startSystem({ env: ENV });
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
       await system?.stop();
       if (system) await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]);
@@ -44,14 +44,14 @@ describe('revocation under load (e2e)', () => {
 
     it('accepts no delegation after a revoke returned', async () => {
       expectGuaranteeHeld(await revokeUnderLoad(system));
-    }, 120_000);
+    }, 300_000);
   });
 
   describe('projector stopped', () => {
     let system: RunningSystem;
     beforeAll(async () => {
       system = await startSystem({ env: ENV });
-    }, 60_000);
+    }, 120_000);
     afterAll(async () => {
       await system?.stop();
       if (system) await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]);
@@ -60,7 +60,7 @@ describe('revocation under load (e2e)', () => {
     it('accepts no delegation after a revoke returned, with the view frozen', async () => {
       await system.projector!.stop('SIGKILL');
       expectGuaranteeHeld(await revokeUnderLoad(system));
-    }, 120_000);
+    }, 300_000);
   });
 
   describe('Kafka stopped', () => {
@@ -69,15 +69,15 @@ describe('revocation under load (e2e)', () => {
     beforeAll(async () => {
       broker = await DedicatedKafkaBroker.create();
       system = await startSystem({ env: { ...ENV, KAFKA_BROKERS: broker.brokers } });
-    }, 120_000);
+    }, 300_000);
     afterAll(async () => {
       await system?.stop();
       await broker?.destroy();
-    }, 60_000);
+    }, 120_000);
 
     it('accepts no delegation after a revoke returned, with no broker at all', async () => {
       await broker.stop();
       expectGuaranteeHeld(await revokeUnderLoad(system));
-    }, 120_000);
+    }, 300_000);
   });
 });
