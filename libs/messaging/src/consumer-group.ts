@@ -11,12 +11,21 @@ export interface ConsumerGroupOptions {
   onAssignment?: (assignment: Record<string, number[]>) => void;
 }
 
+/** Wait before a member that kafkajs gave up on joins again. */
+export const REJOIN_DELAY_MS = 1_000;
+
 /**
  * One member of a consumer group. `start` joins the group and returns once the member runs;
  * `stop` leaves the group after the batch in progress finishes (graceful shutdown).
+ *
+ * kafkajs restarts a member itself only after a retriable error; one it gives up on (e.g. "Failed to
+ * find group coordinator" while the broker restarts) leaves the member stopped for good, and the
+ * process would stay up consuming nothing. Such a member joins again after `REJOIN_DELAY_MS`, until it runs.
  */
 export class ConsumerGroup {
   readonly consumer: Consumer;
+  private stopping = false;
+  private rejoin?: NodeJS.Timeout;
 
   constructor(
     kafka: Kafka,
@@ -31,6 +40,17 @@ export class ConsumerGroup {
     });
     const { GROUP_JOIN } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, ({ payload }) => options.onAssignment?.(payload.memberAssignment));
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) this.rejoinLater();
+    });
+  }
+
+  private rejoinLater(): void {
+    if (this.stopping || this.rejoin) return;
+    this.rejoin = setTimeout(() => {
+      this.rejoin = undefined;
+      if (!this.stopping) this.start().catch(() => this.rejoinLater());
+    }, REJOIN_DELAY_MS);
   }
 
   async start(): Promise<void> {
@@ -48,6 +68,8 @@ export class ConsumerGroup {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.rejoin);
     await this.consumer.disconnect();
   }
 }
