@@ -4,6 +4,8 @@ import http from 'node:http';
 export interface LoadRequest {
   path: string;
   body: string;
+  /** `application/json` unless said otherwise (the peer's token endpoint takes a form). */
+  contentType?: string;
 }
 
 export interface LoadOptions {
@@ -79,14 +81,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   await Promise.all(Array.from({ length: options.concurrency }, (_, id) => worker(id)));
   agent.destroy();
 
-  return {
-    measured: latencies.length,
-    throughput: latencies.length / (options.durationMs / 1000),
-    latency: summarize(latencies),
-    statuses,
-    failures,
-    errors,
-  };
+  return loadResult(latencies, options.durationMs, { statuses, failures, errors });
 }
 
 function post(agent: http.Agent, url: URL, request: LoadRequest): Promise<{ status: number; body: string }> {
@@ -99,7 +94,7 @@ function post(agent: http.Agent, url: URL, request: LoadRequest): Promise<{ stat
         path: request.path,
         method: 'POST',
         headers: {
-          'content-type': 'application/json',
+          'content-type': request.contentType ?? 'application/json',
           'content-length': Buffer.byteLength(request.body),
         },
       },
@@ -113,6 +108,94 @@ function post(agent: http.Agent, url: URL, request: LoadRequest): Promise<{ stat
     req.on('error', reject);
     req.end(request.body);
   });
+}
+
+export interface OpenLoopOptions {
+  url: string;
+  /** Arrivals per second, whatever the server's answers do (fixed schedule: i / rate). */
+  rate: number;
+  warmupMs: number;
+  durationMs: number;
+  /** The request for arrival `i`; `busy` says which keys are in flight, so one can be avoided. */
+  next: (i: number, busy: ReadonlySet<string>) => LoadRequest & { key: string };
+  /** Upper bound on sockets (a request waits for one once this many are in flight). */
+  maxSockets?: number;
+}
+
+/**
+ * An open-loop load generator: request i is due at `start + i / rate`, sent then (or as soon as the
+ * timer gets to it), and its latency counts from that scheduled time, not from the moment it went out —
+ * so time spent queueing behind a slow server, in the agent or in this process, is part of what is
+ * measured (no coordinated omission). Throughput is then the offered rate, unless the server falls
+ * behind; latency is what a user at that rate sees.
+ */
+export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 512 });
+  const url = new URL(options.url);
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  const failures: string[] = [];
+  const busy = new Set<string>();
+  const inFlight = new Set<Promise<void>>();
+  let errors = 0;
+
+  const start = performance.now();
+  const measureFrom = start + options.warmupMs;
+  const stopAt = measureFrom + options.durationMs;
+  const interval = 1000 / options.rate;
+  let sent = 0;
+
+  const send = (scheduledAt: number) => {
+    const request = options.next(sent++, busy);
+    busy.add(request.key);
+    const done = post(agent, url, request).then(
+      ({ status, body }) => {
+        const doneAt = performance.now();
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        if (status !== 200 && failures.length < 5) failures.push(`${status} ${body.slice(0, 200)}`);
+        if (scheduledAt >= measureFrom && scheduledAt < stopAt) latencies.push(doneAt - scheduledAt);
+      },
+      (error: unknown) => {
+        errors++;
+        if (failures.length < 5) failures.push(`transport error: ${String(error)}`);
+      },
+    );
+    const tracked = done.finally(() => {
+      busy.delete(request.key);
+      inFlight.delete(tracked);
+    });
+    inFlight.add(tracked);
+  };
+
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      // Every arrival due by now goes out, each stamped with its own scheduled time.
+      for (let due = start + sent * interval; due <= now && due < stopAt; due = start + sent * interval) {
+        send(due);
+      }
+      if (start + sent * interval >= stopAt) return resolve();
+      setTimeout(tick, Math.max(0, Math.min(interval, start + sent * interval - performance.now())));
+    };
+    tick();
+  });
+  await Promise.all(inFlight);
+  agent.destroy();
+
+  return loadResult(latencies, options.durationMs, { statuses, failures, errors });
+}
+
+function loadResult(
+  latencies: number[],
+  durationMs: number,
+  answers: Pick<LoadResult, 'statuses' | 'failures' | 'errors'>,
+): LoadResult {
+  return {
+    measured: latencies.length,
+    throughput: latencies.length / (durationMs / 1000),
+    latency: summarize(latencies),
+    ...answers,
+  };
 }
 
 /** Nearest-rank percentiles (no interpolation: every figure is a latency that was observed). */
