@@ -8,13 +8,15 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
  * What each process may do to each table, and nothing more: no TRUNCATE, REFERENCES or TRIGGER
  * anywhere, and only the owner may ALTER (disable a trigger) or DROP. The append-only tables stay
  * append-only even for a compromised process: `events` and `delegation_failures` take INSERT and
- * SELECT only (their triggers refuse UPDATE/DELETE as a second line); `outbox` takes DELETE because
- * the relay removes what Kafka acknowledged. `SELECT … FOR UPDATE` needs UPDATE, hence the projector's.
- * A table a migration adds must be listed here (app-roles.int-spec checks it).
+ * SELECT only (their triggers refuse UPDATE/DELETE as a second line); the relay moves its
+ * `relay_checkpoint` (UPDATE), and `outbox` is a view of what it has not published (SELECT).
+ * `SELECT … FOR UPDATE` needs UPDATE, hence the projector's. A table or view a migration adds must be
+ * listed here (app-roles.int-spec checks it).
  */
 export const TABLE_PRIVILEGES: Record<string, Record<AppRole, Privilege[]>> = {
   events: { api: ['SELECT', 'INSERT'], projector: [] },
-  outbox: { api: ['SELECT', 'INSERT', 'DELETE'], projector: [] },
+  outbox: { api: ['SELECT'], projector: [] },
+  relay_checkpoint: { api: ['SELECT', 'UPDATE'], projector: [] },
   delegation_failures: { api: ['SELECT', 'INSERT'], projector: [] },
   device_credentials: { api: ['SELECT'], projector: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
   projection_checkpoints: { api: [], projector: ['SELECT', 'INSERT', 'UPDATE'] },
@@ -91,7 +93,8 @@ export async function grantAppRoles(
     const tables = new Set(
       (
         await client.query<{ tablename: string }>(
-          `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`,
+          `SELECT tablename FROM pg_tables WHERE schemaname = 'public'
+           UNION ALL SELECT viewname FROM pg_views WHERE schemaname = 'public'`,
         )
       ).rows.map((r) => r.tablename),
     );

@@ -44,6 +44,7 @@ describe('migrations (real PostgreSQL)', () => {
       'events',
       'outbox',
       'projection_checkpoints',
+      'relay_checkpoint',
       'schema_migrations',
       'signing_keys',
       'users',

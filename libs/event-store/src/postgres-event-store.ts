@@ -2,10 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@libs/config';
 import { pgPool, StatementBatcher } from '@libs/database';
 import { SCHEMA_VERSIONS, type CredentialEvent, type EventEnvelope } from '@libs/domain';
-import { eventTopic } from '@libs/messaging';
 import { eventHash } from './event-hash';
 import { ConcurrencyError, EventStore, type StreamPosition, type WriteContext } from './event-store.port';
 
@@ -47,45 +45,29 @@ const UNNEST_EVENTS = `
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[], $5::int[], $6::timestamptz[],
                        $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])`;
 
-// events + outbox rows in one statement: atomic without an explicit transaction, one round trip.
-const APPEND_SQL = `
-  WITH inserted AS (
-    INSERT INTO events (${EVENT_COLUMNS}) ${UNNEST_EVENTS}
-    RETURNING global_position, event_id, stream_id
-  )
-  INSERT INTO outbox (event_id, topic, message_key)
-  SELECT event_id, $12, stream_id FROM inserted ORDER BY global_position`;
+// One statement, atomic without an explicit transaction, one round trip. Nothing else is written: the
+// relay tails this table by (transaction_id, global_position) — see OutboxRelay.
+const APPEND_SQL = `INSERT INTO events (${EVENT_COLUMNS}) ${UNNEST_EVENTS}`;
 
 // The group-commit form for single-event appends of many streams: a row whose stream version is taken
 // is skipped (its writer gets ConcurrencyError), the others commit; the ids written come back.
 const APPEND_EACH_SQL = `
-  WITH inserted AS (
-    INSERT INTO events (${EVENT_COLUMNS}) ${UNNEST_EVENTS}
-    ON CONFLICT ON CONSTRAINT events_stream_version_unique DO NOTHING
-    RETURNING global_position, event_id, stream_id
-  ), queued AS (
-    INSERT INTO outbox (event_id, topic, message_key)
-    SELECT event_id, $12, stream_id FROM inserted ORDER BY global_position
-  )
-  SELECT event_id FROM inserted`;
+  INSERT INTO events (${EVENT_COLUMNS}) ${UNNEST_EVENTS}
+  ON CONFLICT ON CONSTRAINT events_stream_version_unique DO NOTHING
+  RETURNING event_id`;
 
 /** `EventStore` on PostgreSQL: `(stream_id, stream_version)` is unique, so a stale writer fails. */
 @Injectable()
 export class PostgresEventStore extends EventStore {
   /** Emits 'appended' after each commit, so the in-process relay publishes without waiting to poll. */
   readonly appended = new EventEmitter();
-  private readonly topic: string;
   /** Single-event appends (every delegation) share statements under load: group commit. */
   private readonly singles = new StatementBatcher<EventEnvelope, true>((envelopes) =>
     this.insertEach(envelopes),
   );
 
-  constructor(
-    private readonly db: DataSource,
-    config: AppConfig,
-  ) {
+  constructor(private readonly db: DataSource) {
     super();
-    this.topic = eventTopic(config.kafka.topicPrefix);
   }
 
   /** Hot-path statements go to the pg pool directly (see `pgPool`). */
@@ -165,7 +147,6 @@ export class PostgresEventStore extends EventStore {
       column('previous_hash'),
       column('hash'),
       envelopes.map((e) => JSON.stringify(e.data)),
-      this.topic,
     ];
   }
 

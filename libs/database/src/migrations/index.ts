@@ -7,6 +7,7 @@ import { CreateDashboardAdmins1764100500000 } from './1764100500000-CreateDashbo
 import { CreateDelegationFailures1764100600000 } from './1764100600000-CreateDelegationFailures';
 import { AddClientOrigins1764100700000 } from './1764100700000-AddClientOrigins';
 import { AddClientSecretCipher1764100800000 } from './1764100800000-AddClientSecretCipher';
+import { RelayTailsTheEventTable1764100900000 } from './1764100900000-RelayTailsTheEventTable';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateDelegationFailures1764100600000,
   AddClientOrigins1764100700000,
   AddClientSecretCipher1764100800000,
+  RelayTailsTheEventTable1764100900000,
 ];
