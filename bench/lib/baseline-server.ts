@@ -54,16 +54,44 @@ export function createBaselineServer(init: BaselineInit): http.Server {
   const clients = new Map(init.clients.map((c) => [c.clientId, c]));
   const keys = signingKeys();
 
-  const answer = (res: http.ServerResponse, status: number, body: unknown) => {
-    const json = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(json),
-      'cache-control': 'no-store',
+  return delegationServer((params, res) => {
+    const client = clients.get(String(params.client_id));
+    if (!client) return answer(res, 401, { error: 'invalid_client' });
+    if (params.grant_type !== JWT_BEARER) return answer(res, 400, { error: 'unsupported_grant_type' });
+    const credential = credentials.get(hash(String(params.refresh_token)));
+    if (!credential || credential.clientId !== client.clientId) {
+      return answer(res, 403, { error: 'invalid_grant' });
+    }
+    const iat = Math.floor(Date.now() / 1000);
+    const exp = iat + client.lifetimeSeconds;
+    const idToken = signJwt(client.alg, keys[client.alg], {
+      sub: credential.userId,
+      aud: client.clientId,
+      azp: client.clientId,
+      iss: init.issuer,
+      iat,
+      exp,
+      jti: randomBytes(16).toString('base64url'),
     });
-    res.end(json);
-  };
+    answer(res, 200, { token_type: 'Bearer', expires_in: exp - iat, id_token: idToken });
+  });
+}
 
+/** Answers JSON, as the service does. */
+export function answer(res: http.ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+    'cache-control': 'no-store',
+  });
+  res.end(json);
+}
+
+/** A server of POST /delegation only: reads and parses the JSON body, hands it to `exchange`. */
+export function delegationServer(
+  exchange: (params: Record<string, unknown>, res: http.ServerResponse) => void,
+): http.Server {
   return http.createServer((req, res) => {
     if (req.method !== 'POST' || req.url !== '/delegation') return answer(res, 404, { error: 'not_found' });
     const chunks: Buffer[] = [];
@@ -75,25 +103,7 @@ export function createBaselineServer(init: BaselineInit): http.Server {
       } catch {
         return answer(res, 400, { error: 'invalid_request' });
       }
-      const client = clients.get(String(params.client_id));
-      if (!client) return answer(res, 401, { error: 'invalid_client' });
-      if (params.grant_type !== JWT_BEARER) return answer(res, 400, { error: 'unsupported_grant_type' });
-      const credential = credentials.get(hash(String(params.refresh_token)));
-      if (!credential || credential.clientId !== client.clientId) {
-        return answer(res, 403, { error: 'invalid_grant' });
-      }
-      const iat = Math.floor(Date.now() / 1000);
-      const exp = iat + client.lifetimeSeconds;
-      const idToken = signJwt(client.alg, keys[client.alg], {
-        sub: credential.userId,
-        aud: client.clientId,
-        azp: client.clientId,
-        iss: init.issuer,
-        iat,
-        exp,
-        jti: randomBytes(16).toString('base64url'),
-      });
-      answer(res, 200, { token_type: 'Bearer', expires_in: exp - iat, id_token: idToken });
+      exchange(params, res);
     });
   });
 }

@@ -4,6 +4,8 @@ import http from 'node:http';
 export interface LoadRequest {
   path: string;
   body: string;
+  /** `application/json` unless said otherwise (the peer's token endpoint takes a form). */
+  contentType?: string;
 }
 
 export interface LoadOptions {
@@ -88,14 +90,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   await Promise.all(Array.from({ length: options.concurrency }, (_, id) => worker(id)));
   agent.destroy();
 
-  return {
-    measured: latencies.length,
-    throughput: latencies.length / (options.durationMs / 1000),
-    latency: summarize(latencies),
-    statuses,
-    failures,
-    errors,
-  };
+  return loadResult(latencies, options.durationMs, { statuses, failures, errors });
 }
 
 /** POSTs one request's JSON body; resolves with the status, headers and body once the body is read. */
@@ -113,7 +108,7 @@ export function post(
         path: request.path,
         method: 'POST',
         headers: {
-          'content-type': 'application/json',
+          'content-type': request.contentType ?? 'application/json',
           'content-length': Buffer.byteLength(request.body),
         },
       },
@@ -133,6 +128,20 @@ export function post(
     req.on('error', reject);
     req.end(request.body);
   });
+}
+
+/** A run's figures from its measured latencies and every answer. */
+export function loadResult(
+  latencies: number[],
+  durationMs: number,
+  answers: Pick<LoadResult, 'statuses' | 'failures' | 'errors'>,
+): LoadResult {
+  return {
+    measured: latencies.length,
+    throughput: latencies.length / (durationMs / 1000),
+    latency: summarize(latencies),
+    ...answers,
+  };
 }
 
 /** Nearest-rank percentiles (no interpolation: every figure is a latency that was observed). */

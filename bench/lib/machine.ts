@@ -22,9 +22,20 @@ export function machine(): Machine {
 
 /** Peak resident set size of a live process (VmHWM, Linux), in MiB; undefined if it cannot be read. */
 export function peakRssMb(pid: number | undefined): number | undefined {
+  return statusMb(pid, 'VmHWM');
+}
+
+/** Resident set size of a live process now (VmRSS, Linux), in MiB; undefined if it cannot be read. */
+export function rssMb(pid: number | undefined): number | undefined {
+  return statusMb(pid, 'VmRSS');
+}
+
+function statusMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | undefined {
   if (pid === undefined) return undefined;
   try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
     return match ? Number(match[1]) / 1024 : undefined;
   } catch {
     return undefined;

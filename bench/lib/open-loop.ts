@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { post, type LoadRequest } from './load';
+import { loadResult, post, type LoadRequest, type LoadResult } from './load';
 
 /** One answered (or failed) request of an open-loop run. */
 export interface OpenLoopSample {
@@ -10,6 +10,8 @@ export interface OpenLoopSample {
   /** HTTP status; 0 for a transport error. */
   status: number;
   retryAfter?: string;
+  /** For a non-200: the start of the body, or the transport error. */
+  detail?: string;
 }
 
 export interface OpenLoopOptions {
@@ -17,7 +19,11 @@ export interface OpenLoopOptions {
   /** Arrivals per second, fixed whatever the server answers. */
   rate: number;
   durationMs: number;
-  next: (index: number) => LoadRequest;
+  /**
+   * The request for arrival `index`; `busy` holds the keys of the requests in flight, so one that must
+   * not run twice at once (a token) can be skipped.
+   */
+  next: (index: number, busy: ReadonlySet<string>) => LoadRequest & { key?: string };
   /** Sockets at most (a real crowd has as many as it needs; this only bounds the generator). */
   maxSockets?: number;
 }
@@ -31,6 +37,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopSam
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 1_024 });
   const url = new URL(options.url);
   const samples: OpenLoopSample[] = [];
+  const busy = new Set<string>();
   const pending: Promise<void>[] = [];
   const total = Math.floor((options.rate * options.durationMs) / 1000);
   const interval = 1000 / options.rate;
@@ -39,19 +46,31 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopSam
 
   const send = (index: number) => {
     const scheduledMs = index * interval;
-    return post(agent, url, options.next(index)).then(
-      ({ status, headers }) => {
-        samples.push({
-          scheduledMs,
-          latencyMs: performance.now() - start - scheduledMs,
-          status,
-          retryAfter: headers['retry-after'] as string | undefined,
-        });
-      },
-      () => {
-        samples.push({ scheduledMs, latencyMs: performance.now() - start - scheduledMs, status: 0 });
-      },
-    );
+    const request = options.next(index, busy);
+    if (request.key !== undefined) busy.add(request.key);
+    return post(agent, url, request)
+      .then(
+        ({ status, headers, body }) => {
+          samples.push({
+            scheduledMs,
+            latencyMs: performance.now() - start - scheduledMs,
+            status,
+            retryAfter: headers['retry-after'] as string | undefined,
+            ...(status === 200 ? {} : { detail: body.slice(0, 200) }),
+          });
+        },
+        (error: unknown) => {
+          samples.push({
+            scheduledMs,
+            latencyMs: performance.now() - start - scheduledMs,
+            status: 0,
+            detail: `transport error: ${String(error)}`,
+          });
+        },
+      )
+      .finally(() => {
+        if (request.key !== undefined) busy.delete(request.key);
+      });
   };
 
   while (sent < total) {
@@ -62,4 +81,29 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopSam
   await Promise.all(pending);
   agent.destroy();
   return samples.sort((a, b) => a.scheduledMs - b.scheduledMs);
+}
+
+/**
+ * An open-loop run as a `LoadResult`: latencies of the arrivals scheduled in the measured window (after
+ * `warmupMs`, for `durationMs`), statuses of every answer.
+ */
+export function openLoopResult(
+  samples: readonly OpenLoopSample[],
+  warmupMs: number,
+  durationMs: number,
+): LoadResult {
+  const statuses: Record<number, number> = {};
+  const failures: string[] = [];
+  let errors = 0;
+  for (const s of samples) {
+    if (s.status === 0) errors++;
+    else statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+    if (s.detail && failures.length < 5) failures.push(s.status ? `${s.status} ${s.detail}` : s.detail);
+  }
+  const measured = samples.filter((s) => s.scheduledMs >= warmupMs && s.scheduledMs < warmupMs + durationMs);
+  return loadResult(
+    measured.map((s) => s.latencyMs),
+    durationMs,
+    { statuses, failures, errors },
+  );
 }

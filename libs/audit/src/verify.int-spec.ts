@@ -25,6 +25,7 @@ import {
   deleteTopics,
   eventually,
   insertStoredEvents,
+  markRelayed,
   runCaptured,
   testBrokers,
   testKafka,
@@ -150,7 +151,7 @@ describe('audit verify (real PostgreSQL + Kafka)', () => {
   async function resetCopy(): Promise<void> {
     await copySql.query('ALTER TABLE events DISABLE TRIGGER events_append_only');
     await copySql.query('ALTER TABLE events DROP CONSTRAINT IF EXISTS events_stream_version_unique');
-    await copySql.query('TRUNCATE outbox, events');
+    await copySql.query('TRUNCATE events');
     for (const row of rows) {
       await copySql.query(
         `INSERT INTO events (global_position, ${EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -173,6 +174,7 @@ describe('audit verify (real PostgreSQL + Kafka)', () => {
     await copySql.query(
       `SELECT setval('events_global_position_seq', (SELECT max(global_position) FROM events))`,
     );
+    await markRelayed(copySql);
     await copySql.query(
       'ALTER TABLE events ADD CONSTRAINT events_stream_version_unique UNIQUE (stream_id, stream_version)',
     );
@@ -361,11 +363,7 @@ describe('audit verify (real PostgreSQL + Kafka)', () => {
         { stream_version: last.stream_version + 1, previous_hash: last.hash },
         EventHasher.fromConfig(stack.config),
       );
-      await insertIntoCopy(queued);
-      await copySql.query(`INSERT INTO outbox (event_id, topic, message_key) VALUES ($1, 'x', $2)`, [
-        queued.event_id,
-        queued.stream_id,
-      ]);
+      await insertStoredEvents(copySql, [queued], { queued: true });
       const { code, report } = await againstTopic();
       expect(code).toBe(0);
       expect(report.topic).toMatchObject({ pending: 1, pending_events: [queued.event_id] });

@@ -8,15 +8,17 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
  * What each process may do to each table, and nothing more: no TRUNCATE, REFERENCES or TRIGGER
  * anywhere, and only the owner may ALTER (disable a trigger) or DROP. The append-only tables stay
  * append-only even for a compromised process: `events` and `delegation_failures` take INSERT and
- * SELECT only (their triggers refuse UPDATE/DELETE as a second line); `outbox` takes DELETE because
- * the relay removes what Kafka acknowledged. `SELECT … FOR UPDATE` needs UPDATE, hence the projector's.
+ * SELECT only (their triggers refuse UPDATE/DELETE as a second line); the relay moves its
+ * `relay_checkpoint` (UPDATE), and `outbox` is a view of what it has not published (SELECT).
+ * `SELECT … FOR UPDATE` needs UPDATE, hence the projector's.
  * The projector reads `events` to confirm an unkeyed (pre-keyed-chain) event from the topic is the
  * store's before applying it; the api reads `projection_streams` to refuse a view row the store contradicts.
- * A table a migration adds must be listed here (app-roles.int-spec checks it).
+ * A table or view a migration adds must be listed here (app-roles.int-spec checks it).
  */
 export const TABLE_PRIVILEGES: Record<string, Record<AppRole, Privilege[]>> = {
   events: { api: ['SELECT', 'INSERT'], projector: ['SELECT'] },
-  outbox: { api: ['SELECT', 'INSERT', 'DELETE'], projector: [] },
+  outbox: { api: ['SELECT'], projector: [] },
+  relay_checkpoint: { api: ['SELECT', 'UPDATE'], projector: [] },
   delegation_failures: { api: ['SELECT', 'INSERT'], projector: [] },
   device_credentials: { api: ['SELECT'], projector: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
   projection_checkpoints: { api: [], projector: ['SELECT', 'INSERT', 'UPDATE'] },
@@ -94,7 +96,8 @@ export async function grantAppRoles(
     const tables = new Set(
       (
         await client.query<{ tablename: string }>(
-          `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`,
+          `SELECT tablename FROM pg_tables WHERE schemaname = 'public'
+           UNION ALL SELECT viewname FROM pg_views WHERE schemaname = 'public'`,
         )
       ).rows.map((r) => r.tablename),
     );

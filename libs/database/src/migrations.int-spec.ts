@@ -45,6 +45,7 @@ describe('migrations (real PostgreSQL)', () => {
       'outbox',
       'projection_checkpoints',
       'projection_streams',
+      'relay_checkpoint',
       'schema_migrations',
       'signing_keys',
       'users',

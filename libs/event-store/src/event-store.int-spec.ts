@@ -130,6 +130,50 @@ describe('event store, commands and outbox relay (real PostgreSQL + Kafka)', () 
     }
     expect(await outboxCount(stack)).toBe(0);
   }, 60_000);
+
+  it('never skips an event whose transaction took its position early and committed late', async () => {
+    const db = stack.app.get(DataSource);
+    const queued = async (ids: string[]) =>
+      (await db.query('SELECT count(*)::int AS n FROM outbox WHERE event_id = ANY($1::uuid[])', [ids]))[0]
+        .n as number;
+    // A transaction that writes an event, then waits while later ones commit, then writes one more.
+    const late = db.createQueryRunner();
+    await late.connect();
+    await late.startTransaction();
+    const lateInsert = async () => {
+      const id = `dcr_${randomUUID().slice(0, 8)}`;
+      const eventId = randomUUID();
+      await late.query(
+        `INSERT INTO events (event_id, stream_id, stream_version, type, schema_version, occurred_at,
+           correlation_id, hash, data)
+         VALUES ($1, $2, 1, 'TokenRevoked', 1, now(), 'late', 'h', $3::jsonb)`,
+        [eventId, id, JSON.stringify({ credential_id: id, reason: 'oauth_revoke' })],
+      );
+      return eventId;
+    };
+    const lateIds = [await lateInsert()]; // a position below the ones committed next
+    const earlyIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const id = `dcr_${randomUUID().slice(0, 8)}`;
+      earlyIds.push(...(await commands.execute(id, issue(id), context())).events.map((e) => e.event_id));
+    }
+    lateIds.push(await lateInsert()); // a position above them, the same (older) transaction
+    await relay.drain(500);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the relay's own loop runs meanwhile
+    // Committed after the open transaction began: held back, not published past it.
+    expect(await queued(earlyIds)).toBe(earlyIds.length);
+
+    await late.commitTransaction();
+    await late.release();
+    await relay.drain();
+    await eventually(async () => (await queued([...lateIds, ...earlyIds])) === 0);
+    const consumed = await consumeAll(
+      eventTopic(stack.config.kafka.topicPrefix),
+      (await allEvents(stack)).length,
+    );
+    const published = new Set(consumed.map((m) => m.envelope.event_id));
+    for (const id of [...lateIds, ...earlyIds]) expect(published.has(id)).toBe(true);
+  }, 60_000);
 });
 
 async function outboxCount(stack: TestStack): Promise<number> {

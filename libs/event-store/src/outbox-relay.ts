@@ -6,7 +6,7 @@ import type { EventEnvelope } from '@libs/domain';
 import { ensureTopics, eventTopic, eventTopicSpec, KafkaProducer } from '@libs/messaging';
 import { contextOf, contextWith, endSpan, Metrics, SpanKind, traceparentOf, tracer } from '@libs/platform';
 import { Kafka } from 'kafkajs';
-import { envelopeFromRow, EVENT_COLUMNS, PostgresEventStore } from './postgres-event-store';
+import { envelopeFromRow, EVENT_COLUMNS, PostgresEventStore, type EventRow } from './postgres-event-store';
 import { encodeEnvelope } from './envelope-codec';
 
 // One relay publishes at a time across every API instance: per-stream order on Kafka is the store's.
@@ -17,13 +17,52 @@ const IDLE_POLL_MS = 250;
 // one transaction and one produce request carry many events instead of one each.
 const LINGER_MS = 15;
 const MAX_BACKOFF_MS = 5_000;
+const HELD_BACK_WARNING_MS = 10_000;
 const OUTBOX_DEPTH = 'SELECT count(*) AS n FROM outbox';
 
+const COLUMNS = [...EVENT_COLUMNS.split(',').map((c) => c.trim()), 'traceparent'];
+
 /**
- * Publishes committed events from the outbox to Kafka, oldest first, then deletes their outbox rows
- * (DESIGN "write path"). A Kafka outage only delays publishing: rows stay until the broker acknowledges
- * them. A crash between acknowledgement and delete republishes a batch: delivery is at least once,
- * and consumers dedupe by `event_id` (or by stream version).
+ * The next events to publish: after the checkpoint in (transaction_id, global_position) order, and only
+ * those whose transaction id is below the xmin of this statement's snapshot. Every transaction below
+ * xmin has ended (its rows are visible now or never will be); every transaction still running, or yet to
+ * begin, has an id at or above xmin — so no row can later appear behind the checkpoint this batch moves
+ * to, however late its transaction commits. A last row with `held_back` says that committed events wait
+ * for an older transaction to end (the relay then looks again after a linger, not at the next poll).
+ */
+const NEXT_EVENTS_SQL = `
+  WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+  next AS (
+    SELECT e.transaction_id, e.global_position, ${COLUMNS.map((c) => `e.${c}`).join(', ')}
+      FROM events e, horizon h
+     WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint) AND e.transaction_id < h.xmin
+     ORDER BY e.transaction_id, e.global_position
+     LIMIT $3
+  )
+  SELECT next.*, false AS held_back FROM next
+  UNION ALL
+  SELECT NULL, NULL, ${COLUMNS.map(() => 'NULL').join(', ')}, true
+    FROM horizon h WHERE EXISTS (SELECT 1 FROM events e WHERE e.transaction_id >= h.xmin)
+  ORDER BY held_back, transaction_id, global_position`;
+
+interface NextRow extends EventRow {
+  /** xid8 and bigint: strings. */
+  transaction_id: string;
+  global_position: string;
+  traceparent: string | null;
+  held_back: boolean;
+}
+
+/** How one relay batch went: null when another instance holds the relay lock. */
+type BatchOutcome = { published: number; heldBack: boolean } | null;
+
+/**
+ * Publishes committed events to Kafka by tailing the event table (DESIGN "write path": a relay that
+ * tails the event table by position behind a visibility-safe high-water mark), oldest first, then moves
+ * its checkpoint (`relay_checkpoint`) past them in the same transaction. A Kafka outage only delays
+ * publishing: the checkpoint stays until the broker acknowledges. A crash between acknowledgement and
+ * the checkpoint's commit republishes a batch: delivery is at least once, and consumers dedupe by
+ * `event_id` (or by stream version). The `outbox` view lists what is not published yet.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -36,6 +75,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   /** An append happened since the last batch began: do not wait the whole poll interval. */
   private pending = false;
   private failing = false;
+  private heldBackSince?: number;
+  private heldBackWarned = false;
 
   constructor(
     private readonly db: DataSource,
@@ -64,13 +105,20 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.loop;
   }
 
-  /** Publishes until the outbox is empty; returns how many events it published. */
-  async drain(): Promise<number> {
+  /**
+   * Publishes until nothing committed is left to publish (waiting, up to `heldBackMs`, for events that an
+   * older open transaction holds back); returns how many events it published.
+   */
+  async drain(heldBackMs = 5_000): Promise<number> {
     let total = 0;
+    const giveUpAt = Date.now() + heldBackMs;
     for (;;) {
-      const published = await this.publishBatch();
-      if (published === null || published === 0) return total;
-      total += published;
+      const batch = await this.publishBatch();
+      if (batch === null) return total;
+      total += batch.published;
+      if (batch.published > 0) continue;
+      if (!batch.heldBack || Date.now() > giveUpAt) return total;
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
 
@@ -78,12 +126,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     let backoff = 0;
     while (this.running) {
       try {
-        const published = await this.publishBatch();
+        const batch = await this.publishBatch();
         if (this.failing) this.logger.log({ msg: 'outbox relay recovered: publishing again' });
         this.failing = false;
         backoff = 0;
+        this.watchHeldBack(batch?.heldBack === true && batch.published === 0);
         // A full batch means more are waiting; otherwise wait for the next append (or the poll).
-        if (published === null || published < BATCH_SIZE) await this.sleep(IDLE_POLL_MS);
+        if (batch === null || batch.published < BATCH_SIZE) await this.sleep(IDLE_POLL_MS);
       } catch (error) {
         this.metrics.failed(error, 'outbox_relay');
         if (!this.failing)
@@ -96,21 +145,25 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** One batch under the relay lock; null when another instance holds the lock. */
-  private async publishBatch(): Promise<number | null> {
+  private async publishBatch(): Promise<BatchOutcome> {
     await this.ensureTopic();
     this.pending = false;
     return this.db.transaction(async (tx) => {
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
       if (!locked) return null;
-      const rows = await tx.query(
-        `SELECT o.position, e.traceparent, ${EVENT_COLUMNS.split(',')
-          .map((c) => `e.${c.trim()}`)
-          .join(', ')}
-         FROM outbox o JOIN events e USING (event_id)
-         ORDER BY o.position LIMIT $1`,
-        [BATCH_SIZE],
-      );
-      if (rows.length === 0) return 0;
+      const [checkpoint] = await tx.query('SELECT transaction_id, global_position FROM relay_checkpoint');
+      const rows: NextRow[] = await tx.query(NEXT_EVENTS_SQL, [
+        checkpoint.transaction_id,
+        checkpoint.global_position,
+        BATCH_SIZE,
+      ]);
+      const heldBack = rows.at(-1)?.held_back === true;
+      if (heldBack) {
+        rows.pop();
+        // Committed events an older, still open transaction holds back: look again after a linger.
+        this.pending = true;
+      }
+      if (rows.length === 0) return { published: 0, heldBack };
       const envelopes: EventEnvelope[] = rows.map(envelopeFromRow);
       // One span per event, continuing the trace of the request that appended it; the message carries
       // the span's traceparent on to the consumers.
@@ -135,11 +188,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       }
       for (const span of spans) endSpan(span);
       this.metrics.recordRelay(envelopes.map((e) => e.occurred_at));
-      await tx.query('DELETE FROM outbox WHERE position = ANY($1::bigint[])', [
-        rows.map((r: { position: string }) => r.position),
-      ]);
-      return rows.length;
+      const last = rows[rows.length - 1];
+      await tx.query(
+        `UPDATE relay_checkpoint SET transaction_id = $1::xid8, global_position = $2, updated_at = now()`,
+        [last.transaction_id, last.global_position],
+      );
+      return { published: rows.length, heldBack };
     });
+  }
+
+  /**
+   * Events wait while any transaction older than theirs is open — on the whole PostgreSQL server, as
+   * transaction ids are. One left open (idle in transaction) stops publishing: say so once it lasts.
+   */
+  private watchHeldBack(onlyHeldBack: boolean): void {
+    if (!onlyHeldBack) {
+      this.heldBackSince = undefined;
+      return;
+    }
+    this.heldBackSince ??= Date.now();
+    if (Date.now() - this.heldBackSince > HELD_BACK_WARNING_MS && !this.heldBackWarned) {
+      this.heldBackWarned = true;
+      this.logger.warn({
+        msg: 'outbox relay: committed events wait for an older transaction that stays open (idle in transaction?)',
+        since: new Date(this.heldBackSince).toISOString(),
+      });
+    }
   }
 
   private async ensureTopic(): Promise<void> {

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '@libs/config';
 import { pgPool, StatementBatcher } from '@libs/database';
 import type { CredentialEvent, EventEnvelope } from '@libs/domain';
-import { eventTopic } from '@libs/messaging';
 import { inSpan, traceparentOf } from '@libs/platform';
 import { EventHasher } from './event-hash';
 import { ConcurrencyError, EventStore, type StreamPosition, type WriteContext } from './event-store.port';
@@ -50,27 +49,16 @@ const UNNEST_EVENTS = `
 // Not an envelope field: the trace the relay continues on Kafka (see `append`).
 const INSERTED_COLUMNS = `${EVENT_COLUMNS}, traceparent`;
 
-// events + outbox rows in one statement: atomic without an explicit transaction, one round trip.
-const APPEND_SQL = `
-  WITH inserted AS (
-    INSERT INTO events (${INSERTED_COLUMNS}) ${UNNEST_EVENTS}
-    RETURNING global_position, event_id, stream_id
-  )
-  INSERT INTO outbox (event_id, topic, message_key)
-  SELECT event_id, $13, stream_id FROM inserted ORDER BY global_position`;
+// One statement, atomic without an explicit transaction, one round trip. Nothing else is written: the
+// relay tails this table by (transaction_id, global_position) — see OutboxRelay.
+const APPEND_SQL = `INSERT INTO events (${INSERTED_COLUMNS}) ${UNNEST_EVENTS}`;
 
 // The group-commit form for single-event appends of many streams: a row whose stream version is taken
 // is skipped (its writer gets ConcurrencyError), the others commit; the ids written come back.
 const APPEND_EACH_SQL = `
-  WITH inserted AS (
-    INSERT INTO events (${INSERTED_COLUMNS}) ${UNNEST_EVENTS}
-    ON CONFLICT ON CONSTRAINT events_stream_version_unique DO NOTHING
-    RETURNING global_position, event_id, stream_id
-  ), queued AS (
-    INSERT INTO outbox (event_id, topic, message_key)
-    SELECT event_id, $13, stream_id FROM inserted ORDER BY global_position
-  )
-  SELECT event_id FROM inserted`;
+  INSERT INTO events (${INSERTED_COLUMNS}) ${UNNEST_EVENTS}
+  ON CONFLICT ON CONSTRAINT events_stream_version_unique DO NOTHING
+  RETURNING event_id`;
 
 /** An envelope about to be inserted, with the trace context of the request that appends it. */
 interface Pending {
@@ -86,7 +74,6 @@ interface Pending {
 export class PostgresEventStore extends EventStore {
   /** Emits 'appended' after each commit, so the in-process relay publishes without waiting to poll. */
   readonly appended = new EventEmitter();
-  private readonly topic: string;
   /** Single-event appends (every delegation) share statements under load: group commit. */
   private readonly singles = new StatementBatcher<Pending, true>((pending) => this.insertEach(pending));
   private readonly hasher: EventHasher;
@@ -96,7 +83,6 @@ export class PostgresEventStore extends EventStore {
     config: AppConfig,
   ) {
     super();
-    this.topic = eventTopic(config.kafka.topicPrefix);
     this.hasher = EventHasher.fromConfig(config);
   }
 
@@ -183,7 +169,6 @@ export class PostgresEventStore extends EventStore {
       column('hash'),
       envelopes.map((e) => JSON.stringify(e.data)),
       pending.map((p) => p.traceparent),
-      this.topic,
     ];
   }
 }

@@ -16,7 +16,7 @@ export { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from './sys
 export { appRoleUrls, createTestDatabase, testServerUrl, type TestDatabase } from './test-database';
 export { MANAGEMENT_API, managementErrorBody, useManagementApi, type ManagementApi } from './management-api';
 export { DedicatedKafkaBroker } from './kafka-broker';
-export { insertStoredEvents } from './stored-events';
+export { insertStoredEvents, markRelayed } from './stored-events';
 export { deleteTopics, eventually, testBrokers, testKafka, uniqueName } from './test-kafka';
 export { DedicatedRedis, uniqueLimitsPrefix } from './test-redis';
 export { startCluster, type ApiReplica, type RunningCluster } from './cluster';

@@ -8,6 +8,7 @@ import { CreateDelegationFailures1764100600000 } from './1764100600000-CreateDel
 import { AddClientOrigins1764100700000 } from './1764100700000-AddClientOrigins';
 import { AddClientSecretCipher1764100800000 } from './1764100800000-AddClientSecretCipher';
 import { AddStreamChainHeads1764101400000 } from './1764101400000-AddStreamChainHeads';
+import { RelayTailsTheEventTable1764101500000 } from './1764101500000-RelayTailsTheEventTable';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   AddClientOrigins1764100700000,
   AddClientSecretCipher1764100800000,
   AddStreamChainHeads1764101400000,
+  RelayTailsTheEventTable1764101500000,
 ];

@@ -8,6 +8,8 @@ interface RouteLayer {
   route?: { methods: Record<string, boolean> };
 }
 
+const KNOWN_PATHS = 1_000;
+
 /** A path that exists, asked with a method it does not answer. */
 export class MethodNotAllowed extends OAuthError {
   constructor(method: string, allowed: string[]) {
@@ -47,9 +49,21 @@ function matches(layer: RouteLayer, path: string): boolean {
  * on (CORS preflight and the router's automatic answer own it).
  */
 export function methodNotAllowed(routes: () => readonly RouteLayer[]): RequestHandler {
+  // Every request passes here, and matching a path against every route is not free: the answer per path
+  // is remembered (the routes do not change once the app listens). Bounded: paths with ids are many.
+  const known = new Map<string, string[]>();
+  const allowedOn = (path: string) => {
+    let allowed = known.get(path);
+    if (allowed === undefined) {
+      allowed = allowedMethods(routes(), path);
+      if (known.size >= KNOWN_PATHS) known.clear();
+      known.set(path, allowed);
+    }
+    return allowed;
+  };
   return (req: Request, _res: Response, next: NextFunction) => {
     if (req.method === 'OPTIONS') return next();
-    const allowed = allowedMethods(routes(), req.path);
+    const allowed = allowedOn(req.path);
     if (allowed.length === 0 || allowed.includes(req.method)) return next();
     next(new MethodNotAllowed(req.method, allowed));
   };

@@ -38,6 +38,27 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
+/**
+ * Standard output, written asynchronously: lines that arrive while a write is in flight go out together
+ * in the next one, so the per-request line costs no write syscall of its own under load (a synchronous
+ * destination made every request pay one). Whatever is still buffered is written synchronously when the
+ * process exits — a shutdown, `process.exit`, or a crash (an uncaught exception ends in 'exit') — so the
+ * last lines are kept; only a SIGKILL can lose the few lines of the write in flight.
+ */
+let stdout: pino.DestinationStream | undefined;
+function logDestination(): pino.DestinationStream {
+  if (stdout) return stdout; // one per process, however many apps it builds (tests build many)
+  const destination = (stdout = pino.destination({ dest: 1, sync: false }));
+  process.once('exit', () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // stdout is gone (a closed pipe): nothing left to write to.
+    }
+  });
+  return destination;
+}
+
 /** Structured JSON logs (pino), one line per request with its id, status and duration. */
 @Module({})
 export class LoggingModule {
@@ -66,8 +87,7 @@ export class LoggingModule {
                   }),
                 },
               },
-              // Synchronous writes: the last lines before an exit (shutdown, crash) are never lost.
-              pino.destination({ dest: 1, sync: true }),
+              logDestination(),
             ],
           }),
         }),
