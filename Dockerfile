@@ -18,4 +18,4 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 USER node
 EXPOSE 3000 3001
-CMD ["node", "dist/apps/api/apps/api/src/main.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/apps/api/apps/api/src/main.js"]

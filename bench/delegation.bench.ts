@@ -16,7 +16,7 @@
  *
  * Environment: BENCH_SECONDS (measured seconds per run, 15), BENCH_WARMUP_SECONDS (3), BENCH_TOKENS
  * (refresh tokens per algorithm, 300), BENCH_USERS (20), BENCH_CONCURRENCY (50), BENCH_OPEN_RATE (400),
- * BENCH_ISSUE_CONCURRENCY (4), BENCH_LOG_LEVEL (unset), BENCH_CPU_PROF=1 (write a V8 CPU profile of
+ * BENCH_ISSUE_CONCURRENCY (4), BENCH_ALGS (RS256,ES256), BENCH_LOG_LEVEL (unset), BENCH_CPU_PROF=1 (write a V8 CPU profile of
  * the api per closed-loop service run to .data/bench/profiles, RS256 first; summarise with
  * bench/lib/cpu-profile.ts), REDIS_URL (the limits shared in that Redis, ADR 0010: what sharing them costs
  * the hot path; unset, in memory).
@@ -60,7 +60,10 @@ import { JWT_BEARER } from '../test/fixtures/oauth';
 const ROOT = resolve(__dirname, '..');
 const RESULTS = resolve(ROOT, '.data/bench/delegation.json');
 const PROFILES = resolve(ROOT, '.data/bench/profiles');
-const ALGS: Alg[] = ['RS256', 'ES256'];
+const ALGS = (process.env.BENCH_ALGS ?? 'RS256,ES256').split(',').map((alg) => {
+  if (alg !== 'RS256' && alg !== 'ES256') throw new Error('BENCH_ALGS: RS256 and/or ES256, comma-separated');
+  return alg as Alg;
+});
 
 const numberEnv = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);

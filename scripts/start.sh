@@ -97,6 +97,8 @@ mkdir -p .data/logs
 public_port=${PORT:-3000}
 public_url=${PUBLIC_URL:-http://127.0.0.1:$public_port}
 api_logs=.data/logs/api.log
+# V8 flags of every app (APP_NODE_FLAGS in libs/testing/src/app-process.ts, ADR 0011).
+node_flags=(--max-semi-space-size=32)
 metrics_urls=http://${HOST:-127.0.0.1}:${METRICS_PORT:-9464}/metrics
 if [ "$api_replicas" -gt 1 ]; then
   # The replicas listen on PORT+11, PORT+12, … (metrics on METRICS_PORT+11, …) behind nginx on PORT, and
@@ -108,7 +110,7 @@ if [ "$api_replicas" -gt 1 ]; then
   for i in $(seq 1 "$api_replicas"); do
     port=$((public_port + 10 + i))
     metrics_port=$((${METRICS_PORT:-9464} + 10 + i))
-    PORT=$port METRICS_PORT=$metrics_port node dist/apps/api/apps/api/src/main.js > ".data/logs/api-$i.log" 2>&1 &
+    PORT=$port METRICS_PORT=$metrics_port node "${node_flags[@]}" dist/apps/api/apps/api/src/main.js > ".data/logs/api-$i.log" 2>&1 &
     pids+=($!)
     upstreams+="${upstreams:+,}127.0.0.1:$port"
     api_logs+="${api_logs:+, }.data/logs/api-$i.log"
@@ -120,7 +122,7 @@ if [ "$api_replicas" -gt 1 ]; then
   PROXY_PORT=$public_port PROXY_UPSTREAMS=$upstreams bash scripts/proxy/nginx.sh up
   started_proxy=1
 else
-  node dist/apps/api/apps/api/src/main.js > .data/logs/api.log 2>&1 &
+  node "${node_flags[@]}" dist/apps/api/apps/api/src/main.js > .data/logs/api.log 2>&1 &
   pids+=($!)
 fi
 # Projectors: one consumer group; the first on PROJECTOR_PORT, the others on PROJECTOR_PORT+22, +23, …
@@ -130,7 +132,7 @@ for i in $(seq 1 "$projector_replicas"); do
   log=.data/logs/projector.log
   [ "$projector_replicas" -gt 1 ] && log=.data/logs/projector-$i.log
   PROJECTOR_PORT=$((${PROJECTOR_PORT:-3001} + offset)) PROJECTOR_METRICS_PORT=$((${PROJECTOR_METRICS_PORT:-9465} + offset)) \
-    node dist/apps/projector/apps/projector/src/main.js > "$log" 2>&1 &
+    node "${node_flags[@]}" dist/apps/projector/apps/projector/src/main.js > "$log" 2>&1 &
   pids+=($!)
   projector_logs+="${projector_logs:+, }$log"
   metrics_urls+=", http://${HOST:-127.0.0.1}:$((${PROJECTOR_METRICS_PORT:-9465} + offset))/metrics"

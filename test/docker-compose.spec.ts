@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { EnvDto } from '@libs/config';
-import { APP_ENTRIES } from '@libs/testing';
+import { APP_ENTRIES, APP_NODE_FLAGS } from '@libs/testing';
 
 /** docker-compose.yml cannot run on machines without Docker; keep it consistent with the code instead. */
 describe('docker-compose.yml', () => {
@@ -24,8 +24,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the entry points the build produces', () => {
-    expect(services.api.command).toEqual(['node', APP_ENTRIES.api]);
-    expect(services.projector.command).toEqual(['node', APP_ENTRIES.projector]);
+    expect(services.api.command).toEqual(['node', ...APP_NODE_FLAGS, APP_ENTRIES.api]);
+    expect(services.projector.command).toEqual(['node', ...APP_NODE_FLAGS, APP_ENTRIES.projector]);
     expect(services.migrate.command[1]).toBe(APP_ENTRIES.api.replace('main.js', 'migrate.js'));
   });
 
@@ -40,6 +40,7 @@ describe('docker-compose.yml', () => {
     const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
     expect(dockerfile.match(/^FROM node:24/gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toContain(`CMD ["node", ${APP_NODE_FLAGS.map((f) => `"${f}"`).join(', ')}, "${APP_ENTRIES.api}"]`);
     expect(existsSync(resolve(root, '.dockerignore'))).toBe(true);
   });
 });

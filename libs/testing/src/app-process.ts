@@ -4,6 +4,13 @@ import { eventually } from './test-kafka';
 
 const ROOT = resolve(__dirname, '../../..');
 
+/**
+ * The V8 flags every app runs with (`npm start`, Dockerfile, docker-compose, tests): a young generation
+ * of up to 32 MB semi-spaces instead of 16 MB, so the short-lived garbage of each request dies in fewer
+ * scavenges — 10 % less api CPU per exchange in bench:delegation, for ~30 MB of peak RSS (docs/adr/0011).
+ */
+export const APP_NODE_FLAGS = ['--max-semi-space-size=32'] as const;
+
 /** Compiled entry points of the apps (scripts/test.sh builds them before the e2e depth runs). */
 export const APP_ENTRIES = {
   api: 'dist/apps/api/apps/api/src/main.js',
@@ -25,7 +32,7 @@ export interface AppProcess {
 
 /** Runs a compiled app with the given environment, as `npm start` would. */
 export function spawnApp(app: keyof typeof APP_ENTRIES, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, [APP_ENTRIES[app]], {
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, APP_ENTRIES[app]], {
     cwd: ROOT,
     // Metrics on any free port unless a test asks for one: apps of parallel test files never collide.
     env: {
