@@ -40,7 +40,9 @@ describe('docker-compose.yml', () => {
     const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
     expect(dockerfile.match(/^FROM node:24/gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toContain(`CMD ["node", ${APP_NODE_FLAGS.map((f) => `"${f}"`).join(', ')}, "${APP_ENTRIES.api}"]`);
+    expect(dockerfile).toContain(
+      `CMD ["node", ${APP_NODE_FLAGS.map((f) => `"${f}"`).join(', ')}, "${APP_ENTRIES.api}"]`,
+    );
     expect(existsSync(resolve(root, '.dockerignore'))).toBe(true);
   });
 });
