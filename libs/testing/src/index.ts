@@ -1,7 +1,14 @@
 export { browserLogin } from './browser-login';
 export { CapturedOutput, runCaptured } from './captured-command';
 export { CHROMIUM, launchChromium } from './chromium';
-export { APP_ENTRIES, APP_NODE_FLAGS, freePort, spawnApp, waitForHealth, type AppProcess } from './app-process';
+export {
+  APP_ENTRIES,
+  APP_NODE_FLAGS,
+  freePort,
+  spawnApp,
+  waitForHealth,
+  type AppProcess,
+} from './app-process';
 export { credentialCommands } from './credential-commands';
 export { deciderSpec, viewSpec } from './given-when-then';
 export { envelopesOf, idTokenDelegated, tokenIssued, tokenRevoked } from './credential-events';
