@@ -69,6 +69,30 @@ describe('CredentialLookup and CredentialResolver (real PostgreSQL)', () => {
     expect(refusalOf(stream!.state, 'app-1')).toBe('revoked');
   });
 
+  it('reads the credential’s user in the same statement: as it is now, null once deleted', async () => {
+    const sql = stack.app.get(DataSource);
+    await sql.query(
+      `INSERT INTO users (user_id, email, name, nickname, password_hash, last_login)
+       VALUES ('auth0|owner', 'owner@example.com', 'Owner', 'owner', 'x', '2026-12-01T10:00:00Z')`,
+    );
+    const { refreshToken, credentialId } = await commands.execute(
+      new IssueCredential(
+        { userId: 'auth0|owner', clientId: 'app-1', deviceName: 'Pixel', scope: 'openid', grant: 'password' },
+        { correlationId: 'it' },
+      ),
+    );
+    await project(credentialId);
+    const owner = (await resolver.byRefreshToken(refreshToken))?.owner;
+    expect(owner).toMatchObject({ userId: 'auth0|owner', email: 'owner@example.com', blocked: false });
+    expect(owner?.lastLogin).toEqual(new Date('2026-12-01T10:00:00Z'));
+    expect(owner?.createdAt).toBeInstanceOf(Date);
+
+    await sql.query(`UPDATE users SET blocked = true WHERE user_id = 'auth0|owner'`);
+    expect((await resolver.byRefreshToken(refreshToken))?.owner?.blocked).toBe(true);
+    await sql.query(`DELETE FROM users WHERE user_id = 'auth0|owner'`);
+    expect((await resolver.byRefreshToken(refreshToken))?.owner).toBeNull();
+  });
+
   it('finds nothing for a token this service never issued', async () => {
     await expect(lookup.byTokenHash('nope')).resolves.toBeNull();
     await expect(resolver.byRefreshToken('not-a-token')).resolves.toBeNull();

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { pgPool, StatementBatcher } from '@libs/database';
 import type { CredentialState, EventEnvelope } from '@libs/domain';
 import { envelopeFromRow } from '@libs/event-store';
+import { ownerJsonSql, userFromJson, type User, type UserJson } from '@libs/tenants';
 import type { Snapshot } from './runner/command-runner';
 
 export interface FoundCredential {
@@ -11,6 +12,8 @@ export interface FoundCredential {
   snapshot?: Snapshot<CredentialState>;
   /** The stream's events from the snapshot's version on, read in the same statement as the view. */
   tail?: EventEnvelope[];
+  /** The credential's user as of the same statement; null when it no longer exists. */
+  owner?: User | null;
 }
 
 interface ViewRow {
@@ -27,10 +30,11 @@ interface ViewRow {
   head_hash: string | null;
   broken: boolean;
   tail: Parameters<typeof envelopeFromRow>[0][];
+  owner: UserJson | null;
 }
 
 // The view rows and, in the same round trip, every event of their streams the view may not have
-// applied (from the view's version on): the delegation hot path decides on both.
+// applied (from the view's version on) and their users: the delegation hot path decides on all three.
 const viewWithTail = (column: 'token_hash' | 'id') => `
   SELECT v.token_hash, v.id, v.user_id, v.client_id, v.device_name, v.scope, v.status, v.version,
          h.version AS head_version, h.last_hash AS head_hash, h.broken_at IS NOT NULL AS broken,
@@ -39,7 +43,8 @@ const viewWithTail = (column: 'token_hash' | 'id') => `
                     'stream_id', e.stream_id, 'stream_version', e.stream_version, 'occurred_at', e.occurred_at,
                     'correlation_id', e.correlation_id, 'causation_id', e.causation_id,
                     'previous_hash', e.previous_hash, 'hash', e.hash, 'data', e.data) ORDER BY e.stream_version)
-                   FROM events e WHERE e.stream_id = v.id AND e.stream_version >= v.version), '[]') AS tail
+                   FROM events e WHERE e.stream_id = v.id AND e.stream_version >= v.version), '[]') AS tail,
+         ${ownerJsonSql('v.user_id')} AS owner
     FROM device_credentials v
     LEFT JOIN projection_streams h ON h.projection = 'device-credentials' AND h.stream_id = v.id
    WHERE v.${column} = ANY($1::text[])`;
@@ -120,6 +125,7 @@ function found(row: ViewRow): FoundCredential {
     credentialId: row.id,
     snapshot: { state: stateOf(row), version: Number(row.version) },
     tail: row.tail.map(envelopeFromRow),
+    owner: row.owner && userFromJson(row.owner),
   };
 }
 

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { credentialDecider, refusalOf, type CredentialState, type RefusalReason } from '@libs/domain';
 import { SecretKeys } from '@libs/security';
+import type { User } from '@libs/tenants';
 import { CredentialLookup, type FoundCredential } from './credential-lookup';
 import { CommandRunner, type LoadedStream } from './runner/command-runner';
+
+/**
+ * A credential's stream as resolved for a presented token, with its owner when the look-up read the user
+ * in the same statement (absent when the stream came from the event store: ask the user repository).
+ */
+export type ResolvedStream = LoadedStream<CredentialState> & { owner?: User | null };
 
 /** A credential that exists (issued; active or revoked). */
 export type ActiveCredential = Extract<CredentialState, { credentialId: string }>;
@@ -21,7 +28,7 @@ export class CredentialResolver {
   ) {}
 
   /** The stream `refreshToken` names; null for a token this service never issued. */
-  async byRefreshToken(refreshToken: string): Promise<LoadedStream<CredentialState> | null> {
+  async byRefreshToken(refreshToken: string): Promise<ResolvedStream | null> {
     const found = await this.lookup.byTokenHash(this.keys.refreshTokenHash(refreshToken));
     return found ? this.streamOf(found) : null;
   }
@@ -30,7 +37,7 @@ export class CredentialResolver {
    * The stream of the credential an id_token or access token names (its `dcr_…` id), resolved like a
    * refresh token's: a revoke that has returned is seen also while the projector lags.
    */
-  async byId(credentialId: string): Promise<LoadedStream<CredentialState>> {
+  async byId(credentialId: string): Promise<ResolvedStream> {
     return this.streamOf(await this.lookup.byId(credentialId));
   }
 
@@ -42,10 +49,10 @@ export class CredentialResolver {
     return refusalOf((await this.byId(credentialId)).state, clientId);
   }
 
-  private async streamOf(found: FoundCredential): Promise<LoadedStream<CredentialState>> {
-    return (
-      (found.snapshot && found.tail && this.runner.fromTail(credentialDecider, found.snapshot, found.tail)) ||
-      (await this.runner.load(credentialDecider, found.credentialId, found.snapshot))
-    );
+  private async streamOf(found: FoundCredential): Promise<ResolvedStream> {
+    const fromView =
+      found.snapshot && found.tail && this.runner.fromTail(credentialDecider, found.snapshot, found.tail);
+    if (fromView) return { ...fromView, owner: found.owner };
+    return this.runner.load(credentialDecider, found.credentialId, found.snapshot);
   }
 }

@@ -47,7 +47,12 @@ export {
   type UserListQuery,
   type UserSortField,
 } from './users/user.repository';
-export { PostgresUserRepository } from './users/postgres-user.repository';
+export {
+  ownerJsonSql,
+  PostgresUserRepository,
+  userFromJson,
+  type UserJson,
+} from './users/postgres-user.repository';
 export { parseUserSearch, type UserSearchTerm } from './users/user-search';
 export {
   CREDENTIAL_CLAIM,

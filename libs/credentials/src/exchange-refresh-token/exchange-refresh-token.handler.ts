@@ -203,7 +203,7 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
    */
   private async admitRefreshToken(refreshToken: string, clientId: string): Promise<Grant> {
     const stream = await this.resolver.byRefreshToken(refreshToken);
-    const { state, user } = await this.cleared(stream?.state ?? initialState, clientId);
+    const { state, user } = await this.cleared(stream?.state ?? initialState, clientId, stream?.owner);
     return { stream: { ...stream!, state }, user, scope: state.scope };
   }
 
@@ -236,19 +236,23 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
       return { user, scope, notAfter: claims.exp };
     }
     const stream = await this.resolver.byId(credentialId);
-    const { state, user } = await this.cleared(stream.state, client.clientId);
+    const { state, user } = await this.cleared(stream.state, client.clientId, stream.owner);
     if (state.userId !== claims.sub) throw new RefreshTokenRefused('invalid_id_token', state);
     return { stream: { ...stream, state }, user, scope: intersectScope(scope, state.scope) };
   }
 
-  /** The credential and its user when `clientId` may use it now: the decider's `refusalOf` decides. */
+  /**
+   * The credential and its user when `clientId` may use it now: the decider's `refusalOf` decides.
+   * `owner` is the user as read with the credential's view row (undefined: not read, ask the repository).
+   */
   private async cleared(
     state: CredentialState,
     clientId: string,
+    owner?: User | null,
   ): Promise<{ state: ActiveState; user: User }> {
     // The credential's rules first: its user is looked up only for a token the client may use.
     const usable = state.status !== 'none' && refusalOf(state, clientId) === null;
-    const user = usable ? await this.users.findById(state.userId) : undefined;
+    const user = !usable ? undefined : owner !== undefined ? owner : await this.users.findById(state.userId);
     const refusal = refusalOf(state, clientId, user);
     if (state.status !== 'none' && user && !refusal) return { state, user };
     throw new RefreshTokenRefused(refusal ?? 'unknown_token', state.status === 'none' ? undefined : state);

@@ -33,6 +33,32 @@ interface UserRow {
 const COLUMNS = `user_id, connection, email, email_verified, name, nickname, picture, blocked, logins_count,
   last_login, created_at, updated_at`;
 
+/** A user as `ownerJsonSql` selects it: timestamps come back as strings. */
+export type UserJson = Omit<UserRow, 'last_login' | 'created_at' | 'updated_at'> & {
+  last_login: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+/**
+ * The user whose id is `userIdSql`, as one JSON value (null when there is none), for a statement of
+ * another lib that reads a user along with its own rows in one round trip (the delegation hot path:
+ * the credential's view row and its owner). This lib still owns the columns; `userFromJson` reads it.
+ */
+export const ownerJsonSql = (userIdSql: string) =>
+  `(SELECT json_build_object(${COLUMNS.split(',')
+    .map((c) => c.trim())
+    .map((c) => `'${c}', o.${c}`)
+    .join(', ')}) FROM users o WHERE o.user_id = ${userIdSql})`;
+
+export const userFromJson = (json: UserJson): User =>
+  toUser({
+    ...json,
+    last_login: json.last_login === null ? null : new Date(json.last_login),
+    created_at: new Date(json.created_at),
+    updated_at: new Date(json.updated_at),
+  });
+
 const toUser = (row: UserRow): User => ({
   userId: row.user_id,
   connection: row.connection,
