@@ -42,8 +42,9 @@ export const REDACTED_PATHS = [
  * Standard output, written asynchronously: lines that arrive while a write is in flight go out together
  * in the next one, so the per-request line costs no write syscall of its own under load (a synchronous
  * destination made every request pay one). Whatever is still buffered is written synchronously when the
- * process exits — a shutdown, `process.exit`, or a crash (an uncaught exception ends in 'exit') — so the
- * last lines are kept; only a SIGKILL can lose the few lines of the write in flight.
+ * process exits (`process.exit`, or a crash: an uncaught exception ends in 'exit'), and a graceful shutdown
+ * waits for it (`flushLogs`: Nest ends it by re-raising the signal, which skips 'exit'), so the last lines
+ * are kept; only a SIGKILL can lose the few lines of the write in flight.
  */
 let stdout: pino.DestinationStream | undefined;
 function logDestination(): pino.DestinationStream {
@@ -57,6 +58,24 @@ function logDestination(): pino.DestinationStream {
     }
   });
   return destination;
+}
+
+/** Resolves once every log line written so far has reached standard output. */
+export async function flushLogs(): Promise<void> {
+  // sonic-boom's flush(cb) answers at once without a minimum length, and flushSync beside a write in
+  // flight could reorder lines: wait (at most a second) for that write, then write the rest in one go.
+  const destination = stdout as
+    | (pino.DestinationStream & { _writing?: boolean; flushSync(): void })
+    | undefined;
+  if (!destination) return;
+  for (let waited = 0; destination._writing && waited < 1_000; waited += 2) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  try {
+    destination.flushSync();
+  } catch {
+    // stdout is gone (a closed pipe): nothing left to write to.
+  }
 }
 
 /** Structured JSON logs (pino), one line per request with its id, status and duration. */
@@ -85,6 +104,10 @@ export class LoggingModule {
                     method: req.method,
                     url: req.url?.split('?')[0],
                   }),
+                  // The status only: copying and stringifying every response header cost each request
+                  // more than the rest of its line, and kept cookies and redirect codes one redaction
+                  // path away from the log.
+                  res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
                 },
               },
               logDestination(),
