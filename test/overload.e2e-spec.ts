@@ -36,7 +36,8 @@ async function tokensFor(tenant: TenantClient, name: string, devices: string[]) 
 
 /** Waits until `n` statements of the database wait on a lock. */
 async function lockWaiters(db: Client, n: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  // Generous (30 s and more): on a loaded CI machine a delegation can take seconds to reach its insert.
+  for (let i = 0; i < 600; i++) {
     const { rows } = await db.query<{ n: string }>(
       `SELECT count(*) AS n FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock'`,

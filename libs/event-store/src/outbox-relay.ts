@@ -16,6 +16,9 @@ const IDLE_POLL_MS = 250;
 // After a local append, wait this long for more before publishing (as Kafka's linger.ms): under load
 // one transaction and one produce request carry many events instead of one each.
 const LINGER_MS = 15;
+// Committed events wait for an older open transaction (of any database of the server): look again soon,
+// but not in a tight loop — on a busy shared server some transaction is nearly always open.
+const HELD_BACK_POLL_MS = 50;
 const MAX_BACKOFF_MS = 5_000;
 const HELD_BACK_WARNING_MS = 10_000;
 const OUTBOX_DEPTH = 'SELECT count(*) AS n FROM outbox';
@@ -28,7 +31,7 @@ const COLUMNS = [...EVENT_COLUMNS.split(',').map((c) => c.trim()), 'traceparent'
  * xmin has ended (its rows are visible now or never will be); every transaction still running, or yet to
  * begin, has an id at or above xmin — so no row can later appear behind the checkpoint this batch moves
  * to, however late its transaction commits. A last row with `held_back` says that committed events wait
- * for an older transaction to end (the relay then looks again after a linger, not at the next poll).
+ * for an older transaction to end (the relay then looks again after HELD_BACK_POLL_MS, not at the next poll).
  */
 const NEXT_EVENTS_SQL = `
   WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
@@ -132,7 +135,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         backoff = 0;
         this.watchHeldBack(batch?.heldBack === true && batch.published === 0);
         // A full batch means more are waiting; otherwise wait for the next append (or the poll).
-        if (batch === null || batch.published < BATCH_SIZE) await this.sleep(IDLE_POLL_MS);
+        if (batch?.heldBack) await this.sleep(HELD_BACK_POLL_MS);
+        else if (batch === null || batch.published < BATCH_SIZE) await this.sleep(IDLE_POLL_MS);
       } catch (error) {
         this.metrics.failed(error, 'outbox_relay');
         if (!this.failing)
@@ -158,11 +162,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         BATCH_SIZE,
       ]);
       const heldBack = rows.at(-1)?.held_back === true;
-      if (heldBack) {
-        rows.pop();
-        // Committed events an older, still open transaction holds back: look again after a linger.
-        this.pending = true;
-      }
+      // Committed events an older, still open transaction holds back: `run` looks again soon.
+      if (heldBack) rows.pop();
       if (rows.length === 0) return { published: 0, heldBack };
       const envelopes: EventEnvelope[] = rows.map(envelopeFromRow);
       // One span per event, continuing the trace of the request that appended it; the message carries
