@@ -48,25 +48,18 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopSam
     const scheduledMs = index * interval;
     const request = options.next(index, busy);
     if (request.key !== undefined) busy.add(request.key);
+    const record = (answer: Pick<OpenLoopSample, 'status' | 'retryAfter' | 'detail'>): void => {
+      samples.push({ scheduledMs, latencyMs: performance.now() - start - scheduledMs, ...answer });
+    };
     return post(agent, url, request)
       .then(
-        ({ status, headers, body }) => {
-          samples.push({
-            scheduledMs,
-            latencyMs: performance.now() - start - scheduledMs,
+        ({ status, headers, body }) =>
+          record({
             status,
             retryAfter: headers['retry-after'] as string | undefined,
             ...(status === 200 ? {} : { detail: body.slice(0, 200) }),
-          });
-        },
-        (error: unknown) => {
-          samples.push({
-            scheduledMs,
-            latencyMs: performance.now() - start - scheduledMs,
-            status: 0,
-            detail: `transport error: ${String(error)}`,
-          });
-        },
+          }),
+        (error: unknown) => record({ status: 0, detail: `transport error: ${String(error)}` }),
       )
       .finally(() => {
         if (request.key !== undefined) busy.delete(request.key);

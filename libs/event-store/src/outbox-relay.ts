@@ -37,10 +37,11 @@ const NEXT_EVENTS_SQL = `
   WITH horizon AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
   next AS (
     SELECT e.transaction_id, e.global_position, ${COLUMNS.map((c) => `e.${c}`).join(', ')}
-      FROM events e, horizon h
-     WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint) AND e.transaction_id < h.xmin
+      FROM events e, horizon h, relay_checkpoint c
+     WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position)
+       AND e.transaction_id < h.xmin
      ORDER BY e.transaction_id, e.global_position
-     LIMIT $3
+     LIMIT $1
   )
   SELECT next.*, false AS held_back FROM next
   UNION ALL
@@ -155,12 +156,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return this.db.transaction(async (tx) => {
       const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
       if (!locked) return null;
-      const [checkpoint] = await tx.query('SELECT transaction_id, global_position FROM relay_checkpoint');
-      const rows: NextRow[] = await tx.query(NEXT_EVENTS_SQL, [
-        checkpoint.transaction_id,
-        checkpoint.global_position,
-        BATCH_SIZE,
-      ]);
+      const rows: NextRow[] = await tx.query(NEXT_EVENTS_SQL, [BATCH_SIZE]);
       const heldBack = rows.at(-1)?.held_back === true;
       // Committed events an older, still open transaction holds back: `run` looks again soon.
       if (heldBack) rows.pop();
@@ -205,6 +201,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private watchHeldBack(onlyHeldBack: boolean): void {
     if (!onlyHeldBack) {
       this.heldBackSince = undefined;
+      this.heldBackWarned = false; // the next stall warns again
       return;
     }
     this.heldBackSince ??= Date.now();

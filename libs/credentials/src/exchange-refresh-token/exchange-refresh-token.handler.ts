@@ -252,7 +252,8 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
   ): Promise<{ state: ActiveState; user: User }> {
     // The credential's rules first: its user is looked up only for a token the client may use.
     const usable = state.status !== 'none' && refusalOf(state, clientId) === null;
-    const user = !usable ? undefined : owner !== undefined ? owner : await this.users.findById(state.userId);
+    let user: User | null | undefined;
+    if (usable) user = owner === undefined ? await this.users.findById(state.userId) : owner;
     const refusal = refusalOf(state, clientId, user);
     if (state.status !== 'none' && user && !refusal) return { state, user };
     throw new RefreshTokenRefused(refusal ?? 'unknown_token', state.status === 'none' ? undefined : state);

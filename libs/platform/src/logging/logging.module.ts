@@ -50,14 +50,16 @@ let stdout: pino.DestinationStream | undefined;
 function logDestination(): pino.DestinationStream {
   if (stdout) return stdout; // one per process, however many apps it builds (tests build many)
   const destination = (stdout = pino.destination({ dest: 1, sync: false }));
-  process.once('exit', () => {
-    try {
-      destination.flushSync();
-    } catch {
-      // stdout is gone (a closed pipe): nothing left to write to.
-    }
-  });
+  process.once('exit', () => writeBuffered(destination));
   return destination;
+}
+
+function writeBuffered(destination: pino.DestinationStream & { flushSync(): void }): void {
+  try {
+    destination.flushSync();
+  } catch {
+    // stdout is gone (a closed pipe): nothing left to write to.
+  }
 }
 
 /** Resolves once every log line written so far has reached standard output. */
@@ -71,11 +73,7 @@ export async function flushLogs(): Promise<void> {
   for (let waited = 0; destination._writing && waited < 1_000; waited += 2) {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  try {
-    destination.flushSync();
-  } catch {
-    // stdout is gone (a closed pipe): nothing left to write to.
-  }
+  writeBuffered(destination);
 }
 
 /** Structured JSON logs (pino), one line per request with its id, status and duration. */
