@@ -34,10 +34,18 @@ async function tokensFor(tenant: TenantClient, name: string, devices: string[]) 
   return { clientId, tokens };
 }
 
-/** Waits until `n` statements of the database wait on a lock. */
-async function lockWaiters(db: Client, n: number): Promise<void> {
+/**
+ * Waits until `n` statements of the database wait on a lock; fails at once, with its answer, if the
+ * request that should be waiting (`pending`) has already been answered.
+ */
+async function lockWaiters(db: Client, n: number, pending: Promise<unknown>): Promise<void> {
+  let answered: unknown;
+  void pending.then((res) => (answered = res));
   // Generous (30 s and more): on a loaded CI machine a delegation can take seconds to reach its insert.
   for (let i = 0; i < 600; i++) {
+    if (answered !== undefined) {
+      throw new Error(`answered instead of waiting on a lock: ${JSON.stringify(answered)}`);
+    }
     const { rows } = await db.query<{ n: string }>(
       `SELECT count(*) AS n FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
@@ -98,7 +106,7 @@ describe('overload (e2e)', () => {
         const stalled: ReturnType<typeof delegated>[] = [];
         for (const device of ['x', 'y']) {
           stalled.push(delegated(device).finally(() => settled.add(device)));
-          await lockWaiters(holder, stalled.length);
+          await lockWaiters(holder, stalled.length, stalled[stalled.length - 1]);
         }
         // /delegation saturated: 45 more exchanges in flight, none finishing while the lock is held.
         const piled = Array.from({ length: 40 }, (_, i) => delegated(crowd[i % crowd.length]));

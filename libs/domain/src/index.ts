@@ -36,3 +36,12 @@ export {
 export { CREDENTIAL_ID, credentialId } from './ids';
 export { UnsupportedEventError } from './upcasting/unsupported-event.error';
 export { assertReadable, upcast } from './upcasting/upcast';
+export {
+  LEGACY_REFRESH_TOKEN_POLICY,
+  LEGACY_TERMS,
+  MAX_TOKEN_LIFETIME,
+  policyProblem,
+  termsOf,
+  type RefreshTokenPolicy,
+  type RefreshTokenTerms,
+} from './credential/refresh-token-policy';

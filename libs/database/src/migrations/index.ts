@@ -9,6 +9,7 @@ import { AddClientOrigins1764100700000 } from './1764100700000-AddClientOrigins'
 import { AddClientSecretCipher1764100800000 } from './1764100800000-AddClientSecretCipher';
 import { AddStreamChainHeads1764101400000 } from './1764101400000-AddStreamChainHeads';
 import { RelayTailsTheEventTable1764101500000 } from './1764101500000-RelayTailsTheEventTable';
+import { RefreshTokenRotation1764101600000 } from './1764101600000-RefreshTokenRotation';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AddClientSecretCipher1764100800000,
   AddStreamChainHeads1764101400000,
   RelayTailsTheEventTable1764101500000,
+  RefreshTokenRotation1764101600000,
 ];
