@@ -3,8 +3,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, configFromEnv } from '../examples/revocation-consumer/config';
-import { readMessage, type TokenRevoked, type WireMessage } from '../examples/revocation-consumer/contract';
-import { DenyList } from '../examples/revocation-consumer/deny-list';
+import {
+  readMessage,
+  type TokenExpired,
+  type TokenRevoked,
+  type WireMessage,
+} from '../examples/revocation-consumer/contract';
+import { DenyList, isExpiry } from '../examples/revocation-consumer/deny-list';
 import { loadState, saveState, StateFileError } from '../examples/revocation-consumer/state-file';
 
 const revoked = (credentialId = 'dcr_0123456789abcdef', overrides: Record<string, unknown> = {}) => ({
@@ -44,6 +49,95 @@ const withoutData = (...fields: string[]) => {
 
 const asEvent = (envelope: ReturnType<typeof revoked>) => envelope as unknown as TokenRevoked;
 
+/** Another event of the same credential: its envelope with `type`, `schema_version` and `data` replaced. */
+const event = (
+  type: string,
+  schemaVersion: number,
+  streamVersion: number,
+  data: Record<string, unknown>,
+  credentialId = 'dcr_0123456789abcdef',
+) => ({
+  ...revoked(credentialId),
+  type,
+  schema_version: schemaVersion,
+  stream_version: streamVersion,
+  data: { credential_id: credentialId, user_id: 'auth0|u1', client_id: 'app-1', ...data },
+});
+
+const expired = (credentialId = 'dcr_0123456789abcdef', streamVersion = 3) =>
+  event(
+    'TokenExpired',
+    1,
+    streamVersion,
+    {
+      device_name: 'Pixel 9',
+      lifetime: 'idle',
+      expired_at: '2026-01-16T03:04:05.000Z',
+      observed_at: '2026-01-20T08:00:00.000Z',
+    },
+    credentialId,
+  );
+
+// What the service publishes since issue 13 (docs/asyncapi.yaml): a rotating family's life, reused.
+const rotatingFamily = (credentialId: string) => [
+  event(
+    'TokenIssued',
+    2,
+    1,
+    {
+      device_name: 'Pixel 9',
+      scope: 'openid offline_access',
+      token_hash: 'A'.repeat(43),
+      issued_at: '2026-01-02T03:04:05.000Z',
+      grant: 'authorization_code',
+      terms: { rotating: true, leeway: 30, expires_at: '2026-02-01T03:04:05.000Z', idle_lifetime: 1296000 },
+      jkt: null,
+    },
+    credentialId,
+  ),
+  event(
+    'TokenRotated',
+    1,
+    2,
+    {
+      previous_token_hash: 'A'.repeat(43),
+      token_hash: 'B'.repeat(43),
+      rotated_at: '2026-01-03T00:00:00.000Z',
+    },
+    credentialId,
+  ),
+  event('IdTokenDelegated', 2, 3, { via: 'refresh_token', scope: 'openid' }, credentialId),
+  event(
+    'RefreshTokenReused',
+    1,
+    4,
+    {
+      token_hash: 'A'.repeat(43),
+      retired_at: '2026-01-03T00:00:00.000Z',
+      detected_at: '2026-01-04T00:00:00.000Z',
+    },
+    credentialId,
+  ),
+  {
+    ...revoked(credentialId),
+    stream_version: 5,
+    data: {
+      ...revoked(credentialId).data,
+      reason: 'refresh_token_reuse',
+      actor: 'system',
+      revoked_at: '2026-01-04T00:00:00.000Z',
+    },
+  },
+];
+
+/** Reads each message as the consumer does (with or without the type header), applying what ends a credential. */
+const consume = (list: DenyList, envelopes: { type: string }[], withHeaders: boolean) =>
+  envelopes.map((envelope) => {
+    const reading = readMessage(wire(envelope, withHeaders ? { event_type: envelope.type } : {}));
+    if (reading.kind === 'revocation' || reading.kind === 'expiry') list.apply(reading.event);
+    return reading.kind;
+  });
+
 describe('revocation consumer example: reading a message', () => {
   it('reads a TokenRevoked v1, with or without headers', () => {
     const envelope = revoked();
@@ -82,6 +176,35 @@ describe('revocation consumer example: reading a message', () => {
     });
   });
 
+  it('reads a TokenExpired v1 as the end of its credential, with or without headers', () => {
+    const envelope = expired();
+    for (const message of [wire(envelope), wire(envelope, { event_type: 'TokenExpired' })]) {
+      expect(readMessage(message)).toEqual({ kind: 'expiry', event: envelope });
+    }
+  });
+
+  it.each([true, false])(
+    'reads the events of issue 13 without stopping or mis-reading them (type headers: %s)',
+    (withHeaders) => {
+      const list = new DenyList();
+      const kinds = consume(list, rotatingFamily('dcr_0123456789abcdef'), withHeaders);
+      // TokenIssued v2 is not an unsupported TokenRevoked; TokenRotated and RefreshTokenReused end nothing.
+      expect(kinds).toEqual(['other', 'other', 'other', 'other', 'revocation']);
+      expect(list.get('dcr_0123456789abcdef')).toMatchObject({
+        reason: 'refresh_token_reuse',
+        actor: 'system',
+      });
+    },
+  );
+
+  it('refuses a TokenExpired of another schema version instead of guessing its shape', () => {
+    expect(readMessage(wire({ ...expired(), schema_version: 2 }))).toEqual({
+      kind: 'unsupported',
+      type: 'TokenExpired',
+      schemaVersion: 2,
+    });
+  });
+
   it.each<[string, WireMessage]>([
     ['empty value', { value: null }],
     ['value is not JSON', { value: Buffer.from('{"event_id":') }],
@@ -95,6 +218,11 @@ describe('revocation consumer example: reading a message', () => {
     ['TokenRevoked without credential_id, reason', wire(withoutData('credential_id', 'reason'))],
     ['TokenRevoked credential_id differs from stream_id', wire({ ...revoked(), stream_id: 'dcr_other' })],
     ['message key differs from stream_id', { ...wire(revoked()), key: 'dcr_other' }],
+    [
+      'TokenExpired without lifetime, expired_at',
+      wire({ ...expired(), data: { ...expired().data, lifetime: undefined, expired_at: 7 } }),
+    ],
+    ['TokenExpired credential_id differs from stream_id', wire({ ...expired(), stream_id: 'dcr_other' })],
   ])('calls a message malformed: %s', (reason, message) => {
     const reading = readMessage(message);
     expect(reading.kind).toBe('malformed');
@@ -107,7 +235,7 @@ describe('revocation consumer example: DenyList', () => {
     const list = new DenyList();
     const event = asEvent(revoked('dcr_aaaaaaaaaaaaaaaa'));
     const result = list.apply(event);
-    expect(result).toMatchObject({ changed: true, revocation: { ...event.data, event_id: event.event_id } });
+    expect(result).toMatchObject({ changed: true, entry: { ...event.data, event_id: event.event_id } });
     expect(list.isRevoked('dcr_aaaaaaaaaaaaaaaa')).toBe(true);
     expect(list.isRevoked('dcr_bbbbbbbbbbbbbbbb')).toBe(false);
     expect(list.size).toBe(1);
@@ -128,7 +256,7 @@ describe('revocation consumer example: DenyList', () => {
     list.apply(first);
     const second = asEvent(revoked());
     second.data.reason = 'user_blocked';
-    expect(list.apply(second)).toMatchObject({ changed: false, why: 'already_revoked' });
+    expect(list.apply(second)).toMatchObject({ changed: false, why: 'already_ended' });
     expect(list.get(first.data.credential_id)).toMatchObject({
       reason: 'management_api',
       event_id: first.event_id,
@@ -154,6 +282,39 @@ describe('revocation consumer example: DenyList', () => {
     );
   });
 
+  it('ends an expired credential like a revoked one: refused from then on, the expiry remembered', () => {
+    const list = new DenyList();
+    const expiry = expired('dcr_aaaaaaaaaaaaaaaa') as unknown as TokenExpired;
+    expect(list.apply(expiry)).toMatchObject({ changed: true, entry: { lifetime: 'idle' } });
+    expect(list.isRevoked('dcr_aaaaaaaaaaaaaaaa')).toBe(true);
+    const entry = list.get('dcr_aaaaaaaaaaaaaaaa')!;
+    expect(isExpiry(entry)).toBe(true);
+    expect(Object.keys(entry).sort()).toEqual(
+      [
+        'client_id',
+        'credential_id',
+        'device_name',
+        'event_id',
+        'expired_at',
+        'lifetime',
+        'observed_at',
+        'user_id',
+      ].sort(),
+    );
+    expect(list.apply(JSON.parse(JSON.stringify(expiry)))).toMatchObject({
+      changed: false,
+      why: 'duplicate',
+    });
+    // The service ends a credential once; a revocation after its expiry changes nothing.
+    expect(list.apply(asEvent(revoked('dcr_aaaaaaaaaaaaaaaa')))).toMatchObject({
+      changed: false,
+      why: 'already_ended',
+    });
+    expect(isExpiry(list.get('dcr_aaaaaaaaaaaaaaaa')!)).toBe(true);
+    expect(isExpiry(list.apply(asEvent(revoked('dcr_bbbbbbbbbbbbbbbb'))).entry)).toBe(false);
+    expect(list.size).toBe(2);
+  });
+
   it('starts from saved entries and still dedupes against them', () => {
     const event = asEvent(revoked());
     const before = new DenyList();
@@ -174,10 +335,13 @@ describe('revocation consumer example: deny-list file', () => {
   it('round-trips the deny-list with its positions', async () => {
     const list = new DenyList();
     list.apply(asEvent(revoked()));
+    list.apply(expired('dcr_aaaaaaaaaaaaaaaa') as unknown as TokenExpired);
     const state = { revoked: list.entries(), positions: { topic: { '0': '12', '2': '3' } } };
     await saveState(join(dir, 'deny.json'), state);
     await expect(loadState(join(dir, 'deny.json'))).resolves.toEqual(state);
     expect(JSON.parse(await readFile(join(dir, 'deny.json'), 'utf8'))).toEqual(state);
+    const restored = new DenyList((await loadState(join(dir, 'deny.json')))!.revoked);
+    expect(isExpiry(restored.get('dcr_aaaaaaaaaaaaaaaa')!)).toBe(true);
   });
 
   it('reads a missing file as no state', async () => {

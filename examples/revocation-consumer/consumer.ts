@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type EachMessagePayload, type logCreator } from 'kafkajs';
 import type { ConsumerConfig } from './config';
 import { readMessage } from './contract';
-import { DenyList, type ApplyResult } from './deny-list';
+import { DenyList, isExpiry, type ApplyResult } from './deny-list';
 import { jsonLines, type Log, type LogLine } from './log';
 import { loadState, saveState } from './state-file';
 
@@ -26,7 +26,10 @@ export interface RunningConsumer {
   stop(): Promise<void>;
 }
 
-/** The consumer met a `TokenRevoked` it cannot read and stopped rather than skip a revocation. */
+/**
+ * The consumer met a `TokenRevoked` or `TokenExpired` it cannot read and stopped rather than skip the
+ * end of a credential.
+ */
 export class UnsupportedEventError extends Error {
   constructor(
     readonly type: string,
@@ -104,7 +107,7 @@ export async function startRevocationConsumer(options: StartOptions): Promise<Ru
     const at = { partition, offset: message.offset };
     const reading = readMessage(message);
     if (reading.kind === 'unsupported') {
-      // Skipping a revocation this code cannot read would leave a revoked token usable. Pausing keeps
+      // Skipping an ending this code cannot read would leave an ended token usable. Pausing keeps
       // the partition here, throwing keeps the offset unresolved, and stopping makes an operator deploy
       // a consumer that knows the version (or upcasts it); that consumer resumes at this very event.
       const error = new UnsupportedEventError(reading.type, reading.schemaVersion, partition, message.offset);
@@ -124,10 +127,10 @@ export async function startRevocationConsumer(options: StartOptions): Promise<Ru
     let changed = false;
     if (reading.kind === 'malformed') {
       line = { level: 'warn', msg: 'malformed message skipped', reason: reading.reason, ...at };
-    } else if (reading.kind === 'revocation') {
+    } else if (reading.kind === 'revocation' || reading.kind === 'expiry') {
       const result = denyList.apply(reading.event);
       changed = result.changed;
-      line = revocationLine(result, reading.event.event_id, at);
+      line = endingLine(result, reading.event.event_id, at);
     }
     positions.set(partition, BigInt(message.offset) + 1n);
     // Saved before the handler returns, so before kafkajs commits the offset: a crash in between
@@ -182,21 +185,23 @@ export async function startRevocationConsumer(options: StartOptions): Promise<Ru
 
 const SKIPPED = {
   duplicate: 'duplicate event skipped',
-  already_revoked: 'credential already revoked, event skipped',
+  already_ended: 'credential already ended, event skipped',
 };
 
-function revocationLine(
+function endingLine(
   result: ApplyResult,
   eventId: string,
   at: { partition: number; offset: string },
 ): LogLine {
-  const { event_id: _revokingEvent, ...revocation } = result.revocation;
-  if (result.changed)
-    return { level: 'info', msg: 'credential revoked', ...revocation, ...at, event_id: eventId };
+  const { event_id: _endingEvent, ...ending } = result.entry;
+  if (result.changed) {
+    const msg = isExpiry(result.entry) ? 'credential expired' : 'credential revoked';
+    return { level: 'info', msg, ...ending, ...at, event_id: eventId };
+  }
   return {
     level: 'info',
     msg: SKIPPED[result.why],
-    credential_id: revocation.credential_id,
+    credential_id: ending.credential_id,
     ...at,
     event_id: eventId,
   };

@@ -1,12 +1,13 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { Revocation } from './deny-list';
+import type { Ending } from './deny-list';
 
 // The deny-list and its position are saved in one file so they cannot disagree: after a restart the
 // consumer resumes exactly where its deny-list ends, whatever offsets its consumer group committed.
 
 /** What the consumer saves: its deny-list and, per topic and partition, the next offset to read. */
 export interface ConsumerState {
-  revoked: Revocation[];
+  /** The ended credentials: revoked ones, and expired ones (those with `expired_at`). */
+  revoked: Ending[];
   positions: Record<string, Record<string, string>>;
 }
 

@@ -190,6 +190,43 @@ const ROUTES: Array<{
     scopes: ['delete:device_credentials'],
     request: '/api/v2/device-credentials/dcr_doesnotexist',
   },
+  {
+    method: 'GET',
+    path: '/api/v2/refresh-tokens',
+    scopes: ['read:refresh_tokens'],
+    request: '/api/v2/refresh-tokens?user_id=auth0%7C000000000000000000000000',
+  },
+  {
+    method: 'GET',
+    path: '/api/v2/refresh-tokens/:id',
+    scopes: ['read:refresh_tokens'],
+    request: '/api/v2/refresh-tokens/dcr_doesnotexist',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v2/refresh-tokens/:id',
+    scopes: ['delete:refresh_tokens'],
+    request: '/api/v2/refresh-tokens/dcr_doesnotexist',
+  },
+  {
+    method: 'POST',
+    path: '/api/v2/refresh-tokens/revoke',
+    scopes: ['delete:refresh_tokens'],
+    request: '/api/v2/refresh-tokens/revoke',
+    body: { ids: ['dcr_doesnotexist'] },
+  },
+  {
+    method: 'GET',
+    path: '/api/v2/users/:id/refresh-tokens',
+    scopes: ['read:refresh_tokens'],
+    request: '/api/v2/users/auth0%7C000000000000000000000000/refresh-tokens',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v2/users/:id/refresh-tokens',
+    scopes: ['delete:refresh_tokens'],
+    request: '/api/v2/users/auth0%7C000000000000000000000000/refresh-tokens',
+  },
 ];
 
 /**

@@ -27,6 +27,8 @@ export abstract class AppConfig {
   abstract readonly trustProxy: string | number | false;
   abstract readonly environment: EnvDto['NODE_ENV'];
   abstract readonly serverSecret: string;
+  /** DPoP proofs at the token endpoint must carry a server nonce (`DPOP_NONCE_REQUIRED`). */
+  abstract readonly dpopNonceRequired: boolean;
   /** `AUDIT_KEY`: the secret of the event log's keyed hash chain; null: derived from `serverSecret`. */
   abstract readonly auditSecret: string | null;
   /** OpenTelemetry: the OTLP/HTTP collector's base URL; null: tracing off. */
@@ -138,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
           : dto.TRUST_PROXY,
     environment: dto.NODE_ENV,
     serverSecret: dto.SERVER_SECRET,
+    dpopNonceRequired: dto.DPOP_NONCE_REQUIRED === 'true',
     auditSecret: dto.AUDIT_KEY || null,
     tracing: { otlpEndpoint: dto.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '') || null },
     managementClient: { clientId: dto.MANAGEMENT_CLIENT_ID, clientSecret: dto.MANAGEMENT_CLIENT_SECRET },

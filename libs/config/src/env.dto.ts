@@ -257,6 +257,14 @@ export class EnvDto {
   @Max(1_000_000)
   OVERLOAD_MAX_QUEUE = 10_000;
 
+  /**
+   * DPoP (RFC 9449 §8): `true` makes every proof at the token endpoint carry a nonce this server issued
+   * (a client without one is answered `use_dpop_nonce` with a fresh `DPoP-Nonce`); `false` accepts
+   * proofs without a nonce (a nonce sent is still checked).
+   */
+  @IsIn(['true', 'false'])
+  DPOP_NONCE_REQUIRED: 'true' | 'false' = 'false';
+
   /** The `Retry-After` (seconds) of a request shed under overload. */
   @Transform(toInt)
   @IsInt()

@@ -23,7 +23,15 @@ interface ViewRow {
   client_id: string;
   device_name: string;
   scope: string;
-  status: 'active' | 'revoked';
+  status: 'active' | 'revoked' | 'expired';
+  created_at: Date;
+  last_used_at: Date | null;
+  rotating: boolean;
+  leeway: number;
+  expires_at: Date | null;
+  idle_lifetime: number | null;
+  rotated_at: Date | null;
+  jkt: string | null;
   version: number;
   /** The projector's head of the stream: the hash of the last event it applied, and whether the stream broke. */
   head_version: number | null;
@@ -37,6 +45,7 @@ interface ViewRow {
 // applied (from the view's version on) and their users: the delegation hot path decides on all three.
 const viewWithTail = (column: 'token_hash' | 'id') => `
   SELECT v.token_hash, v.id, v.user_id, v.client_id, v.device_name, v.scope, v.status, v.version,
+         v.created_at, v.last_used_at, v.rotating, v.leeway, v.expires_at, v.idle_lifetime, v.rotated_at, v.jkt,
          h.version AS head_version, h.last_hash AS head_hash, h.broken_at IS NOT NULL AS broken,
          coalesce((SELECT json_agg(json_build_object(
                     'event_id', e.event_id, 'type', e.type, 'schema_version', e.schema_version,
@@ -51,8 +60,13 @@ const viewWithTail = (column: 'token_hash' | 'id') => `
 const BY_TOKEN_HASHES = viewWithTail('token_hash');
 const BY_IDS = viewWithTail('id');
 
-// The write side's own record of a token: its TokenIssued (for a token the view has not applied yet).
-const ISSUED_WITH_TOKEN_HASH = `SELECT stream_id FROM events WHERE type = 'TokenIssued' AND data ->> 'token_hash' = $1`;
+// The write side's own record of a token: the TokenIssued or TokenRotated that issued it (for a token the
+// view has not applied yet, or a rotating family's token other than its newest). One partial index each.
+const ISSUED_WITH_TOKEN_HASH = `
+  SELECT stream_id FROM events WHERE type = 'TokenIssued' AND data ->> 'token_hash' = $1
+  UNION ALL
+  SELECT stream_id FROM events WHERE type = 'TokenRotated' AND data ->> 'token_hash' = $1
+  LIMIT 1`;
 
 /**
  * Finds the credential a refresh token belongs to: in the device-credential view first (the
@@ -129,7 +143,13 @@ function found(row: ViewRow): FoundCredential {
   };
 }
 
+const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+
+/** The decider's state as the view row has it: of a rotating family, only the newest token is known. */
 function stateOf(row: ViewRow): CredentialState {
+  const issuedAt = iso(row.created_at)!;
+  // Rotation and delegation are recorded together: the later of the two is the last use.
+  const used = [row.last_used_at, row.rotated_at].map(iso).filter((t): t is string => t !== null);
   return {
     status: row.status,
     credentialId: row.id,
@@ -137,5 +157,15 @@ function stateOf(row: ViewRow): CredentialState {
     clientId: row.client_id,
     deviceName: row.device_name,
     scope: row.scope,
+    terms: {
+      rotating: row.rotating,
+      leeway: Number(row.leeway),
+      expires_at: iso(row.expires_at),
+      idle_lifetime: row.idle_lifetime === null ? null : Number(row.idle_lifetime),
+    },
+    jkt: row.jkt,
+    issuedAt,
+    lastUsedAt: used.sort().at(-1) ?? issuedAt,
+    tokens: { [row.token_hash]: null },
   };
 }

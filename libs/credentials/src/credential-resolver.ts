@@ -9,7 +9,11 @@ import { CommandRunner, type LoadedStream } from './runner/command-runner';
  * A credential's stream as resolved for a presented token, with its owner when the look-up read the user
  * in the same statement (absent when the stream came from the event store: ask the user repository).
  */
-export type ResolvedStream = LoadedStream<CredentialState> & { owner?: User | null };
+export type ResolvedStream = LoadedStream<CredentialState> & {
+  owner?: User | null;
+  /** The keyed hash of the refresh token it was found by (a rotating family's decisions need it). */
+  tokenHash?: string;
+};
 
 /** A credential that exists (issued; active or revoked). */
 export type ActiveCredential = Extract<CredentialState, { credentialId: string }>;
@@ -29,8 +33,9 @@ export class CredentialResolver {
 
   /** The stream `refreshToken` names; null for a token this service never issued. */
   async byRefreshToken(refreshToken: string): Promise<ResolvedStream | null> {
-    const found = await this.lookup.byTokenHash(this.keys.refreshTokenHash(refreshToken));
-    return found ? this.streamOf(found) : null;
+    const tokenHash = this.keys.refreshTokenHash(refreshToken);
+    const found = await this.lookup.byTokenHash(tokenHash);
+    return found ? { ...(await this.streamOf(found)), tokenHash } : null;
   }
 
   /**

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { CommandBus } from '@nestjs/cqrs';
 import { EventStoreModule } from '@libs/event-store';
+import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
 import { JwtModule } from '@libs/jwt';
 import { ClientRepository, UserRepository } from '@libs/tenants';
 import { createHttpTestApp, type HttpTestApp } from '@libs/testing';
@@ -35,6 +36,7 @@ describe('/delegation rate limits (HTTP, real PostgreSQL)', () => {
       idTokenLifetimeSeconds: 36000,
       idTokenAlg: 'RS256',
       managementScopes: [],
+      refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY },
     });
     const user = await t.app.get(UserRepository).create({
       userId: 'auth0|0123456789abcdef01234567',

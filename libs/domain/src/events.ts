@@ -1,3 +1,5 @@
+import type { RefreshTokenTerms } from './credential/refresh-token-policy';
+
 /**
  * The event catalog: the public contract other teams build on. Data is snake_case JSON; tokens never
  * appear in it, only their keyed hash. Each event belongs to the stream of one device credential
@@ -11,7 +13,11 @@ export type RevocationReason =
   | 'oauth_revoke'
   | 'user_blocked'
   | 'user_deleted'
-  | 'authorization_code_replay';
+  | 'authorization_code_replay'
+  /** A rotated-out token was presented after its leeway: the whole family is revoked. */
+  | 'refresh_token_reuse'
+  /** The user's 201st active token of one application was issued: the oldest goes (Auth0's limit). */
+  | 'token_limit_exceeded';
 
 /** How the refresh token was obtained. */
 export type IssuingGrant = 'authorization_code' | 'password';
@@ -32,6 +38,74 @@ export interface TokenIssued {
     token_hash: string;
     issued_at: string;
     grant: IssuingGrant;
+    /**
+     * Whether the token rotates, and when it expires, as its client's policy said at issuance (since
+     * schema version 2; the legacy terms — no rotation, no expiry — for an event written before).
+     */
+    terms: RefreshTokenTerms;
+    /**
+     * RFC 7638 thumbprint of the DPoP key the token is bound to (RFC 9449): every use needs a proof by
+     * that key. `null`: a bearer token (since schema version 2; always null before).
+     */
+    jkt: string | null;
+  };
+}
+
+/**
+ * Emitted when a rotating refresh token is used: the presented token is retired (if it was not
+ * already) and a new token of the same family — the same credential stream — is issued. Recorded, with
+ * the `IdTokenDelegated` of the same exchange, before the new token is returned.
+ */
+export interface TokenRotated {
+  type: 'TokenRotated';
+  data: {
+    credential_id: string;
+    user_id: string;
+    client_id: string;
+    /** Keyed hash of the token presented (retired by this event unless a rotation retired it before). */
+    previous_token_hash: string;
+    /** Keyed hash of the new token. */
+    token_hash: string;
+    rotated_at: string;
+  };
+}
+
+/**
+ * Emitted when a rotated-out token is presented after its leeway (Auth0's `ferrt`): someone other than
+ * the legitimate holder may have it. Always followed, in the same append, by `TokenRevoked` with reason
+ * `refresh_token_reuse`: the whole family goes.
+ */
+export interface RefreshTokenReused {
+  type: 'RefreshTokenReused';
+  data: {
+    credential_id: string;
+    user_id: string;
+    client_id: string;
+    /** Keyed hash of the retired token that was presented. */
+    token_hash: string;
+    /** When that token was retired. */
+    retired_at: string;
+    detected_at: string;
+  };
+}
+
+/**
+ * Emitted the first time a token is presented past its absolute or idle lifetime: from then on the
+ * credential is expired (never used again; nothing follows but nothing is revoked either).
+ */
+export interface TokenExpired {
+  type: 'TokenExpired';
+  data: {
+    credential_id: string;
+    user_id: string;
+    client_id: string;
+    device_name: string;
+    /** Which lifetime ran out: the family's absolute one, or the idle one since the last use. */
+    lifetime: 'absolute' | 'idle';
+    /** When it ran out. */
+    expired_at: string;
+    /** When a presentation found it so (≥ `expired_at`). */
+    observed_at: string;
   };
 }
 
@@ -80,7 +154,13 @@ export interface IdTokenDelegated {
   };
 }
 
-export type CredentialEvent = TokenIssued | TokenRevoked | IdTokenDelegated;
+export type CredentialEvent =
+  | TokenIssued
+  | TokenRevoked
+  | IdTokenDelegated
+  | TokenRotated
+  | RefreshTokenReused
+  | TokenExpired;
 export type CredentialEventType = CredentialEvent['type'];
 
 /**
@@ -89,9 +169,12 @@ export type CredentialEventType = CredentialEvent['type'];
  * shapes of earlier versions stay below, because the log keeps every event as it was written.
  */
 export const SCHEMA_VERSIONS: Record<CredentialEventType, number> = {
-  TokenIssued: 1,
+  TokenIssued: 2,
   TokenRevoked: 1,
   IdTokenDelegated: 2,
+  TokenRotated: 1,
+  RefreshTokenReused: 1,
+  TokenExpired: 1,
 };
 
 // ---- Earlier schema versions, still in the log ------------------------------------------------------
@@ -110,6 +193,12 @@ export interface IdTokenDelegatedV1 {
     delegated_at: string;
     via: 'delegation' | 'refresh_token';
   };
+}
+
+/** `TokenIssued` schema version 1 (releases before issue 13): no terms, no sender binding. */
+export interface TokenIssuedV1 {
+  type: 'TokenIssued';
+  data: Omit<TokenIssued['data'], 'terms' | 'jkt'>;
 }
 
 /** The envelope fields every stored and published event carries around its `type` and `data`. */
@@ -136,7 +225,7 @@ export type EventEnvelope<E extends { type: string; data: unknown } = Credential
  * An envelope as stored or published by any release: current shapes and earlier schema versions.
  * Folds take `EventEnvelope`; `upcast` turns a stored one into it.
  */
-export type StoredEnvelope = EventEnvelope | EventEnvelope<IdTokenDelegatedV1>;
+export type StoredEnvelope = EventEnvelope | EventEnvelope<IdTokenDelegatedV1> | EventEnvelope<TokenIssuedV1>;
 
 /** The domain event an envelope carries. */
 export function eventOf(envelope: EventEnvelope): CredentialEvent {

@@ -2,10 +2,13 @@ export {
   credentialDecider,
   decide,
   evolve,
+  expiryOf,
   initialState,
   refusalOf,
+  refusalRecorded,
   replay,
   type CredentialCommand,
+  type Presentation,
   type CredentialState,
   type DelegateIdToken,
   type IssueToken,
@@ -30,8 +33,12 @@ export {
   type IssuingGrant,
   type RevocationReason,
   type StoredEnvelope,
+  type RefreshTokenReused,
+  type TokenExpired,
   type TokenIssued,
+  type TokenIssuedV1,
   type TokenRevoked,
+  type TokenRotated,
 } from './events';
 export { CREDENTIAL_ID, credentialId } from './ids';
 export { UnsupportedEventError } from './upcasting/unsupported-event.error';

@@ -9,6 +9,9 @@ import { ManagementClientSeeder } from './clients/management-client.seeder';
 import { DeviceCredentialsController } from './device-credentials/device-credentials.controller';
 import { ManagementExceptionFilter } from './errors/management-exception.filter';
 import { ManagementValidationPipe } from './http/management-validation.pipe';
+import { RefreshTokenQueries } from './refresh-tokens/refresh-token.queries';
+import { RefreshTokenRevocations } from './refresh-tokens/refresh-token-revocations';
+import { RefreshTokensController } from './refresh-tokens/refresh-tokens.controller';
 import { SigningKeysController } from './signing-keys/signing-keys.controller';
 import { SigningKeysService } from './signing-keys/signing-keys.service';
 import { UserBlocksController } from './users/user-blocks.controller';
@@ -16,10 +19,10 @@ import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
 /**
- * Management API v2 over HTTP: applications (clients), users, user blocks, device credentials, signing
- * keys; answers the CORS middleware's `ClientOrigins` port from the clients' origins. Relies on the clients
- * and users of `TenantsModule`, the global `AppConfig`, `DataSource`, the jwt ports (`TokenVerifier`,
- * `KeyStore`) and the credentials commands on the CommandBus.
+ * Management API v2 over HTTP: applications (clients), users, user blocks, device credentials, refresh
+ * tokens, signing keys; answers the CORS middleware's `ClientOrigins` port from the clients' origins.
+ * Relies on the clients and users of `TenantsModule`, the global `AppConfig`, `DataSource`, the jwt ports
+ * (`TokenVerifier`, `KeyStore`) and the credentials commands on the CommandBus.
  */
 @Module({
   imports: [TenantsModule],
@@ -29,6 +32,7 @@ import { UsersService } from './users/users.service';
     UserBlocksController,
     SigningKeysController,
     DeviceCredentialsController,
+    RefreshTokensController,
   ],
   providers: [
     ClientOriginIndex,
@@ -36,6 +40,8 @@ import { UsersService } from './users/users.service';
     ClientsService,
     UsersService,
     SigningKeysService,
+    RefreshTokenQueries,
+    RefreshTokenRevocations,
     ManagementAuthGuard,
     ManagementExceptionFilter,
     ManagementValidationPipe,

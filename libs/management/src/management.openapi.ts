@@ -16,7 +16,7 @@ export const MANAGEMENT_OPENAPI: OpenApiSection = {
     {
       name: API_TAGS.management,
       description:
-        'Auth0’s Management API v2: applications, users, device credentials (refresh tokens) and signing ' +
+        'Auth0’s Management API v2: applications, users, device credentials and refresh tokens, and signing ' +
         'keys. A bearer access token from the client_credentials grant (`audience=<PUBLIC_URL>/api/v2/`) ' +
         'holding every scope the operation names.',
     },

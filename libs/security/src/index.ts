@@ -31,3 +31,14 @@ export {
 export { counterFor, MemoryCounter, MemoryLimitStore } from './rate-limit/memory-limit-store';
 export { RedisLimitStore } from './rate-limit/redis-limit-store';
 export { limitStoreFromConfig } from './rate-limit/limit-store.factory';
+export { DpopError, DpopProofError, UseDpopNonce } from './dpop/dpop-errors';
+export { DPOP_NONCE_WINDOW_MS, DpopNonces, type DpopNonceOptions } from './dpop/dpop-nonces';
+export {
+  DPOP_IAT_WINDOW_SECONDS,
+  DPOP_SIGNING_ALGS,
+  DpopProofVerifier,
+  type DpopRequest,
+  type DpopVerifierOptions,
+  type DpopVerifyOptions,
+  type VerifiedDpopProof,
+} from './dpop/dpop-proof.verifier';

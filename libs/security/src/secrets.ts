@@ -16,7 +16,8 @@ export type KeyPurpose =
   | 'client-secret-encryption'
   | 'csrf'
   | 'session'
-  | 'audit-chain';
+  | 'audit-chain'
+  | 'dpop-nonce';
 
 /** Derives a 32-byte key for one purpose from the server secret (HKDF-SHA-256, RFC 5869). */
 export function deriveKey(serverSecret: string, purpose: KeyPurpose): Buffer {

@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
+import { DpopNonces } from './dpop/dpop-nonces';
+import { DpopProofVerifier } from './dpop/dpop-proof.verifier';
 import { LoginAttemptLimiter } from './rate-limit/attempt-limiter';
 import { LimitStore } from './rate-limit/limit-store';
 import { limitStoreFromConfig } from './rate-limit/limit-store.factory';
@@ -8,7 +10,8 @@ import { SecretKeys } from './secret-keys';
 /**
  * Makes the derived secret keys injectable, the store every limiter counts in (Redis at `REDIS_URL`, or
  * memory: ADR 0010), and the one count of users' failed logins that the login page, the password grant
- * and the Management API's user-blocks share.
+ * and the Management API's user-blocks share; and the DPoP proof checks (RFC 9449), whose replay cache is
+ * that store too.
  */
 @Global()
 @Module({
@@ -20,7 +23,13 @@ import { SecretKeys } from './secret-keys';
       inject: [LimitStore],
       useFactory: (store: LimitStore) => new LoginAttemptLimiter({}, { store, name: 'login-failures' }),
     },
+    { provide: DpopNonces, inject: [SecretKeys], useFactory: DpopNonces.fromKeys },
+    {
+      provide: DpopProofVerifier,
+      inject: [LimitStore, DpopNonces],
+      useFactory: (store: LimitStore, nonces: DpopNonces) => new DpopProofVerifier(store, nonces),
+    },
   ],
-  exports: [SecretKeys, LimitStore, LoginAttemptLimiter],
+  exports: [SecretKeys, LimitStore, LoginAttemptLimiter, DpopNonces, DpopProofVerifier],
 })
 export class SecurityModule {}

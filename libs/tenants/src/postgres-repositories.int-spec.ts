@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@libs/database';
+import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
 import { hashSecret } from '@libs/security';
 import { createTestDatabase, type TestDatabase } from '@libs/testing';
 import { newClientId, verifyClientSecret, type NewClient } from './clients/client';
@@ -41,6 +42,7 @@ describe('Postgres repositories (real PostgreSQL)', () => {
     idTokenLifetimeSeconds: 36000,
     idTokenAlg: 'RS256',
     managementScopes: [],
+    refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY },
     ...overrides,
   });
 

@@ -1,4 +1,5 @@
 import {
+  LEGACY_TERMS,
   SCHEMA_VERSIONS,
   type CredentialEvent,
   type EventEnvelope,
@@ -22,6 +23,8 @@ export function tokenIssued(id: string, overrides: Partial<TokenIssued['data']> 
       token_hash: `hash-${id}`,
       issued_at: AT,
       grant: 'password',
+      terms: { ...LEGACY_TERMS },
+      jkt: null,
       ...overrides,
     },
   };

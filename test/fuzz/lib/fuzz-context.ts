@@ -61,6 +61,12 @@ export function fuzzContext(
     'PATCH /api/v2/users/{id}': { id: [seeds.victims[0].user_id] },
     'DELETE /api/v2/users/{id}': { id: [seeds.victims[1].user_id] },
     'DELETE /api/v2/device-credentials/{id}': { id: seeds.victimCredentialIds },
+    'DELETE /api/v2/refresh-tokens/{id}': { id: seeds.victimCredentialIds },
+    'DELETE /api/v2/users/{id}/refresh-tokens': { id: [seeds.victims[0].user_id] },
+    'POST /api/v2/refresh-tokens/revoke': {
+      ids: [seeds.victimCredentialIds],
+      user_id: [seeds.victims[0].user_id],
+    },
     'POST /authorize/login': {
       csrf_token: [seeds.authorize.csrfToken],
       login_state: [seeds.authorize.loginState],

@@ -24,6 +24,8 @@ const envelope = (streamId: string, version: number, type: EventEnvelope['type']
       token_hash: `th-${streamId}`,
       issued_at: at,
       grant: 'password',
+      terms: { rotating: false, leeway: 0, expires_at: null, idle_lifetime: null },
+      jkt: null,
       target: 'app',
       api_type: 'app',
       id_token_jti: 'j',

@@ -34,7 +34,7 @@ let offset = 0;
 const at = (day: number) => `2026-01-${String(day).padStart(2, '0')}T00:00:00.000Z`;
 function message(id: string, version: number): KafkaMessage {
   const type = version === 1 ? 'TokenIssued' : 'IdTokenDelegated';
-  // The current shape of each type (IdTokenDelegated's scope arrived with schema version 2).
+  // The current shape of each type (IdTokenDelegated's scope and TokenIssued's terms arrived with v2).
   const data =
     type === 'TokenIssued'
       ? {
@@ -46,6 +46,8 @@ function message(id: string, version: number): KafkaMessage {
           token_hash: `h-${id}`,
           issued_at: at(1),
           grant: 'password',
+          terms: { rotating: false, leeway: 0, expires_at: null, idle_lifetime: null },
+          jkt: null,
         }
       : {
           credential_id: id,

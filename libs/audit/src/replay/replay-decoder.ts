@@ -10,6 +10,9 @@ const FOLDED_FIELDS: Record<EventEnvelope['type'], string[]> = {
   TokenIssued: ['user_id', 'client_id', 'device_name', 'token_hash', 'scope', 'issued_at', 'grant'],
   TokenRevoked: ['revoked_at', 'reason'],
   IdTokenDelegated: ['delegated_at'],
+  TokenRotated: ['token_hash', 'rotated_at'],
+  RefreshTokenReused: [],
+  TokenExpired: ['expired_at'],
 };
 
 /**

@@ -14,6 +14,11 @@ describe('auth0LogCode', () => {
     [{ type: 'TokenRevoked', reason: 'dashboard_unlink', actor: 'dashboard:a@b.c' }, 'srrt', null],
     [{ type: 'TokenRevoked', reason: 'oauth_revoke', actor: 'app-1' }, 'srrt', null],
     [{ type: 'TokenRevoked', reason: 'authorization_code_replay', actor: 'system' }, 'srrt', 'feacft'],
+    [{ type: 'TokenRevoked', reason: 'refresh_token_reuse', actor: 'system' }, 'srrt', 'ferrt'],
+    [{ type: 'TokenRevoked', reason: 'token_limit_exceeded', actor: 'system' }, 'srrt', null],
+    [{ type: 'RefreshTokenReused' }, 'ferrt', null],
+    [{ type: 'TokenRotated' }, 'sertft', null],
+    [{ type: 'TokenExpired' }, 'fertft', null],
   ] as const)('%j → %s (+%s)', (occurrence, code, related) => {
     expect(auth0LogCode(occurrence)).toEqual({ code, related });
   });

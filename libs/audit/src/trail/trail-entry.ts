@@ -91,6 +91,39 @@ function describe(envelope: EventEnvelope, facts?: CredentialFacts): Described {
         details: present({ reason: d.reason }),
       };
     }
+    case 'TokenRotated': {
+      const d = envelope.data;
+      return {
+        ...auth0LogCode({ type: 'TokenRotated' }),
+        user_id: d.user_id,
+        client_id: d.client_id,
+        device_name: facts?.deviceName ?? null,
+        actor: d.client_id,
+        details: present({ rotated: 'true' }),
+      };
+    }
+    case 'RefreshTokenReused': {
+      const d = envelope.data;
+      return {
+        ...auth0LogCode({ type: 'RefreshTokenReused' }),
+        user_id: d.user_id,
+        client_id: d.client_id,
+        device_name: facts?.deviceName ?? null,
+        actor: d.client_id,
+        details: present({ retired_at: d.retired_at }),
+      };
+    }
+    case 'TokenExpired': {
+      const d = envelope.data;
+      return {
+        ...auth0LogCode({ type: 'TokenExpired' }),
+        user_id: d.user_id,
+        client_id: d.client_id,
+        device_name: d.device_name,
+        actor: d.client_id,
+        details: present({ lifetime: d.lifetime, expired_at: d.expired_at }),
+      };
+    }
     default: {
       const _exhaustive: never = envelope;
       return _exhaustive;

@@ -1,3 +1,4 @@
+import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
 import type { Client } from '@libs/tenants';
 import {
   DEVICE_REQUIRED_DESCRIPTION,
@@ -26,6 +27,7 @@ const client = (overrides: Partial<Client> = {}): Client => ({
   idTokenLifetimeSeconds: 36000,
   idTokenAlg: 'RS256',
   managementScopes: [],
+  refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY },
   createdAt: new Date(0),
   ...overrides,
 });

@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '@libs/config';
 import { SIGNING_ALGS } from '@libs/jwt';
 import { API_TAGS } from '@libs/platform';
+import { DPOP_SIGNING_ALGS } from '@libs/security';
 import { SUPPORTED_GRANT_TYPES } from '../token/token.controller';
 import { ApiOpenIdConfiguration } from './discovery.openapi';
 
@@ -51,6 +52,8 @@ export class DiscoveryController {
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
+      // RFC 9449 §5.1.
+      dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGS],
     };
   }
 }

@@ -35,6 +35,7 @@ const OPENID_CONFIGURATION: SchemaObject = {
     token_endpoint_auth_methods_supported: strings,
     request_parameter_supported: { type: 'boolean' },
     request_uri_parameter_supported: { type: 'boolean' },
+    dpop_signing_alg_values_supported: strings,
   },
 };
 

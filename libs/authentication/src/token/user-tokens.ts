@@ -18,12 +18,21 @@ import { InvalidRequest } from '@libs/platform';
 /** Access tokens for users live a day, like Auth0's default API token lifetime. */
 export const USER_ACCESS_TOKEN_LIFETIME_SECONDS = 86_400;
 
+/**
+ * Where a token request is written from: its correlation id, the caller's address and, when it carried
+ * a valid DPoP proof (RFC 9449), the proof key's thumbprint — the tokens issued are bound to that key.
+ */
+export type TokenContext = WriteContext & { ip: string; jkt?: string };
+
+/** `token_type` of tokens bound to a DPoP key (RFC 9449 §5), or of plain bearer tokens. */
+export const tokenTypeOf = (jkt: string | undefined) => (jkt === undefined ? 'Bearer' : 'DPoP');
+
 /** The token endpoint's successful response body (RFC 6749 §5.1 + OIDC's id_token). */
 export interface TokenResponse {
   access_token: string;
   id_token?: string;
   refresh_token?: string;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
 }
@@ -70,12 +79,20 @@ export class UserTokens {
    * An access token for `/userinfo` (RFC 9068 `at+jwt`), the same for every grant that issues one; bound
    * to the refresh token it came from or was issued with (`credentialId`), refused once that is revoked.
    */
-  async accessToken(user: User, client: Client, scope: string, credentialId?: string): Promise<string> {
+  async accessToken(
+    user: User,
+    client: Client,
+    scope: string,
+    credentialId?: string,
+    jkt?: string,
+  ): Promise<string> {
     const claims = {
       sub: user.userId,
       aud: `${this.config.publicUrl}/userinfo`,
       azp: client.clientId,
       scope,
+      // RFC 9449 §6: a DPoP-bound access token names its key.
+      ...(jkt === undefined ? {} : { cnf: { jkt } }),
     };
     const signed = await this.signer.sign(
       credentialId ? { ...claims, [CREDENTIAL_CLAIM]: credentialId } : claims,
@@ -88,7 +105,7 @@ export class UserTokens {
    * The wire response, and apart from it the id of the credential the refresh token was recorded under:
    * the response holds OAuth members only (RFC 6749 §5.1), never internal ids.
    */
-  async issue(request: UserTokenRequest, context: WriteContext): Promise<IssuedTokens> {
+  async issue(request: UserTokenRequest, context: WriteContext & { jkt?: string }): Promise<IssuedTokens> {
     const { client, user, scope } = request;
     const scopes = scopeValues(scope);
     const withRefreshToken =
@@ -96,8 +113,8 @@ export class UserTokens {
     // The credential id is chosen first, so that the tokens issued with the refresh token name it.
     const credentialId = withRefreshToken ? (request.credentialId ?? newCredentialId()) : undefined;
     const response: TokenResponse = {
-      access_token: await this.accessToken(user, client, scope, credentialId),
-      token_type: 'Bearer',
+      access_token: await this.accessToken(user, client, scope, credentialId, context.jkt),
+      token_type: tokenTypeOf(context.jkt),
       expires_in: USER_ACCESS_TOKEN_LIFETIME_SECONDS,
       scope,
     };
@@ -124,6 +141,8 @@ export class UserTokens {
             scope,
             grant: request.grant,
             credentialId,
+            policy: client.refreshToken,
+            jkt: context.jkt,
           },
           context,
         ),

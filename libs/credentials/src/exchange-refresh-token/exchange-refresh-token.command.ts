@@ -20,6 +20,8 @@ export type ExchangeRequest = PresentedToken & {
   ip: string;
   /** Refuse (rather than drop) requested scope values the credential was not granted (RFC 6749 §6). */
   strictScope?: boolean;
+  /** Thumbprint of the key of the request's verified DPoP proof; a bound credential needs its own. */
+  dpopJkt?: string;
 };
 
 export interface ExchangeResult {
@@ -29,6 +31,8 @@ export interface ExchangeResult {
   user: User;
   /** The credential the new id_token is bound to; none for the renewal of an unbound id_token. */
   credential?: ActiveCredential;
+  /** A rotating family's next refresh token (the presented one is retired); none otherwise. */
+  refreshToken?: string;
   rateLimit: RateLimitDecision;
 }
 

@@ -6,11 +6,19 @@ import {
   initialState,
   RefreshTokenRefused,
   refusalOf,
+  refusalRecorded,
   type CredentialState,
 } from '@libs/domain';
 import { TokenSigner, TokenVerificationError, TokenVerifier } from '@libs/jwt';
 import { Metrics } from '@libs/platform';
-import { FailedLookupLimiter, LimitStore, RateLimiter, type RateLimitDecision } from '@libs/security';
+import {
+  FailedLookupLimiter,
+  LimitStore,
+  randomToken,
+  RateLimiter,
+  SecretKeys,
+  type RateLimitDecision,
+} from '@libs/security';
 import {
   ClientCache,
   CREDENTIAL_CLAIM,
@@ -47,6 +55,8 @@ type ActiveState = Extract<CredentialState, { credentialId: string }>;
 interface Grant {
   /** The credential's stream as decided on; none for an id_token bound to no credential. */
   stream?: LoadedStream<CredentialState> & { state: ActiveState };
+  /** The keyed hash of the refresh token presented; none when an id_token was. */
+  tokenHash?: string;
   user: User;
   scope: string;
   /** Epoch seconds the new id_token must not outlive (an unbound id_token's own `exp`). */
@@ -79,6 +89,7 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
     private readonly idTokenKeys: IdTokenKeys,
     private readonly failureLog: DelegationFailureLog,
     private readonly metrics: Metrics,
+    private readonly keys: SecretKeys,
     config: AppConfig,
     limits: LimitStore,
   ) {
@@ -156,8 +167,15 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
         }
         throw error;
       });
+    // A rotating family's exchange at the token endpoint issues its next token (`/delegation` cannot
+    // return one: the decider refuses a rotating token there).
+    const next =
+      stream?.state.terms.rotating && grant.tokenHash && request.via === 'refresh_token'
+        ? randomToken(32)
+        : undefined;
     if (stream) {
       // Decided again on the stream's latest events: a revocation committed since the look-up refuses it.
+      const now = new Date();
       await this.runner
         .handle(
           credentialDecider,
@@ -171,10 +189,18 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
             expiresAt: new Date(signed.exp * 1000),
             via: request.via,
             scope,
-            now: new Date(),
+            presentedTokenHash: grant.tokenHash,
+            dpopJkt: request.dpopJkt,
+            rotateTo: next === undefined ? undefined : this.keys.refreshTokenHash(next),
+            now,
           },
           { context, from: stream },
         )
+        .then(({ state, events }) => {
+          // An expiry observed or a reuse detected is recorded, and the exchange refused.
+          const recorded = refusalRecorded(events);
+          if (recorded) throw new RefreshTokenRefused(recorded, state as ActiveState);
+        })
         .catch(async (error: unknown) => {
           await this.failureLog.record(error, request, context);
           throw error;
@@ -186,6 +212,7 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
       scope,
       user,
       credential: stream?.state,
+      refreshToken: next,
       rateLimit,
     };
   }
@@ -204,7 +231,7 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
   private async admitRefreshToken(refreshToken: string, clientId: string): Promise<Grant> {
     const stream = await this.resolver.byRefreshToken(refreshToken);
     const { state, user } = await this.cleared(stream?.state ?? initialState, clientId, stream?.owner);
-    return { stream: { ...stream!, state }, user, scope: state.scope };
+    return { stream: { ...stream!, state }, tokenHash: stream?.tokenHash, user, scope: state.scope };
   }
 
   /**

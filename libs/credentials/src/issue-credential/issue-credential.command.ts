@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import type { IssuingGrant } from '@libs/domain';
+import type { IssuingGrant, RefreshTokenPolicy } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 
 export interface IssueRequest {
@@ -10,6 +10,10 @@ export interface IssueRequest {
   grant: IssuingGrant;
   /** A pre-allocated credential id (the authorization-code grant records it with the code). */
   credentialId?: string;
+  /** The client's refresh-token policy (rotation, lifetimes); the legacy one when absent. */
+  policy?: RefreshTokenPolicy;
+  /** The DPoP key (RFC 7638 thumbprint) the token is bound to; a bearer token when absent. */
+  jkt?: string;
 }
 
 /** A refresh token as issued: the only time the token itself leaves this service. */

@@ -2,10 +2,15 @@ import { Command } from '@nestjs/cqrs';
 import type { RevocationReason } from '@libs/domain';
 
 /** Which credentials a bulk revocation covers. */
-export type RevocationScope = { userId: string } | { userId: string; clientId: string; deviceName: string };
+export type RevocationScope =
+  | { userId: string }
+  | { userId: string; clientId: string; deviceName: string }
+  /** A user's credentials of one application but its `keepNewest` most recently issued ones. */
+  | { userId: string; clientId: string; keepNewest: number };
 
 /**
- * Revoke every credential of a device (the dashboard's Unlink) or of a user (blocked, deleted),
+ * Revoke every credential of a device (the dashboard's Unlink), of a user (blocked, deleted), or those
+ * of a user and application past a limit (the oldest first),
  * including tokens the projector has not applied yet. Resolves with how many were revoked, once durable.
  */
 export class RevokeCredentials extends Command<number> {

@@ -41,17 +41,37 @@ export class RevokeCredentialsHandler implements ICommandHandler<RevokeCredentia
   }
 
   private async unrevoked(scope: RevocationScope): Promise<string[]> {
-    const byDevice = 'deviceName' in scope;
     // PostgreSQL text cannot hold NUL (the query would fail): no credential has such a user, client or device.
-    if (Object.values(scope).some((value) => value.includes('\u0000'))) return [];
+    if (Object.values(scope).some((value) => typeof value === 'string' && value.includes('\u0000')))
+      return [];
+    const [filter, params] = scopeFilter(scope);
     // `pgPool`: on the control plane, its own connections (TypeORM's `query` takes the process's pool).
     const { rows } = await pgPool(this.db).query<{ stream_id: string }>(
       `SELECT i.stream_id FROM events i
-        WHERE i.type = 'TokenIssued' AND i.data ->> 'user_id' = $1
-          ${byDevice ? `AND i.data ->> 'client_id' = $2 AND i.data ->> 'device_name' = $3` : ''}
-          AND NOT EXISTS (SELECT 1 FROM events r WHERE r.stream_id = i.stream_id AND r.type = 'TokenRevoked')`,
-      byDevice ? [scope.userId, scope.clientId, scope.deviceName] : [scope.userId],
+        WHERE i.type = 'TokenIssued' AND i.data ->> 'user_id' = $1 ${filter}`,
+      [scope.userId, ...params],
     );
     return rows.map((row) => row.stream_id);
   }
+}
+
+// Credentials still in force: neither revoked nor seen expired.
+const IN_FORCE = `NOT EXISTS (SELECT 1 FROM events r
+                               WHERE r.stream_id = i.stream_id AND r.type IN ('TokenRevoked', 'TokenExpired'))`;
+
+/** The rest of the WHERE clause (after the user, `$1`) and its parameters. */
+function scopeFilter(scope: RevocationScope): [string, unknown[]] {
+  if ('deviceName' in scope) {
+    return [
+      `AND i.data ->> 'client_id' = $2 AND i.data ->> 'device_name' = $3 AND ${IN_FORCE}`,
+      [scope.clientId, scope.deviceName],
+    ];
+  }
+  if ('keepNewest' in scope) {
+    return [
+      `AND i.data ->> 'client_id' = $2 AND ${IN_FORCE} ORDER BY i.global_position DESC OFFSET $3`,
+      [scope.clientId, scope.keepNewest],
+    ];
+  }
+  return [`AND ${IN_FORCE}`, []];
 }

@@ -173,5 +173,10 @@ function activeState(): CredentialState {
     clientId: 'app-1',
     deviceName: 'Pixel 9',
     scope: 'openid offline_access',
+    terms: { rotating: false, leeway: 0, expires_at: null, idle_lifetime: null },
+    jkt: null,
+    issuedAt: '2026-11-25T10:00:00.000Z',
+    lastUsedAt: '2026-11-25T10:00:00.000Z',
+    tokens: { [`hash-${id}`]: null },
   };
 }

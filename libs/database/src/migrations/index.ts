@@ -10,6 +10,7 @@ import { AddClientSecretCipher1764100800000 } from './1764100800000-AddClientSec
 import { AddStreamChainHeads1764101400000 } from './1764101400000-AddStreamChainHeads';
 import { RelayTailsTheEventTable1764101500000 } from './1764101500000-RelayTailsTheEventTable';
 import { RefreshTokenRotation1764101600000 } from './1764101600000-RefreshTokenRotation';
+import { AddClientRefreshTokenPolicy1764101700000 } from './1764101700000-AddClientRefreshTokenPolicy';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AddStreamChainHeads1764101400000,
   RelayTailsTheEventTable1764101500000,
   RefreshTokenRotation1764101600000,
+  AddClientRefreshTokenPolicy1764101700000,
 ];

@@ -38,6 +38,8 @@ const issued: TokenIssued = {
     token_hash: 'hash',
     issued_at: now.toISOString(),
     grant: 'authorization_code',
+    terms: { rotating: false, leeway: 0, expires_at: null, idle_lifetime: null },
+    jkt: null,
   },
 };
 const revoke: RevokeToken = {

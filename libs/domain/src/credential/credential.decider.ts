@@ -1,18 +1,26 @@
 import { DomainError } from '../errors';
 import { RefreshTokenRefused } from './refresh-token-refused';
+import { LEGACY_TERMS, type RefreshTokenTerms } from './refresh-token-policy';
 import type {
   CredentialEvent,
   IdTokenDelegated,
   IssuingGrant,
+  RefreshTokenReused,
   RevocationReason,
+  TokenExpired,
   TokenIssued,
   TokenRevoked,
+  TokenRotated,
 } from '../events';
 
 /**
- * The life of one device credential (one refresh token), read top to bottom:
- * state, evolve, commands, decide. A refresh token is issued once, may be exchanged any number of
- * times while active, and is revoked at most once; nothing follows a revocation.
+ * The life of one device credential (one refresh-token family), read top to bottom:
+ * state, evolve, commands, decide. A credential is issued once, may be exchanged any number of times
+ * while active, and ends at most once — revoked, or expired; nothing follows its end.
+ *
+ * A rotating credential's family is its stream: each exchange retires the token presented and issues
+ * the next one (`TokenRotated`). A retired token presented again within the leeway yields one more
+ * token of the family (a network retry, concurrent tabs); after it, the family is revoked (reuse).
  */
 
 // ---- State ------------------------------------------------------------------------------------------
@@ -20,15 +28,29 @@ import type {
 export type CredentialState =
   | { status: 'none' }
   | {
-      status: 'active' | 'revoked';
+      status: 'active' | 'revoked' | 'expired';
       credentialId: string;
       userId: string;
       clientId: string;
       deviceName: string;
       scope: string;
+      terms: RefreshTokenTerms;
+      /** DPoP key thumbprint the family is bound to; null for bearer tokens. */
+      jkt: string | null;
+      issuedAt: string;
+      /** The last exchange (or issuance): where the idle lifetime counts from. */
+      lastUsedAt: string;
+      /**
+       * A rotating family's tokens by keyed hash: when each was retired, null while it may be used.
+       * Holds only the tokens this state has seen (a view row knows its current token only; a token it
+       * does not know is looked up in the store, which folds the whole stream).
+       */
+      tokens: Readonly<Record<string, string | null>>;
     };
 
 export const initialState: CredentialState = { status: 'none' };
+
+type Known = Extract<CredentialState, { credentialId: string }>;
 
 // ---- Evolve -----------------------------------------------------------------------------------------
 
@@ -43,11 +65,30 @@ export function evolve(state: CredentialState, event: CredentialEvent): Credenti
         clientId: d.client_id,
         deviceName: d.device_name,
         scope: d.scope,
+        terms: d.terms ?? LEGACY_TERMS,
+        jkt: d.jkt ?? null,
+        issuedAt: d.issued_at,
+        lastUsedAt: d.issued_at,
+        tokens: { [d.token_hash]: null },
       };
     }
     case 'TokenRevoked':
       return state.status === 'none' ? state : { ...state, status: 'revoked' };
+    case 'TokenExpired':
+      return state.status === 'active' ? { ...state, status: 'expired' } : state;
     case 'IdTokenDelegated':
+      return state.status === 'none' ? state : { ...state, lastUsedAt: event.data.delegated_at };
+    case 'TokenRotated': {
+      if (state.status === 'none') return state;
+      const d = event.data;
+      const retiredAt = state.tokens[d.previous_token_hash] ?? d.rotated_at;
+      return {
+        ...state,
+        lastUsedAt: d.rotated_at,
+        tokens: { ...state.tokens, [d.previous_token_hash]: retiredAt, [d.token_hash]: null },
+      };
+    }
+    case 'RefreshTokenReused':
       return state;
     default: {
       const _exhaustive: never = event;
@@ -67,6 +108,10 @@ export interface IssueToken {
   scope: string;
   tokenHash: string;
   grant: IssuingGrant;
+  /** The terms from the client's policy; the legacy ones (no rotation, no expiry) when absent. */
+  terms?: RefreshTokenTerms;
+  /** The DPoP key the token is bound to; none (a bearer token) when absent. */
+  jkt?: string | null;
   now: Date;
 }
 
@@ -88,6 +133,12 @@ export interface DelegateIdToken {
   via: IdTokenDelegated['data']['via'];
   /** The scope the id_token is issued with (the claims it releases), as the exchange computed it. */
   scope: string;
+  /** Keyed hash of the refresh token presented; absent when an id_token was (`/delegation`'s other form). */
+  presentedTokenHash?: string;
+  /** Keyed hash of the token a rotating family's exchange issues next; required to exchange one. */
+  rotateTo?: string;
+  /** Thumbprint of the key of the request's verified DPoP proof, if it carried one. */
+  dpopJkt?: string;
   now: Date;
 }
 
@@ -102,7 +153,7 @@ export function decide(command: CredentialCommand, state: CredentialState): Cred
     case 'RevokeToken':
       return revoke(command, state);
     case 'DelegateIdToken':
-      return [delegate(command, state)];
+      return delegate(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -127,6 +178,8 @@ function issue(command: IssueToken, state: CredentialState): TokenIssued {
       token_hash: command.tokenHash,
       issued_at: command.now.toISOString(),
       grant: command.grant,
+      terms: command.terms ?? { ...LEGACY_TERMS },
+      jkt: command.jkt ?? null,
     },
   };
 }
@@ -135,21 +188,24 @@ function issue(command: IssueToken, state: CredentialState): TokenIssued {
 function revoke(command: RevokeToken, state: CredentialState): TokenRevoked[] {
   if (state.status === 'none')
     throw new DomainError('credential_not_found', 'The device credential does not exist.');
-  if (state.status === 'revoked') return [];
-  return [
-    {
-      type: 'TokenRevoked',
-      data: {
-        credential_id: state.credentialId,
-        user_id: state.userId,
-        client_id: state.clientId,
-        device_name: state.deviceName,
-        reason: command.reason,
-        actor: command.actor,
-        revoked_at: command.now.toISOString(),
-      },
+  // An expired credential is over too: nothing to revoke.
+  if (state.status !== 'active') return [];
+  return [revocation(state, command.reason, command.actor, command.now)];
+}
+
+function revocation(state: Known, reason: RevocationReason, actor: string, now: Date): TokenRevoked {
+  return {
+    type: 'TokenRevoked',
+    data: {
+      credential_id: state.credentialId,
+      user_id: state.userId,
+      client_id: state.clientId,
+      device_name: state.deviceName,
+      reason,
+      actor,
+      revoked_at: now.toISOString(),
     },
-  ];
+  };
 }
 
 // ---- Refusals ---------------------------------------------------------------------------------------
@@ -161,51 +217,177 @@ function revoke(command: RevokeToken, state: CredentialState): TokenRevoked[] {
 export type RefusalReason =
   | 'unknown_token'
   | 'revoked'
+  | 'expired'
+  /** A rotated-out token presented after its leeway (Auth0's `ferrt`): the family is revoked for it. */
+  | 'reused'
   | 'wrong_client'
   | 'user_blocked'
   | 'user_missing'
   /** `/delegation`'s id_token form: not a valid id_token of this tenant for the presenting client. */
-  | 'invalid_id_token';
+  | 'invalid_id_token'
+  /** A rotating token presented where no rotated token can be returned (legacy `/delegation`). */
+  | 'rotation_unsupported'
+  /** A DPoP-bound credential used without a proof by its key (RFC 9449 §5). */
+  | 'dpop_key_mismatch';
+
+/** What was presented, when: the token's own rules (expiry, rotation) need it. */
+export interface Presentation {
+  /** Keyed hash of the refresh token presented; absent for an id_token bound to the credential. */
+  tokenHash?: string;
+  now: Date;
+}
 
 /**
  * Why `client` may not exchange this credential now, or null when it may: the one place the refusal
- * rules live. The credential must exist, have been issued to `client` (RFC 6749 §10.4) and not be
- * revoked; when the caller has looked its user up (`user`: null for a deleted one), a blocked or deleted
- * user's tokens stop working too, before their revocation events are recorded.
+ * rules live (the exchange decides with it, introspection answers `active` with it). The credential must
+ * exist, have been issued to `client` (RFC 6749 §10.4), not be revoked nor expired; when the caller has
+ * looked its user up (`user`: null for a deleted one), a blocked or deleted user's tokens stop working
+ * too, before their revocation events are recorded. With a `presented` token, its lifetimes and its
+ * place in a rotating family count as well.
  */
 export function refusalOf(
   state: CredentialState,
   client: string,
   user?: { blocked: boolean } | null,
+  presented?: Presentation,
 ): RefusalReason | null {
   if (state.status === 'none') return 'unknown_token';
   if (state.clientId !== client) return 'wrong_client';
   if (state.status === 'revoked') return 'revoked';
+  if (state.status === 'expired') return 'expired';
   if (user === null) return 'user_missing';
   if (user?.blocked) return 'user_blocked';
+  if (!presented) return null;
+  if (expiryOf(state, presented.now)) return 'expired';
+  return presented.tokenHash === undefined
+    ? null
+    : rotationRefusal(state, presented.tokenHash, presented.now);
+}
+
+/** When and which lifetime of an active credential has run out at `now`; null while it has not. */
+export function expiryOf(state: Known, now: Date): { lifetime: 'absolute' | 'idle'; expiredAt: Date } | null {
+  const { expires_at: absolute, idle_lifetime: idle } = state.terms;
+  if (absolute !== null && now.getTime() >= Date.parse(absolute)) {
+    return { lifetime: 'absolute', expiredAt: new Date(absolute) };
+  }
+  const idleEnd = idle === null ? null : Date.parse(state.lastUsedAt) + idle * 1000;
+  if (idleEnd !== null && now.getTime() >= idleEnd) return { lifetime: 'idle', expiredAt: new Date(idleEnd) };
   return null;
 }
 
-function delegate(command: DelegateIdToken, state: CredentialState): IdTokenDelegated {
+/** For a rotating family: whether `tokenHash` may still be exchanged (a non-rotating one always may). */
+function rotationRefusal(state: Known, tokenHash: string, now: Date): RefusalReason | null {
+  if (!state.terms.rotating) return null;
+  if (!Object.hasOwn(state.tokens, tokenHash)) return 'unknown_token';
+  const retiredAt = state.tokens[tokenHash];
+  return retiredAt === null || withinLeeway(state, retiredAt, now) ? null : 'reused';
+}
+
+/** A retired token presented this soon after its retirement is a retry, not a reuse. Leeway 0: never. */
+function withinLeeway(state: Known, retiredAt: string, now: Date): boolean {
+  const leeway = state.terms.leeway;
+  return leeway > 0 && now.getTime() - Date.parse(retiredAt) <= leeway * 1000;
+}
+
+/**
+ * An exchange: `IdTokenDelegated` (after `TokenRotated` for a rotating family). A presentation past the
+ * token's lifetime records `TokenExpired`, a reuse records `RefreshTokenReused` and the family's
+ * `TokenRevoked`: the caller refuses the exchange when they come back instead (`refusalRecorded`).
+ * Every other refusal records nothing and throws `RefreshTokenRefused`.
+ */
+function delegate(command: DelegateIdToken, state: CredentialState): CredentialEvent[] {
   if (state.status === 'none') throw new RefreshTokenRefused('unknown_token');
-  const refusal = refusalOf(state, command.presentedBy);
+  const now = command.now;
+  // The credential's own refusals first, then its key: without a proof by a bound family's key, a
+  // presentation decides nothing (a stolen retired token cannot get the family revoked).
+  const standing = refusalOf(state, command.presentedBy);
+  if (standing) throw new RefreshTokenRefused(standing, state);
+  if (state.jkt !== null && command.dpopJkt !== state.jkt) {
+    throw new RefreshTokenRefused('dpop_key_mismatch', state);
+  }
+  const refusal = refusalOf(state, command.presentedBy, undefined, {
+    tokenHash: command.presentedTokenHash,
+    now,
+  });
+  if (refusal === 'expired' && state.status === 'active') return [expired(state, now)];
+  if (refusal === 'reused') {
+    return [
+      reused(state, command.presentedTokenHash!, now),
+      revocation(state, 'refresh_token_reuse', 'system', now),
+    ];
+  }
   if (refusal) throw new RefreshTokenRefused(refusal, state);
-  const active = state;
-  return {
+  const rotation: TokenRotated[] = [];
+  if (state.terms.rotating && command.presentedTokenHash !== undefined) {
+    if (command.rotateTo === undefined) throw new RefreshTokenRefused('rotation_unsupported', state);
+    rotation.push({
+      type: 'TokenRotated',
+      data: {
+        credential_id: state.credentialId,
+        user_id: state.userId,
+        client_id: state.clientId,
+        previous_token_hash: command.presentedTokenHash,
+        token_hash: command.rotateTo,
+        rotated_at: now.toISOString(),
+      },
+    });
+  }
+  const delegated: IdTokenDelegated = {
     type: 'IdTokenDelegated',
     data: {
-      credential_id: active.credentialId,
-      user_id: active.userId,
-      client_id: active.clientId,
+      credential_id: state.credentialId,
+      user_id: state.userId,
+      client_id: state.clientId,
       target: command.target,
       api_type: command.apiType,
       id_token_jti: command.idTokenJti,
       expires_at: command.expiresAt.toISOString(),
-      delegated_at: command.now.toISOString(),
+      delegated_at: now.toISOString(),
       via: command.via,
       scope: command.scope,
     },
   };
+  return [...rotation, delegated];
+}
+
+function expired(state: Known, now: Date): TokenExpired {
+  const expiry = expiryOf(state, now)!;
+  return {
+    type: 'TokenExpired',
+    data: {
+      credential_id: state.credentialId,
+      user_id: state.userId,
+      client_id: state.clientId,
+      device_name: state.deviceName,
+      lifetime: expiry.lifetime,
+      expired_at: expiry.expiredAt.toISOString(),
+      observed_at: now.toISOString(),
+    },
+  };
+}
+
+function reused(state: Known, tokenHash: string, now: Date): RefreshTokenReused {
+  return {
+    type: 'RefreshTokenReused',
+    data: {
+      credential_id: state.credentialId,
+      user_id: state.userId,
+      client_id: state.clientId,
+      token_hash: tokenHash,
+      retired_at: state.tokens[tokenHash]!,
+      detected_at: now.toISOString(),
+    },
+  };
+}
+
+/**
+ * The refusal an exchange's recorded events stand for (an expiry observed, a reuse detected), or null
+ * when they are a successful exchange's.
+ */
+export function refusalRecorded(events: readonly { type: string }[]): 'expired' | 'reused' | null {
+  if (events.some((e) => e.type === 'RefreshTokenReused')) return 'reused';
+  if (events.some((e) => e.type === 'TokenExpired')) return 'expired';
+  return null;
 }
 
 /** The decider as one value (Emmett's shape), for the command runner. */

@@ -22,6 +22,18 @@ const fold = (events: StoredEnvelope[]) => {
   return rows;
 };
 
+/** What a row of a credential issued before issue 13 shows: legacy terms, never rotated nor expired. */
+const LEGACY_ROW = {
+  rotating: false,
+  leeway: 0,
+  expires_at: null,
+  idle_lifetime: null,
+  rotated_at: null,
+  rotation_count: 0,
+  expired_at: null,
+  jkt: null,
+};
+
 describe('a log written by release 0.1.0', () => {
   it('holds IdTokenDelegated at schema version 1 (the fixture is what it claims to be)', () => {
     const delegated = log.filter((e) => e.type === 'IdTokenDelegated');
@@ -73,6 +85,7 @@ describe('a log written by release 0.1.0', () => {
       delegation_count: 2,
       revoked_at: '2026-11-26T01:27:32.185Z',
       revoke_reason: 'management_api',
+      ...LEGACY_ROW,
       version: 4,
     });
     expect(rows.get(FIREFOX)).toEqual({
@@ -90,6 +103,7 @@ describe('a log written by release 0.1.0', () => {
       delegation_count: 1,
       revoked_at: null,
       revoke_reason: null,
+      ...LEGACY_ROW,
       version: 2,
     });
   });

@@ -41,6 +41,25 @@ describe('upcast', () => {
     });
   });
 
+  it('brings TokenIssued v1 to v2: the legacy terms (no rotation, no expiry) and no DPoP binding', () => {
+    const issuedV1 = {
+      credential_id: 'dcr_R7kQ2mX9pLw4Zt1B',
+      user_id: 'auth0|u',
+      client_id: 'mobile-app',
+      device_name: 'Pixel 9',
+      scope: 'openid offline_access',
+      token_hash: 'h',
+      issued_at: '2026-11-26T01:17:43.609Z',
+      grant: 'password' as const,
+    };
+    const stored = { ...fields, stream_version: 1, type: 'TokenIssued', schema_version: 1, data: issuedV1 };
+    expect(upcast(stored as StoredEnvelope).data).toEqual({
+      ...issuedV1,
+      terms: { rotating: false, leeway: 0, expires_at: null, idle_lifetime: null },
+      jkt: null,
+    });
+  });
+
   it('keeps the stored hash, chain link, id and position: only data and schema_version change', () => {
     const upcast1 = upcast(delegatedV1);
     const { data: _d, schema_version: _v, ...rest } = upcast1;
@@ -84,7 +103,8 @@ describe('upcast', () => {
 
   it.each([
     ['a version newer than this release knows', 'IdTokenDelegated', 3],
-    ['a version of a type that never went past 1', 'TokenIssued', 2],
+    ['a version of a type that never went past 1', 'TokenRevoked', 2],
+    ['a version from a later release', 'TokenIssued', 3],
     ['version 0', 'TokenRevoked', 0],
     ['a fractional version', 'IdTokenDelegated', 1.5],
     ['a version that is not a number', 'IdTokenDelegated', '2'],

@@ -5,6 +5,7 @@ import {
   type StoredEnvelope,
 } from '../events';
 import { idTokenDelegatedV1ToV2 } from './id-token-delegated-v1.upcaster';
+import { tokenIssuedV1ToV2 } from './token-issued-v1.upcaster';
 import { UnsupportedEventError } from './unsupported-event.error';
 
 /** Turns `data` of one schema version into `data` of the next one. Pure. */
@@ -16,9 +17,12 @@ const step = <From, To>(upcaster: (data: From) => To) => upcaster as unknown as 
  * `upcast` chains them, so each one is written once, against the shape that followed it.
  */
 export const UPCASTERS: { readonly [T in CredentialEventType]: Readonly<Record<number, Upcaster>> } = {
-  TokenIssued: {},
+  TokenIssued: { 1: step(tokenIssuedV1ToV2) },
   TokenRevoked: {},
   IdTokenDelegated: { 1: step(idTokenDelegatedV1ToV2) },
+  TokenRotated: {},
+  RefreshTokenReused: {},
+  TokenExpired: {},
 };
 
 const isKnownType = (type: string): type is CredentialEventType => Object.hasOwn(SCHEMA_VERSIONS, type);

@@ -1,6 +1,13 @@
 import { ManagementApiError } from '../errors/management-api.error';
 import { JWT_BEARER_GRANT } from '@libs/tenants';
-import { callbackProblem, resolveClientSettings, type ClientSettingsInput } from './client-settings';
+import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
+import {
+  callbackProblem,
+  givenFields,
+  resolveClientSettings,
+  resolveRefreshTokenPolicy,
+  type ClientSettingsInput,
+} from './client-settings';
 
 const refusal = (input: ClientSettingsInput): ManagementApiError => {
   try {
@@ -35,6 +42,7 @@ describe('resolveClientSettings', () => {
       idTokenLifetimeSeconds: 36000,
       idTokenAlg: 'RS256',
       managementScopes: [],
+      refreshToken: LEGACY_REFRESH_TOKEN_POLICY,
     });
   });
 
@@ -146,5 +154,67 @@ describe('callbackProblem', () => {
     ['file:///etc/passwd', 'native', /forbidden scheme/],
   ] as const)('refuses %s for %s', (callback, appType, reason) => {
     expect(callbackProblem(callback, appType)).toMatch(reason);
+  });
+});
+
+describe('resolveRefreshTokenPolicy', () => {
+  const ROTATING = { rotation_type: 'rotating', expiration_type: 'expiring' } as const;
+
+  it('fills the fields left out (or carried as undefined by a DTO) with the legacy defaults', () => {
+    expect(resolveRefreshTokenPolicy(undefined)).toEqual(LEGACY_REFRESH_TOKEN_POLICY);
+    expect(resolveRefreshTokenPolicy({ ...ROTATING, leeway: 5, token_lifetime: undefined })).toEqual({
+      ...LEGACY_REFRESH_TOKEN_POLICY,
+      ...ROTATING,
+      leeway: 5,
+    });
+  });
+
+  it('refuses what Auth0 refuses as a whole, on property refresh_token', () => {
+    expect(() =>
+      resolveRefreshTokenPolicy({ rotation_type: 'rotating', expiration_type: 'non-expiring' }),
+    ).toThrow(
+      `Payload validation error: 'refresh_token.expiration_type must be "expiring" when rotation_type is "rotating".' on property refresh_token.`,
+    );
+    const finite = { ...ROTATING, infinite_token_lifetime: false, infinite_idle_token_lifetime: false };
+    expect(() =>
+      resolveRefreshTokenPolicy({ ...finite, token_lifetime: 3_600, idle_token_lifetime: 3_601 }),
+    ).toThrow(/idle_token_lifetime must not be greater than token_lifetime/);
+    expect(
+      resolveRefreshTokenPolicy({ ...finite, token_lifetime: 3_600, idle_token_lifetime: 3_600 }),
+    ).toMatchObject({ token_lifetime: 3_600, idle_token_lifetime: 3_600 });
+  });
+
+  it('judges the defaults of fields a DTO left undefined, not the undefined values', () => {
+    // The default infinite idle lifetime makes an idle_token_lifetime above token_lifetime irrelevant.
+    const policy = resolveRefreshTokenPolicy({
+      ...ROTATING,
+      token_lifetime: 3_600,
+      infinite_token_lifetime: false,
+      idle_token_lifetime: 7_200,
+      infinite_idle_token_lifetime: undefined,
+    });
+    expect(policy.infinite_idle_token_lifetime).toBe(true);
+  });
+
+  it('is applied by resolveClientSettings', () => {
+    expect(resolveClientSettings({ name: 'A', refresh_token: ROTATING }).refreshToken).toEqual({
+      ...LEGACY_REFRESH_TOKEN_POLICY,
+      ...ROTATING,
+    });
+    expect(() =>
+      resolveClientSettings({ name: 'A', refresh_token: { ...ROTATING, expiration_type: 'non-expiring' } }),
+    ).toThrow(/on property refresh_token/);
+  });
+});
+
+describe('givenFields', () => {
+  it('drops the fields a body left undefined, keeping false, 0 and empty values', () => {
+    expect(givenFields({ a: undefined, b: false, c: 0, d: '', e: [] })).toEqual({
+      b: false,
+      c: 0,
+      d: '',
+      e: [],
+    });
+    expect(givenFields(undefined)).toEqual({});
   });
 });

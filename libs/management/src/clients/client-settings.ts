@@ -1,3 +1,4 @@
+import { LEGACY_REFRESH_TOKEN_POLICY, policyProblem, type RefreshTokenPolicy } from '@libs/domain';
 import type { IdTokenAlg } from '@libs/jwt';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
 import {
@@ -11,6 +12,10 @@ import {
 } from '@libs/tenants';
 import { clientOriginProblem, normalizeClientOrigin } from './client-origins';
 
+/** Auth0's `refresh_token` client object as a body gives it: both types required, the rest optional. */
+export type RefreshTokenPolicyInput = Pick<RefreshTokenPolicy, 'rotation_type' | 'expiration_type'> &
+  Partial<RefreshTokenPolicy>;
+
 /** The fields of `POST /api/v2/clients` after schema validation (Auth0's snake_case names). */
 export interface ClientSettingsInput {
   name: string;
@@ -23,6 +28,7 @@ export interface ClientSettingsInput {
   token_endpoint_auth_method?: TokenEndpointAuthMethod;
   jwt_configuration?: { lifetime_in_seconds?: number; alg?: IdTokenAlg };
   management_api_scopes?: ManagementScope[];
+  refresh_token?: RefreshTokenPolicyInput;
 }
 
 /** A client's settings once defaults are applied and cross-field rules hold: all but id and secret. */
@@ -89,6 +95,27 @@ function resolveOrigins(property: string, origins: string[] | undefined): string
   return [...new Set((origins ?? []).map(normalizeClientOrigin))];
 }
 
+/** The fields a body gave: DTO instances carry every declared field, `undefined` when it was left out. */
+export function givenFields<T extends object>(body: T | undefined): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(body ?? {}).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}
+
+/**
+ * A client's whole refresh-token policy: the fields given, the legacy defaults for the others; refused
+ * when Auth0 would refuse the combination (`policyProblem`).
+ *
+ * @example
+ * resolveRefreshTokenPolicy({ rotation_type: 'rotating', expiration_type: 'expiring' }).leeway; // 0
+ */
+export function resolveRefreshTokenPolicy(input: RefreshTokenPolicyInput | undefined): RefreshTokenPolicy {
+  const policy = { ...LEGACY_REFRESH_TOKEN_POLICY, ...givenFields(input) };
+  const problem = policyProblem(policy);
+  if (problem) throw invalid('refresh_token', problem);
+  return policy;
+}
+
 /**
  * Applies Auth0's defaults to a create-client body and enforces the rules between its fields.
  *
@@ -143,6 +170,7 @@ export function resolveClientSettings(input: ClientSettingsInput): ClientSetting
     idTokenLifetimeSeconds: input.jwt_configuration?.lifetime_in_seconds ?? DEFAULT_ID_TOKEN_LIFETIME_SECONDS,
     idTokenAlg,
     managementScopes,
+    refreshToken: resolveRefreshTokenPolicy(input.refresh_token),
   };
 }
 
@@ -159,5 +187,6 @@ export function settingsInputOf(client: Client): ClientSettingsInput {
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     jwt_configuration: { lifetime_in_seconds: client.idTokenLifetimeSeconds, alg: client.idTokenAlg },
     management_api_scopes: client.managementScopes,
+    refresh_token: client.refreshToken,
   };
 }

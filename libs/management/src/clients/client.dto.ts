@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsObject,
@@ -16,6 +17,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { LEGACY_REFRESH_TOKEN_POLICY, MAX_TOKEN_LIFETIME, type RefreshTokenPolicy } from '@libs/domain';
 import { ID_TOKEN_ALGS, type IdTokenAlg } from '@libs/jwt';
 import { FieldsQuery, PagedFieldsQuery } from '../http/list-params';
 import {
@@ -29,7 +31,7 @@ import {
   type TokenEndpointAuthMethod,
 } from '@libs/tenants';
 import { MAX_CLIENT_ORIGIN_LENGTH, MAX_CLIENT_ORIGINS } from './client-origins';
-import type { ClientSettingsInput } from './client-settings';
+import type { ClientSettingsInput, RefreshTokenPolicyInput } from './client-settings';
 
 /** `web_origins` and `allowed_origins`: the same schema, checked further by `clientOriginProblem`. */
 const OriginList = (description: string) =>
@@ -62,6 +64,75 @@ export class JwtConfigurationBody {
   @IsOptional()
   @IsIn(ID_TOKEN_ALGS)
   alg?: IdTokenAlg;
+}
+
+const LEGACY = LEGACY_REFRESH_TOKEN_POLICY;
+
+/**
+ * `refresh_token` of a client: Auth0's refresh-token policy, field by field as Auth0's schema has it (the
+ * rules between the fields are `policyProblem`'s). Omitted fields take the legacy defaults.
+ */
+export class RefreshTokenBody implements RefreshTokenPolicyInput {
+  @ApiProperty({ enum: ['non-rotating', 'rotating'] })
+  @IsIn(['non-rotating', 'rotating'])
+  rotation_type: RefreshTokenPolicy['rotation_type'];
+
+  @ApiProperty({ enum: ['non-expiring', 'expiring'], description: '`expiring` when rotating.' })
+  @IsIn(['non-expiring', 'expiring'])
+  expiration_type: RefreshTokenPolicy['expiration_type'];
+
+  // Auth0 states no maximum for leeway nor idle_token_lifetime; both end in integer columns, hence 5 years.
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_TOKEN_LIFETIME,
+    default: LEGACY.leeway,
+    description: 'Seconds a rotated-out token may still be exchanged without counting as reuse.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_TOKEN_LIFETIME)
+  leeway?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_TOKEN_LIFETIME,
+    default: LEGACY.token_lifetime,
+    description: 'Absolute lifetime in seconds, from the first issuance of the token family.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TOKEN_LIFETIME)
+  token_lifetime?: number;
+
+  @ApiPropertyOptional({ default: LEGACY.infinite_token_lifetime, description: 'Overrides token_lifetime.' })
+  @IsOptional()
+  @IsBoolean()
+  infinite_token_lifetime?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_TOKEN_LIFETIME,
+    default: LEGACY.idle_token_lifetime,
+    description: 'Seconds a token stays valid without being exchanged; at most token_lifetime.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_TOKEN_LIFETIME)
+  idle_token_lifetime?: number;
+
+  @ApiPropertyOptional({
+    default: LEGACY.infinite_idle_token_lifetime,
+    description: 'Overrides idle_token_lifetime.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  infinite_idle_token_lifetime?: boolean;
 }
 
 /** Body of `POST /api/v2/clients`. */
@@ -146,6 +217,18 @@ export class CreateClientBody implements ClientSettingsInput {
   @ArrayMaxSize(MANAGEMENT_SCOPES.length)
   @IsIn(MANAGEMENT_SCOPES, { each: true })
   management_api_scopes?: ManagementScope[];
+
+  /** How the refresh tokens issued to the client from now on rotate and expire. */
+  @ApiPropertyOptional({
+    type: RefreshTokenBody,
+    description:
+      'Applies to tokens issued afterwards; a PATCH merges the given fields into the current policy.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RefreshTokenBody)
+  refresh_token?: RefreshTokenBody;
 }
 
 /**

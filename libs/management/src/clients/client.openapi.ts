@@ -21,6 +21,30 @@ export class JwtConfigurationResponse {
   alg: string;
 }
 
+/** A client's refresh-token policy, every field filled (the legacy defaults for those never set). */
+export class RefreshTokenPolicyResponse {
+  @ApiProperty({ enum: ['non-rotating', 'rotating'] })
+  rotation_type: string;
+
+  @ApiProperty({ enum: ['non-expiring', 'expiring'] })
+  expiration_type: string;
+
+  @ApiProperty({ type: 'integer' })
+  leeway: number;
+
+  @ApiProperty({ type: 'integer' })
+  token_lifetime: number;
+
+  @ApiProperty()
+  infinite_token_lifetime: boolean;
+
+  @ApiProperty({ type: 'integer' })
+  idle_token_lifetime: number;
+
+  @ApiProperty()
+  infinite_idle_token_lifetime: boolean;
+}
+
 /** The documented shape of `ClientView`. */
 export class ClientResponse {
   @ApiProperty()
@@ -55,6 +79,9 @@ export class ClientResponse {
 
   @ApiProperty({ enum: MANAGEMENT_SCOPES, isArray: true })
   management_api_scopes: string[];
+
+  @ApiProperty({ type: RefreshTokenPolicyResponse })
+  refresh_token: RefreshTokenPolicyResponse;
 
   @ApiProperty({ enum: [true] })
   is_first_party: true;

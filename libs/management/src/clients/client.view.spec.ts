@@ -1,3 +1,4 @@
+import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
 import { toClientView } from './client.view';
 
 describe('toClientView', () => {
@@ -16,6 +17,11 @@ describe('toClientView', () => {
       idTokenLifetimeSeconds: 600,
       idTokenAlg: 'ES256',
       managementScopes: [],
+      refreshToken: {
+        ...LEGACY_REFRESH_TOKEN_POLICY,
+        rotation_type: 'rotating',
+        expiration_type: 'expiring',
+      },
       createdAt: new Date(),
     });
     expect(view).toEqual({
@@ -30,6 +36,15 @@ describe('toClientView', () => {
       token_endpoint_auth_method: 'client_secret_post',
       jwt_configuration: { lifetime_in_seconds: 600, alg: 'ES256' },
       management_api_scopes: [],
+      refresh_token: {
+        rotation_type: 'rotating',
+        expiration_type: 'expiring',
+        leeway: 0,
+        token_lifetime: 31_557_600,
+        infinite_token_lifetime: true,
+        idle_token_lifetime: 2_592_000,
+        infinite_idle_token_lifetime: true,
+      },
       is_first_party: true,
       oidc_conformant: true,
     });

@@ -1,3 +1,4 @@
+import type { RefreshTokenPolicy } from '@libs/domain';
 import type { Client } from '@libs/tenants';
 
 /** A client as the Management API returns it (Auth0's snake_case shape); never the secret or its hash. */
@@ -13,6 +14,7 @@ export interface ClientView {
   token_endpoint_auth_method: Client['tokenEndpointAuthMethod'];
   jwt_configuration: { lifetime_in_seconds: number; alg: Client['idTokenAlg'] };
   management_api_scopes: string[];
+  refresh_token: RefreshTokenPolicy;
   is_first_party: true;
   oidc_conformant: true;
 }
@@ -31,6 +33,7 @@ export function toClientView(client: Client): ClientView {
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     jwt_configuration: { lifetime_in_seconds: client.idTokenLifetimeSeconds, alg: client.idTokenAlg },
     management_api_scopes: [...client.managementScopes],
+    refresh_token: { ...client.refreshToken },
     is_first_party: true,
     oidc_conformant: true,
   };

@@ -71,7 +71,7 @@ export class ClientsController {
     return selectFields(toClientView(await this.service.getClient(id)), query.fields, query.include_fields);
   }
 
-  /** Changes an application: name, description, callbacks, origins, grants, jwt_configuration. */
+  /** Changes an application: name, description, callbacks, origins, grants, jwt_configuration, refresh_token. */
   @Patch(':id')
   @RequireScopes('update:clients')
   @ApiUpdateClient()

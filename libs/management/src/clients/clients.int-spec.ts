@@ -1,5 +1,17 @@
+import { DataSource } from 'typeorm';
 import { verifyClientSecret } from '@libs/tenants';
 import { managementErrorBody, useManagementApi, type ManagementApi } from '@libs/testing';
+
+// Auth0's refresh_token object of a client that never set one: no rotation, no expiry.
+const LEGACY_POLICY = {
+  rotation_type: 'non-rotating',
+  expiration_type: 'non-expiring',
+  leeway: 0,
+  token_lifetime: 31_557_600,
+  infinite_token_lifetime: true,
+  idle_token_lifetime: 2_592_000,
+  infinite_idle_token_lifetime: true,
+};
 
 describe('Management API v2: /api/v2/clients (HTTP, real PostgreSQL)', () => {
   const api = useManagementApi();
@@ -30,6 +42,7 @@ describe('Management API v2: /api/v2/clients (HTTP, real PostgreSQL)', () => {
       token_endpoint_auth_method: 'client_secret_post',
       jwt_configuration: { lifetime_in_seconds: 36000, alg: 'RS256' },
       management_api_scopes: [],
+      refresh_token: LEGACY_POLICY,
       is_first_party: true,
       oidc_conformant: true,
     });
@@ -138,6 +151,171 @@ describe('Management API v2: /api/v2/clients (HTTP, real PostgreSQL)', () => {
       .send(body)
       .expect(400);
     expect(res.body).toEqual(errorBody(400, 'Bad Request', 'invalid_body', message));
+  });
+
+  describe('refresh_token: the refresh-token policy (issue 13)', () => {
+    const ROTATING = { rotation_type: 'rotating', expiration_type: 'expiring' };
+
+    const create = async (refresh_token?: object) =>
+      http
+        .post('/api/v2/clients')
+        .set('Authorization', await bearer('create:clients'))
+        .send({ name: 'Policy', app_type: 'native', ...(refresh_token && { refresh_token }) });
+    const patch = async (id: string, body: object) =>
+      http
+        .patch(`/api/v2/clients/${id}`)
+        .set('Authorization', await bearer('update:clients'))
+        .send(body);
+    const read = async (id: string) =>
+      (
+        await http
+          .get(`/api/v2/clients/${id}`)
+          .set('Authorization', await bearer('read:clients'))
+          .expect(200)
+      ).body as { refresh_token: object };
+
+    it('stores the policy given at creation, filling omitted fields with the legacy defaults', async () => {
+      const res = await create({
+        ...ROTATING,
+        leeway: 30,
+        token_lifetime: 86_400,
+        infinite_token_lifetime: false,
+      });
+      expect(res.status).toBe(201);
+      const policy = {
+        ...LEGACY_POLICY,
+        ...ROTATING,
+        leeway: 30,
+        token_lifetime: 86_400,
+        infinite_token_lifetime: false,
+      };
+      const { client_id } = res.body as { client_id: string; refresh_token: object };
+      expect(res.body).toMatchObject({ refresh_token: policy });
+      expect(await read(client_id)).toMatchObject({ refresh_token: policy });
+      // The credentials lib reads it from here at issuance.
+      expect((await clients.findById(client_id))?.refreshToken).toEqual(policy);
+    });
+
+    it('gives a client without a stored policy (NULL: created before issue 13) the legacy defaults', async () => {
+      const { client_id } = (await create()).body as { client_id: string };
+      expect((await read(client_id)).refresh_token).toEqual(LEGACY_POLICY);
+      await api.app
+        .get(DataSource)
+        .query(`UPDATE clients SET refresh_token = NULL WHERE client_id = $1`, [client_id]);
+      expect((await clients.findById(client_id))?.refreshToken).toEqual(LEGACY_POLICY);
+      expect((await read(client_id)).refresh_token).toEqual(LEGACY_POLICY);
+    });
+
+    it('merges a PATCH into the current policy field by field, and keeps it when a PATCH leaves it out', async () => {
+      const { client_id } = (await create({ ...ROTATING, leeway: 10, idle_token_lifetime: 3_600 })).body as {
+        client_id: string;
+      };
+      const changed = await patch(client_id, {
+        refresh_token: { ...ROTATING, infinite_idle_token_lifetime: false },
+      }).then((res) => res.body as { refresh_token: object });
+      const merged = {
+        ...LEGACY_POLICY,
+        ...ROTATING,
+        leeway: 10,
+        idle_token_lifetime: 3_600,
+        infinite_idle_token_lifetime: false,
+      };
+      expect(changed.refresh_token).toEqual(merged);
+      await patch(client_id, { name: 'Renamed' }).then((res) => expect(res.status).toBe(200));
+      expect(await read(client_id)).toMatchObject({ refresh_token: merged });
+      await patch(client_id, {
+        refresh_token: { rotation_type: 'non-rotating', expiration_type: 'non-expiring' },
+      });
+      expect((await read(client_id)).refresh_token).toEqual({
+        ...merged,
+        rotation_type: 'non-rotating',
+        expiration_type: 'non-expiring',
+      });
+    });
+
+    it.each([
+      [
+        'no rotation_type',
+        { expiration_type: 'expiring' },
+        /Missing required property: refresh_token\.rotation_type/,
+      ],
+      [
+        'no expiration_type',
+        { rotation_type: 'rotating' },
+        /Missing required property: refresh_token\.expiration_type/,
+      ],
+      [
+        'an unknown rotation_type',
+        { ...ROTATING, rotation_type: 'sometimes' },
+        /refresh_token\.rotation_type/,
+      ],
+      [
+        'an unknown field',
+        { ...ROTATING, policies: [] },
+        /Additional properties not allowed: refresh_token\.policies/,
+      ],
+      ['a negative leeway', { ...ROTATING, leeway: -1 }, /refresh_token\.leeway/],
+      ['a fractional leeway', { ...ROTATING, leeway: 1.5 }, /refresh_token\.leeway/],
+      ['a zero token_lifetime', { ...ROTATING, token_lifetime: 0 }, /refresh_token\.token_lifetime/],
+      [
+        'a token_lifetime over 5 years',
+        { ...ROTATING, token_lifetime: 157_788_001 },
+        /refresh_token\.token_lifetime/,
+      ],
+      [
+        'a zero idle_token_lifetime',
+        { ...ROTATING, idle_token_lifetime: 0 },
+        /refresh_token\.idle_token_lifetime/,
+      ],
+      [
+        'a string for a boolean',
+        { ...ROTATING, infinite_token_lifetime: 'false' },
+        /refresh_token\.infinite_token_lifetime/,
+      ],
+      ['a string for the object', 'rotating', /refresh_token/],
+      [
+        'rotation without expiration',
+        { rotation_type: 'rotating', expiration_type: 'non-expiring' },
+        /expiration_type must be "expiring" when rotation_type is "rotating".*on property refresh_token/,
+      ],
+      [
+        'an idle lifetime above the absolute one',
+        {
+          ...ROTATING,
+          token_lifetime: 3_600,
+          infinite_token_lifetime: false,
+          idle_token_lifetime: 7_200,
+          infinite_idle_token_lifetime: false,
+        },
+        /idle_token_lifetime must not be greater than token_lifetime/,
+      ],
+    ])('refuses %s with 400 invalid_body, on POST and PATCH', async (_label, refresh_token, message) => {
+      const created = await create(refresh_token as object);
+      expect({ status: created.status, body: created.body as unknown }).toEqual({
+        status: 400,
+        body: errorBody(400, 'Bad Request', 'invalid_body', message),
+      });
+      const { client_id } = (await create()).body as { client_id: string };
+      const patched = await patch(client_id, { refresh_token });
+      expect({ status: patched.status, body: patched.body as unknown }).toEqual({
+        status: 400,
+        body: errorBody(400, 'Bad Request', 'invalid_body', message),
+      });
+      expect((await read(client_id)).refresh_token).toEqual(LEGACY_POLICY);
+    });
+
+    it('refuses a PATCH whose merge breaks a rule (an idle lifetime kept above a new absolute one)', async () => {
+      const { client_id } = (
+        await create({ ...ROTATING, idle_token_lifetime: 7_200, infinite_idle_token_lifetime: false })
+      ).body as { client_id: string };
+      const res = await patch(client_id, {
+        refresh_token: { ...ROTATING, token_lifetime: 3_600, infinite_token_lifetime: false },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({
+        message: /idle_token_lifetime must not be greater than token_lifetime/,
+      });
+    });
   });
 
   it('refuses __proto__ keys, array bodies and malformed JSON with 400', async () => {

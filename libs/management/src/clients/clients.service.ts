@@ -10,7 +10,12 @@ import {
   type Page,
 } from '@libs/tenants';
 import { ClientOriginIndex } from './client-origin-index';
-import { resolveClientSettings, settingsInputOf, type ClientSettingsInput } from './client-settings';
+import {
+  givenFields,
+  resolveClientSettings,
+  settingsInputOf,
+  type ClientSettingsInput,
+} from './client-settings';
 
 /** The fields `PATCH /api/v2/clients/{id}` may change. */
 export type ClientChangesInput = Partial<
@@ -58,11 +63,12 @@ export class ClientsService {
   async updateClient(clientId: string, changes: ClientChangesInput): Promise<Client> {
     const current = await this.getClient(clientId);
     const before = settingsInputOf(current);
-    const given = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     const settings = resolveClientSettings({
       ...before,
-      ...given,
-      jwt_configuration: { ...before.jwt_configuration, ...changes.jwt_configuration },
+      ...givenFields(changes),
+      jwt_configuration: { ...before.jwt_configuration, ...givenFields(changes.jwt_configuration) },
+      // Auth0 merges a PATCH's refresh_token into the current policy field by field.
+      refresh_token: { ...current.refreshToken, ...givenFields(changes.refresh_token) },
     });
     const updated = await this.clients.update({
       ...settings,

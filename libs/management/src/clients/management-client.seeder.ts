@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
+import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
 import { hashSecret } from '@libs/security';
 import { ClientRepository, MANAGEMENT_SCOPES, type NewClient, verifyClientSecret } from '@libs/tenants';
 
@@ -44,6 +45,7 @@ export class ManagementClientSeeder implements OnApplicationBootstrap {
       idTokenLifetimeSeconds: 36_000,
       idTokenAlg: 'RS256',
       managementScopes: [...MANAGEMENT_SCOPES],
+      refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY },
     };
     await this.clients.upsert(client);
     this.logger.log({ msg: 'management client ready', clientId, secretRehashed: !keep });

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Query, UseFilters, UsePipes } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DeviceCredentialQueries, RevokeCredential } from '@libs/credentials';
+import { RevokeCredential } from '@libs/credentials';
 import { CREDENTIAL_ID, DomainError } from '@libs/domain';
 import { CurrentCaller, type Caller } from '../auth/principal.decorator';
 import { RequireScopes } from '../auth/require-scopes.decorator';
@@ -9,6 +9,7 @@ import { ApiManagementController } from '../errors/management-error.response';
 import { ManagementExceptionFilter } from '../errors/management-exception.filter';
 import { selectFields, withTotals } from '../http/list-params';
 import { ManagementValidationPipe } from '../http/management-validation.pipe';
+import { RefreshTokenQueries } from '../refresh-tokens/refresh-token.queries';
 import { ListDeviceCredentialsQuery } from './device-credentials.dto';
 import { ApiListDeviceCredentials, ApiRevokeDeviceCredential } from './device-credentials.openapi';
 
@@ -19,9 +20,10 @@ const inexistent = () =>
   );
 
 /**
- * `/api/v2/device-credentials`: list a tenant's refresh tokens (from the projection; never the token
- * or its hash) and revoke one. A DELETE answers 204 only once its `TokenRevoked` is durable: from then
- * on the token is refused everywhere, whatever the projector or Kafka are doing.
+ * `/api/v2/device-credentials`: list a tenant's refresh tokens in force (from the projection; never the
+ * token or its hash; `rotating_refresh_token` for the rotating ones) and revoke one. A DELETE answers 204
+ * only once its `TokenRevoked` is durable: from then on the token is refused everywhere, whatever the
+ * projector or Kafka are doing.
  */
 @ApiManagementController()
 @Controller('api/v2/device-credentials')
@@ -29,7 +31,7 @@ const inexistent = () =>
 @UsePipes(ManagementValidationPipe)
 export class DeviceCredentialsController {
   constructor(
-    private readonly queries: DeviceCredentialQueries,
+    private readonly queries: RefreshTokenQueries,
     private readonly commands: CommandBus,
   ) {}
 
@@ -37,23 +39,20 @@ export class DeviceCredentialsController {
   @RequireScopes('read:device_credentials')
   @ApiListDeviceCredentials()
   async list(@Query() query: ListDeviceCredentialsQuery): Promise<unknown> {
-    // Only refresh tokens live here: public_key and rotating credentials list as empty.
-    const page =
-      query.type && query.type !== 'refresh_token'
-        ? { items: [], total: 0 }
-        : await this.queries.list({
-            userId: query.user_id,
-            clientId: query.client_id,
-            page: query.page,
-            perPage: query.per_page,
-          });
-    const items = page.items.map((c) => selectFields(c, query.fields, query.include_fields));
-    if (!query.include_totals) return items;
-    return withTotals('device_credentials', items, {
+    // Only refresh tokens live here: public_key credentials list as empty.
+    const none = query.type === 'public_key';
+    const filter = {
+      userId: query.user_id,
+      clientId: query.client_id,
+      rotating: query.type === undefined ? undefined : query.type === 'rotating_refresh_token',
       page: query.page,
       perPage: query.per_page,
-      total: page.total,
-    });
+    };
+    const found = none ? [] : await this.queries.deviceCredentials(filter);
+    const items = found.map((c) => selectFields(c, query.fields, query.include_fields));
+    if (!query.include_totals) return items;
+    const total = none ? 0 : await this.queries.countDeviceCredentials(filter);
+    return withTotals('device_credentials', items, { page: query.page, perPage: query.per_page, total });
   }
 
   @Delete(':id')

@@ -76,7 +76,7 @@ export class ListDeviceCredentialsQuery {
 
   @ApiPropertyOptional({
     enum: ['public_key', 'refresh_token', 'rotating_refresh_token'],
-    description: 'Only refresh tokens live here: the other types list as empty.',
+    description: 'Only refresh tokens live here: `public_key` lists as empty.',
   })
   @IsOptional()
   @IsIn(['public_key', 'refresh_token', 'rotating_refresh_token'])

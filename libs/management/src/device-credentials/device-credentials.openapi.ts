@@ -14,7 +14,10 @@ export class DeviceCredentialResponse {
   @ApiPropertyOptional()
   device_id?: string;
 
-  @ApiPropertyOptional({ enum: ['refresh_token'] })
+  @ApiPropertyOptional({
+    enum: ['refresh_token', 'rotating_refresh_token'],
+    description: '`rotating_refresh_token` for a token whose client rotates them.',
+  })
   type?: string;
 
   @ApiPropertyOptional()
@@ -35,7 +38,7 @@ export const ApiListDeviceCredentials = () =>
     ApiExtraModels(DeviceCredentialResponse),
     ApiResponse({
       status: 200,
-      description: 'A page of refresh tokens (active only).',
+      description: 'A page of refresh tokens in force (neither revoked nor expired).',
       schema: listSchema('device_credentials', DeviceCredentialResponse),
     }),
   );

@@ -14,6 +14,8 @@ describe('ManagementApiError', () => {
     [ManagementErrorCode.UnauthorizedClient, 403],
     [ManagementErrorCode.InexistentUser, 404],
     [ManagementErrorCode.InexistentClient, 404],
+    [ManagementErrorCode.InexistentDeviceCredential, 404],
+    [ManagementErrorCode.InexistentRefreshToken, 404],
     [ManagementErrorCode.UserExists, 409],
   ])('answers %s with %i', (code, status) => {
     expect(statusOf(code)).toBe(status);

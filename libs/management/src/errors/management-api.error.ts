@@ -18,6 +18,8 @@ export enum ManagementErrorCode {
   InexistentClient = 'inexistent_client',
   /** No device credential has this id. */
   InexistentDeviceCredential = 'inexistent_device_credential',
+  /** No refresh token in force (neither revoked nor expired) has this id. */
+  InexistentRefreshToken = 'inexistent_refresh_token',
   /** No `Authorization: Bearer` credential was sent. */
   MissingAuthentication = 'missing_authentication',
   /** The bearer token is malformed, forged, expired or not meant for this API. */
@@ -49,6 +51,7 @@ export function statusOf(code: ManagementErrorCode): number {
     case ManagementErrorCode.InexistentUser:
     case ManagementErrorCode.InexistentClient:
     case ManagementErrorCode.InexistentDeviceCredential:
+    case ManagementErrorCode.InexistentRefreshToken:
       return 404;
     case ManagementErrorCode.UserExists:
       return 409;

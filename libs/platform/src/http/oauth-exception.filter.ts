@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { Overloaded } from '@libs/database';
+import { DpopError } from '@libs/security';
 import { oauthCodeForStatus, type OAuthErrorBody } from './oauth-error';
 import { OAuthError } from './oauth-errors';
 
@@ -38,7 +39,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (status === 503 && !(exception instanceof Overloaded)) this.onOutage?.(exception);
     logServerError(this.logger, status, exception);
     if (res.headersSent) return;
-    if (exception instanceof OAuthError) res.set(exception.headers);
+    if (exception instanceof OAuthError || exception instanceof DpopError) res.set(exception.headers);
     if (exception instanceof Overloaded) res.set('Retry-After', String(exception.retryAfterSeconds));
     if (status === 503) res.set('Retry-After', res.get('Retry-After') ?? '5');
     // RFC 6749 §5.1: token responses, errors included, are never cached.
@@ -52,6 +53,10 @@ export class OAuthExceptionFilter implements ExceptionFilter {
  * body-parser refusals, 503 for a dependency outage, 500 (without internals) for anything else.
  */
 export function describeError(exception: unknown): [number, OAuthErrorBody] {
+  // RFC 9449 §5, §8: a refused DPoP proof is a 400 with its own code (its `DPoP-Nonce` header: above).
+  if (exception instanceof DpopError) {
+    return [exception.status, { error: exception.error, error_description: exception.message }];
+  }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const response = exception.getResponse();

@@ -10,6 +10,9 @@ import { ControlPlane } from '@libs/database';
  */
 export const CONTROL_PLANE_ROUTES: { path: string; method: RequestMethod }[] = [
   { path: 'api/v2/device-credentials/:id', method: RequestMethod.DELETE },
+  { path: 'api/v2/refresh-tokens/:id', method: RequestMethod.DELETE },
+  { path: 'api/v2/refresh-tokens/revoke', method: RequestMethod.POST },
+  { path: 'api/v2/users/:id/refresh-tokens', method: RequestMethod.DELETE },
   { path: 'oauth/revoke', method: RequestMethod.POST },
   { path: 'api/v2/users/:id', method: RequestMethod.PATCH },
   { path: 'api/v2/users/:id', method: RequestMethod.DELETE },

@@ -19,6 +19,14 @@ export const DEVICE_CREDENTIAL_COLUMNS = [
   'revoked_at',
   'revoke_reason',
   'version',
+  'rotating',
+  'leeway',
+  'expires_at',
+  'idle_lifetime',
+  'rotated_at',
+  'rotation_count',
+  'expired_at',
+  'jkt',
 ] as const;
 
 /** What a projection does with a batch of events inside the projector's transaction. */
@@ -76,6 +84,10 @@ function normalise(row: DeviceCredentialRow): DeviceCredentialRow {
     created_at: iso(row.created_at)!,
     last_used_at: iso(row.last_used_at),
     revoked_at: iso(row.revoked_at),
+    expires_at: iso(row.expires_at),
+    rotated_at: iso(row.rotated_at),
+    expired_at: iso(row.expired_at),
+    rotation_count: Number(row.rotation_count),
     delegation_count: Number(row.delegation_count),
     version: Number(row.version),
   };

@@ -25,6 +25,14 @@ const active: DeviceCredentialRow = {
   delegation_count: 0,
   revoked_at: null,
   revoke_reason: null,
+  rotating: false,
+  leeway: 0,
+  expires_at: null,
+  idle_lifetime: null,
+  rotated_at: null,
+  rotation_count: 0,
+  expired_at: null,
+  jkt: null,
   version: 1,
 };
 
@@ -63,5 +71,68 @@ describe('device-credential view (the fold)', () => {
   it('ignores events of a credential it has no row for', () => {
     view.given([]).when(delegatedAgain).then(null);
     view.given([]).when(revoked).then(null);
+  });
+});
+
+describe('device-credential view: rotation and expiry (issue 13)', () => {
+  const rid = 'dcr_00000000000000000000000000000001';
+  const terms = { rotating: true, leeway: 10, expires_at: '2026-12-25T10:00:00.000Z', idle_lifetime: 3600 };
+  const [issuedR, rotatedR, expiredR] = envelopesOf(rid, [
+    tokenIssued(rid, { terms, jkt: 'thumb' }),
+    {
+      type: 'TokenRotated',
+      data: {
+        credential_id: rid,
+        user_id: 'auth0|u1',
+        client_id: 'app-1',
+        previous_token_hash: `hash-${rid}`,
+        token_hash: 'next-hash',
+        rotated_at: '2026-11-25T10:30:00.000Z',
+      },
+    },
+    {
+      type: 'TokenExpired',
+      data: {
+        credential_id: rid,
+        user_id: 'auth0|u1',
+        client_id: 'app-1',
+        device_name: 'Pixel 9',
+        lifetime: 'idle',
+        expired_at: '2026-11-25T11:30:00.000Z',
+        observed_at: '2026-11-25T12:00:00.000Z',
+      },
+    },
+  ]);
+  const base = { ...active, id: rid, token_hash: `hash-${rid}`, rotating: true, leeway: 10 };
+  const rotatingRow = { ...base, expires_at: terms.expires_at, idle_lifetime: 3600, jkt: 'thumb' };
+
+  it("records the family's terms and binding from TokenIssued", () => {
+    view.given([]).when(issuedR).then(rotatingRow);
+  });
+  it("keeps the family's newest token and counts rotations", () => {
+    view
+      .given([issuedR])
+      .when(rotatedR)
+      .then({
+        ...rotatingRow,
+        token_hash: 'next-hash',
+        rotated_at: '2026-11-25T10:30:00.000Z',
+        rotation_count: 1,
+        version: 2,
+      });
+  });
+  it('shows an observed expiry: status expired, when it ran out', () => {
+    view
+      .given([issuedR, rotatedR])
+      .when(expiredR)
+      .then({
+        ...rotatingRow,
+        token_hash: 'next-hash',
+        rotated_at: '2026-11-25T10:30:00.000Z',
+        rotation_count: 1,
+        status: 'expired',
+        expired_at: '2026-11-25T11:30:00.000Z',
+        version: 3,
+      });
   });
 });

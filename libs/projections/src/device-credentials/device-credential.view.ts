@@ -10,12 +10,25 @@ export interface DeviceCredentialRow {
   token_hash: string;
   scope: string;
   grant_type: string;
-  status: 'active' | 'revoked';
+  status: 'active' | 'revoked' | 'expired';
   created_at: string;
   last_used_at: string | null;
   delegation_count: number;
   revoked_at: string | null;
   revoke_reason: string | null;
+  /** The family's terms (TokenIssued): whether it rotates, its leeway, its absolute end, its idle lifetime. */
+  rotating: boolean;
+  leeway: number;
+  expires_at: string | null;
+  /** Seconds. */
+  idle_lifetime: number | null;
+  /** The last rotation, and how many there were (`token_hash` is the family's newest token). */
+  rotated_at: string | null;
+  rotation_count: number;
+  /** When the token's lifetime ran out (once an exchange observed it: `status = 'expired'`). */
+  expired_at: string | null;
+  /** DPoP key thumbprint the family is bound to. */
+  jkt: string | null;
   /** The stream version this row reflects; an event at or below it was applied already. */
   version: number;
 }
@@ -47,9 +60,31 @@ export function evolveDeviceCredential(
         delegation_count: 0,
         revoked_at: null,
         revoke_reason: null,
+        rotating: d.terms.rotating,
+        leeway: d.terms.leeway,
+        expires_at: d.terms.expires_at,
+        idle_lifetime: d.terms.idle_lifetime,
+        rotated_at: null,
+        rotation_count: 0,
+        expired_at: null,
+        jkt: d.jkt,
         version: event.stream_version,
       };
     }
+    case 'TokenRotated':
+      if (!row) return null;
+      return {
+        ...row,
+        token_hash: event.data.token_hash,
+        rotated_at: event.data.rotated_at,
+        rotation_count: row.rotation_count + 1,
+        version: event.stream_version,
+      };
+    case 'TokenExpired':
+      if (!row) return null;
+      return { ...row, status: 'expired', expired_at: event.data.expired_at, version: event.stream_version };
+    case 'RefreshTokenReused':
+      return row && { ...row, version: event.stream_version };
     case 'TokenRevoked':
       if (!row) return null;
       return {

@@ -1,3 +1,4 @@
+import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
 import { hashSecret } from '@libs/security';
 import { CLIENT_ID, newClientId, newClientSecret, verifyClientSecret, type Client } from './client';
 
@@ -15,6 +16,7 @@ const client = (overrides: Partial<Client>): Client => ({
   idTokenLifetimeSeconds: 36000,
   idTokenAlg: 'RS256',
   managementScopes: [],
+  refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY },
   createdAt: new Date(),
   ...overrides,
 });

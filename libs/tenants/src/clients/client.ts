@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { RefreshTokenPolicy } from '@libs/domain';
 import type { IdTokenAlg } from '@libs/jwt';
 import { randomToken, verifySecret } from '@libs/security';
 import type { ManagementScope } from './management-scopes';
@@ -53,6 +54,11 @@ export interface Client {
   idTokenAlg: IdTokenAlg;
   /** Management API scopes granted for the client_credentials grant. */
   managementScopes: ManagementScope[];
+  /**
+   * Auth0's `refresh_token` object: how the refresh tokens issued to this client from now on rotate and
+   * expire. Always whole: the legacy defaults (`LEGACY_REFRESH_TOKEN_POLICY`) for a client that never set one.
+   */
+  refreshToken: RefreshTokenPolicy;
   createdAt: Date;
 }
 

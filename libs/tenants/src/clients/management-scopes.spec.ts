@@ -7,13 +7,14 @@ import {
 } from './management-scopes';
 
 describe('management scopes', () => {
-  it('lists read/create/update/delete for clients and users, client keys, device credentials and signing keys', () => {
+  it('lists read/create/update/delete for clients and users, client keys, device credentials, refresh tokens and signing keys', () => {
     const crud = ['read', 'create', 'update', 'delete'];
     const expected = [
       ...crud.map((action) => `${action}:clients`),
       'update:client_keys',
       ...crud.map((action) => `${action}:users`),
       ...['read', 'create', 'delete'].map((action) => `${action}:device_credentials`),
+      ...['read', 'delete'].map((action) => `${action}:refresh_tokens`),
       ...['read', 'create', 'update'].map((action) => `${action}:signing_keys`),
     ];
     expect([...MANAGEMENT_SCOPES].sort()).toEqual(expected.sort());

@@ -12,6 +12,8 @@ export const MANAGEMENT_SCOPES = [
   'read:device_credentials',
   'create:device_credentials',
   'delete:device_credentials',
+  'read:refresh_tokens',
+  'delete:refresh_tokens',
   'read:signing_keys',
   'create:signing_keys',
   'update:signing_keys',

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LEGACY_REFRESH_TOKEN_POLICY, type RefreshTokenPolicy } from '@libs/domain';
 import type { Page } from '../page';
 import type { Client, NewClient } from './client';
 import { ClientRepository, type ClientListQuery, type ClientOriginList } from './client.repository';
@@ -19,12 +20,14 @@ interface ClientRow {
   id_token_lifetime_seconds: number;
   id_token_alg: Client['idTokenAlg'];
   management_scopes: Client['managementScopes'];
+  /** `NULL` for a client that never set a policy: the legacy defaults. */
+  refresh_token: RefreshTokenPolicy | null;
   created_at: Date;
 }
 
 const COLUMNS = `client_id, name, description, app_type, callbacks, grant_types, token_endpoint_auth_method,
   client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes, web_origins, allowed_origins,
-  created_at, client_secret_cipher`;
+  created_at, client_secret_cipher, refresh_token`;
 
 const toClient = (row: ClientRow): Client => ({
   clientId: row.client_id,
@@ -41,6 +44,7 @@ const toClient = (row: ClientRow): Client => ({
   idTokenLifetimeSeconds: row.id_token_lifetime_seconds,
   idTokenAlg: row.id_token_alg,
   managementScopes: row.management_scopes,
+  refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY, ...row.refresh_token },
   createdAt: row.created_at,
 });
 
@@ -59,18 +63,19 @@ const values = (c: NewClient) => [
   c.webOrigins,
   c.allowedOrigins,
   c.clientSecretCipher ?? null,
+  JSON.stringify(c.refreshToken),
 ];
 
 const INSERT = `INSERT INTO clients (client_id, name, description, app_type, callbacks, grant_types,
     token_endpoint_auth_method, client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes,
-    web_origins, allowed_origins, client_secret_cipher)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
+    web_origins, allowed_origins, client_secret_cipher, refresh_token)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)`;
 
 // Every setting but the id, from the parameters of \`values()\`.
 const SET_ALL = `name = $2, description = $3, app_type = $4, callbacks = $5, grant_types = $6,
   token_endpoint_auth_method = $7, client_secret_hash = $8, id_token_lifetime_seconds = $9, id_token_alg = $10,
   management_scopes = $11, web_origins = $12, allowed_origins = $13, client_secret_cipher = $14,
-  updated_at = now()`;
+  refresh_token = $15::jsonb, updated_at = now()`;
 
 /** `ClientRepository` over the `clients` table, in raw SQL. */
 @Injectable()

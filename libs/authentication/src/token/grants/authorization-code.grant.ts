@@ -40,7 +40,7 @@ export class AuthorizationCodeGrant {
   async handle(
     params: OAuthParams,
     { client, confidential }: AuthenticatedClient,
-    context: WriteContext,
+    context: WriteContext & { jkt?: string },
   ): Promise<TokenResponse> {
     if (!client.grantTypes.includes('authorization_code')) {
       throw new UnauthorizedClient('The client is not allowed to use the authorization_code grant.');

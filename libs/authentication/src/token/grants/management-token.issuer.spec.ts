@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import type { AppConfig } from '@libs/config';
+import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
 import { TokenSigner, type SignedToken, type SignOptions } from '@libs/jwt';
 import type { Client } from '@libs/tenants';
 import { grantedManagementScopes, ManagementTokenIssuer } from './management-token.issuer';
@@ -18,6 +19,7 @@ const client = (overrides: Partial<Client> = {}): Client => ({
   idTokenLifetimeSeconds: 36000,
   idTokenAlg: 'RS256',
   managementScopes: ['read:users', 'create:users', 'read:clients'],
+  refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY },
   createdAt: new Date(),
   ...overrides,
 });

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { WriteContext } from '@libs/event-store';
 import { UserRepository, type AuthenticatedClient } from '@libs/tenants';
 import {
   InvalidGrant,
@@ -10,7 +9,12 @@ import {
   type OAuthParams,
 } from '@libs/platform';
 import { loginAttemptKey, LoginAttemptLimiter } from '@libs/security';
-import { assertDeviceForOfflineAccess, UserTokens, type TokenResponse } from '../user-tokens';
+import {
+  assertDeviceForOfflineAccess,
+  UserTokens,
+  type TokenContext,
+  type TokenResponse,
+} from '../user-tokens';
 
 /**
  * `grant_type=password` (RFC 6749 §4.3; Auth0's Resource Owner Password grant) for first-party clients
@@ -30,7 +34,7 @@ export class PasswordGrant {
   async handle(
     params: OAuthParams,
     { client }: AuthenticatedClient,
-    context: WriteContext & { ip: string },
+    context: TokenContext,
   ): Promise<TokenResponse> {
     if (!client.grantTypes.includes('password')) {
       throw new UnauthorizedClient("Grant type 'password' not allowed for the client.");

@@ -3,13 +3,19 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Response } from 'express';
 import { type OAuthParams, setRateLimitHeaders, stringParam, UnauthorizedClient } from '@libs/platform';
 import { ExchangeRefreshToken, translateExchangeError } from '@libs/credentials';
-import type { WriteContext } from '@libs/event-store';
 import type { AuthenticatedClient } from '@libs/tenants';
-import { USER_ACCESS_TOKEN_LIFETIME_SECONDS, UserTokens, type TokenResponse } from '../user-tokens';
+import {
+  tokenTypeOf,
+  USER_ACCESS_TOKEN_LIFETIME_SECONDS,
+  UserTokens,
+  type TokenContext,
+  type TokenResponse,
+} from '../user-tokens';
 
 /**
  * `grant_type=refresh_token` (RFC 6749 §6): the same validation and recording as `/delegation`, an
- * optional narrower `scope`, no rotation (the refresh token stays valid until revoked, no new one).
+ * optional narrower `scope`. A legacy (non-rotating) token stays valid until revoked and no new one is
+ * returned; a rotating family's exchange returns its next `refresh_token` (the presented one is retired).
  */
 @Injectable()
 export class RefreshTokenGrant {
@@ -21,7 +27,7 @@ export class RefreshTokenGrant {
   async handle(
     params: OAuthParams,
     { client }: AuthenticatedClient,
-    context: WriteContext & { ip: string },
+    context: TokenContext,
     res: Response,
   ): Promise<TokenResponse> {
     if (!client.grantTypes.includes('refresh_token')) {
@@ -42,6 +48,7 @@ export class RefreshTokenGrant {
             via: 'refresh_token',
             ip: context.ip,
             strictScope: true,
+            dpopJkt: context.jkt,
           },
           context,
         ),
@@ -56,11 +63,13 @@ export class RefreshTokenGrant {
         client,
         result.scope,
         result.credential?.credentialId,
+        context.jkt,
       ),
       id_token: result.idToken,
-      token_type: 'Bearer',
+      token_type: tokenTypeOf(context.jkt),
       expires_in: USER_ACCESS_TOKEN_LIFETIME_SECONDS,
       scope: result.scope,
+      ...(result.refreshToken === undefined ? {} : { refresh_token: result.refreshToken }),
     };
   }
 }

@@ -40,7 +40,7 @@ describe('CORS policy', () => {
     }
     expect(clientCorsHeaders(origin, true)).toMatchObject({
       'Access-Control-Allow-Methods': 'GET, POST',
-      'Access-Control-Allow-Headers': 'Authorization, Content-Type, Auth0-Client',
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type, Auth0-Client, DPoP',
       'Access-Control-Max-Age': '7200',
     });
     expect(clientCorsHeaders(origin, false)['Access-Control-Expose-Headers']).toMatch(

@@ -22,9 +22,10 @@ export const PUBLIC_CORS_PATH = '.well-known/{*rest}';
  * says "some client lists this origin"; the request that follows is checked against its own client.
  */
 export const CORS_MAX_AGE_SECONDS = 7_200;
-// Auth0-Client is the telemetry header auth0.js v8+ and auth0-spa-js send with every call.
-const ALLOWED_HEADERS = 'Authorization, Content-Type, Auth0-Client';
-const EXPOSED_HEADERS = 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset';
+// Auth0-Client is the telemetry header auth0.js v8+ and auth0-spa-js send with every call; DPoP carries
+// a browser app's proof of possession (RFC 9449), whose server nonce comes back in DPoP-Nonce.
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Auth0-Client, DPoP';
+const EXPOSED_HEADERS = 'X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, DPoP-Nonce';
 
 /** The kind of a route the CORS middleware was mounted on, from the request's original URL. */
 export function corsRouteKind(url: string): CorsRouteKind {

@@ -1,0 +1,37 @@
+/**
+ * A refused DPoP proof (RFC 9449). Both kinds answer 400 at the token endpoint with the OAuth `error`
+ * they carry; `headers` are set on that answer (the platform's exception filter does both).
+ */
+export abstract class DpopError extends Error {
+  abstract readonly error: 'invalid_dpop_proof' | 'use_dpop_nonce';
+  readonly status = 400;
+  readonly headers: Readonly<Record<string, string>> = {};
+}
+
+/** RFC 9449 §5: the `DPoP` header is missing, malformed, or fails a check of §4.3. */
+export class DpopProofError extends DpopError {
+  readonly error = 'invalid_dpop_proof';
+
+  constructor(description: string) {
+    super(description);
+    this.name = 'DpopProofError';
+  }
+}
+
+/**
+ * RFC 9449 §8: the proof lacks a server nonce, or carries one that is not (or no longer) ours. The answer
+ * hands the client a fresh one in `DPoP-Nonce` to sign into its next proof.
+ */
+export class UseDpopNonce extends DpopError {
+  readonly error = 'use_dpop_nonce';
+  override readonly headers: Readonly<Record<string, string>>;
+
+  constructor(
+    readonly nonce: string,
+    description = 'Authorization server requires nonce in DPoP proof.',
+  ) {
+    super(description);
+    this.name = 'UseDpopNonce';
+    this.headers = { 'DPoP-Nonce': nonce };
+  }
+}

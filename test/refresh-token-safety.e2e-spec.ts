@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { Client } from 'pg';
+import { eventTopic } from '@libs/messaging';
+import {
+  deleteTopics,
+  eventually,
+  startSystem,
+  TenantClient,
+  testKafka,
+  type RunningSystem,
+} from '@libs/testing';
+import { INVALID_REFRESH_TOKEN, nativeClient, PASSWORD, passwordLogin, refreshGrant } from './fixtures/oauth';
+
+/** A rotating, expiring policy (Auth0's `refresh_token` client object); `changes` override it. */
+const rotating = (changes: Record<string, unknown> = {}) => ({
+  rotation_type: 'rotating',
+  expiration_type: 'expiring',
+  leeway: 0,
+  token_lifetime: 86_400,
+  infinite_token_lifetime: false,
+  idle_token_lifetime: 3_600,
+  infinite_idle_token_lifetime: false,
+  ...changes,
+});
+
+/**
+ * Issue 13 over HTTP, against the running api and projector on the real broker and database: per-client
+ * policies, rotation with reuse detection (and the concurrent-use race decided in the event store),
+ * expiry, the 200-token limit, and DPoP-bound refresh tokens with real proofs made by jose.
+ */
+describe('refresh-token safety: rotation, expiry, limits, DPoP (e2e)', () => {
+  let system: RunningSystem;
+  let tenant: TenantClient;
+  let db: Client;
+
+  beforeAll(async () => {
+    system = await startSystem();
+    tenant = new TenantClient(system.url);
+    db = new Client({ connectionString: system.db.url });
+    await db.connect();
+  }, 60_000);
+  afterAll(async () => {
+    await db?.end();
+    await system?.stop();
+    if (system) await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]);
+  }, 30_000);
+
+  /** A native client with `policy`, a fresh user, and that user's first refresh token of the client. */
+  async function login(name: string, policy?: Record<string, unknown>, headers: Record<string, string> = {}) {
+    const settings = policy ? { refresh_token: policy } : {};
+    const { client_id: clientId } = await nativeClient(tenant, name, undefined, settings);
+    const user = await tenant.createUser(`${name}-${randomUUID()}@example.com`, PASSWORD);
+    const tokens = await passwordLogin(tenant, clientId, user.email, 'Pixel 9', {}, headers);
+    return { clientId, user, tokens: tokens as typeof tokens & { token_type: string } };
+  }
+
+  /** The events of the credentials issued to `clientId` (one family in these tests), in stream order. */
+  async function streamOf(clientId: string) {
+    const { rows } = await db.query<{ stream_id: string; type: string; data: Record<string, unknown> }>(
+      `SELECT e.stream_id, e.type, e.data FROM events e
+        WHERE e.stream_id IN (SELECT stream_id FROM events WHERE type = 'TokenIssued' AND data ->> 'client_id' = $1)
+        ORDER BY e.stream_version`,
+      [clientId],
+    );
+    return { id: rows[0]?.stream_id, types: rows.map((r) => r.type), data: rows.map((r) => r.data) };
+  }
+
+  describe('the per-client policy (Management API)', () => {
+    it('is stored and returned as Auth0 has it; a legacy client keeps the legacy default', async () => {
+      const created = await nativeClient(tenant, 'policy', undefined, {
+        refresh_token: rotating({ leeway: 5 }),
+      });
+      const got = await tenant.management('GET', `/clients/${created.client_id}`);
+      expect(got.body.refresh_token).toMatchObject(rotating({ leeway: 5 }));
+      const legacy = await nativeClient(tenant, 'legacy-policy');
+      expect(
+        (await tenant.management('GET', `/clients/${legacy.client_id}`)).body.refresh_token,
+      ).toMatchObject({
+        rotation_type: 'non-rotating',
+        expiration_type: 'non-expiring',
+      });
+    });
+
+    it('is validated as Auth0 validates it: rotation requires expiring tokens', async () => {
+      const res = await tenant.management('POST', '/clients', {
+        name: 'bad-policy',
+        app_type: 'native',
+        refresh_token: rotating({ expiration_type: 'non-expiring' }),
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toMatch(/expiring/);
+    });
+  });
+
+  describe('rotation with reuse detection', () => {
+    it('each use returns a new token and retires the one presented; the new one works in turn', async () => {
+      const { clientId, tokens } = await login('rotate', rotating({ leeway: 0 }));
+      const first = await refreshGrant(tenant, clientId, tokens.refresh_token);
+      expect(first.status).toBe(200);
+      expect(first.body.refresh_token).toEqual(expect.any(String));
+      expect(first.body.refresh_token).not.toBe(tokens.refresh_token);
+      const second = await refreshGrant(tenant, clientId, first.body.refresh_token);
+      expect(second.status).toBe(200);
+      expect(second.body.refresh_token).not.toBe(first.body.refresh_token);
+      const stream = await streamOf(clientId);
+      expect(stream.types).toEqual([
+        'TokenIssued',
+        'TokenRotated',
+        'IdTokenDelegated',
+        'TokenRotated',
+        'IdTokenDelegated',
+      ]);
+      // Only keyed hashes in the log, never the tokens.
+      expect(JSON.stringify(stream.data)).not.toContain(first.body.refresh_token);
+    });
+
+    it('a retired token used after the leeway revokes the whole family, answered as Auth0 does', async () => {
+      const { clientId, tokens } = await login('reuse', rotating({ leeway: 0 }));
+      const rotated = await refreshGrant(tenant, clientId, tokens.refresh_token);
+      expect(rotated.status).toBe(200);
+
+      const replayed = await refreshGrant(tenant, clientId, tokens.refresh_token);
+      expect(replayed.status).toBe(403);
+      expect(replayed.body).toEqual(INVALID_REFRESH_TOKEN);
+      // The family is gone: the newest token too.
+      const newest = await refreshGrant(tenant, clientId, rotated.body.refresh_token);
+      expect(newest.status).toBe(403);
+      expect(newest.body).toEqual(INVALID_REFRESH_TOKEN);
+
+      const stream = await streamOf(clientId);
+      expect(stream.types.slice(-2)).toEqual(['RefreshTokenReused', 'TokenRevoked']);
+      expect(stream.data.at(-1)).toMatchObject({ reason: 'refresh_token_reuse' });
+      // The projector applies it: the view shows the family revoked.
+      await eventually(async () => {
+        const { rows } = await db.query(
+          `SELECT status, revoke_reason FROM device_credentials WHERE id = $1`,
+          [stream.id],
+        );
+        expect(rows[0]).toEqual({ status: 'revoked', revoke_reason: 'refresh_token_reuse' });
+        return true;
+      });
+    });
+
+    // The race behind Keycloak's CVE-2026-1035: N concurrent uses of one token. The event store decides
+    // (one append per stream version), so the outcome is exact, never luck.
+    const N = 10;
+
+    it(`${N} concurrent uses with leeway 0: exactly one succeeds, the family is revoked once`, async () => {
+      const { clientId, tokens } = await login('race-strict', rotating({ leeway: 0 }));
+      const answers = await Promise.all(
+        Array.from({ length: N }, () => refreshGrant(tenant, clientId, tokens.refresh_token)),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([200, ...Array<number>(N - 1).fill(403)]);
+      const winner = answers.find((a) => a.status === 200)!;
+      expect((await refreshGrant(tenant, clientId, winner.body.refresh_token)).status).toBe(403);
+      const stream = await streamOf(clientId);
+      expect(stream.types).toEqual([
+        'TokenIssued',
+        'TokenRotated',
+        'IdTokenDelegated',
+        'RefreshTokenReused',
+        'TokenRevoked',
+      ]);
+    }, 60_000);
+
+    it(`${N} concurrent uses within the leeway: all succeed with distinct tokens of one family, none revoked`, async () => {
+      const { clientId, tokens } = await login('race-leeway', rotating({ leeway: 60 }));
+      const answers = await Promise.all(
+        Array.from({ length: N }, () => refreshGrant(tenant, clientId, tokens.refresh_token)),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array<number>(N).fill(200));
+      const issued = new Set(answers.map((a) => a.body.refresh_token as string));
+      expect(issued.size).toBe(N);
+      const stream = await streamOf(clientId);
+      expect(stream.types.filter((t) => t === 'TokenRotated')).toHaveLength(N);
+      expect(stream.types).not.toContain('TokenRevoked');
+      expect(new Set(stream.data.map((d) => d.credential_id))).toEqual(new Set([stream.id])); // one family
+      // Every token handed out is usable (each rotates once more).
+      for (const token of issued) expect((await refreshGrant(tenant, clientId, token)).status).toBe(200);
+    }, 60_000);
+
+    it("a legacy client's token neither rotates nor expires (the default for existing clients)", async () => {
+      const { clientId, tokens } = await login('legacy');
+      for (let i = 0; i < 3; i++) {
+        const res = await refreshGrant(tenant, clientId, tokens.refresh_token);
+        expect(res.status).toBe(200);
+        expect(res.body.refresh_token).toBeUndefined();
+      }
+      expect((await streamOf(clientId)).types).not.toContain('TokenRotated');
+    });
+  });
+
+  describe('expiry', () => {
+    it('a token idle past its idle lifetime is refused, its expiry recorded and shown in the view', async () => {
+      const { clientId, tokens } = await login('idle', rotating({ idle_token_lifetime: 1 }));
+      await new Promise((r) => setTimeout(r, 1_200));
+      const res = await refreshGrant(tenant, clientId, tokens.refresh_token);
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual(INVALID_REFRESH_TOKEN);
+      const stream = await streamOf(clientId);
+      expect(stream.types).toEqual(['TokenIssued', 'TokenExpired']);
+      expect(stream.data[1]).toMatchObject({ lifetime: 'idle' });
+      await eventually(async () => {
+        const { rows } = await db.query(`SELECT status, expired_at FROM device_credentials WHERE id = $1`, [
+          stream.id,
+        ]);
+        expect(rows[0]?.status).toBe('expired');
+        expect(new Date(rows[0].expired_at).toISOString()).toBe(stream.data[1].expired_at);
+        return true;
+      });
+      // Refused again without recording again.
+      expect((await refreshGrant(tenant, clientId, tokens.refresh_token)).status).toBe(403);
+      expect((await streamOf(clientId)).types).toHaveLength(2);
+    });
+
+    it('the absolute lifetime ends the family however active it is', async () => {
+      const { clientId, tokens } = await login(
+        'absolute',
+        rotating({ token_lifetime: 2, idle_token_lifetime: 2, leeway: 0 }),
+      );
+      let token = tokens.refresh_token;
+      const rotated = await refreshGrant(tenant, clientId, token);
+      expect(rotated.status).toBe(200);
+      token = rotated.body.refresh_token;
+      await new Promise((r) => setTimeout(r, 2_200));
+      expect((await refreshGrant(tenant, clientId, token)).status).toBe(403);
+      const stream = await streamOf(clientId);
+      expect(stream.types.at(-1)).toBe('TokenExpired');
+      expect(stream.data.at(-1)).toMatchObject({ lifetime: 'absolute' });
+    });
+  });
+
+  it('the 201st active token of a user and application revokes the oldest, saying why', async () => {
+    const { client_id: clientId } = await nativeClient(tenant, 'limit');
+    const user = await tenant.createUser(`limit-${randomUUID()}@example.com`, PASSWORD);
+    const oldest = await passwordLogin(tenant, clientId, user.email, 'device-0');
+    // 199 more, a few at a time (each login costs a scrypt verification).
+    for (let i = 1; i < 200; i += 5) {
+      await Promise.all(
+        Array.from({ length: Math.min(5, 200 - i) }, (_, k) =>
+          passwordLogin(tenant, clientId, user.email, `device-${i + k}`),
+        ),
+      );
+    }
+    expect((await refreshGrant(tenant, clientId, oldest.refresh_token)).status).toBe(200); // 200: all in force
+    await passwordLogin(tenant, clientId, user.email, 'device-200');
+    expect((await refreshGrant(tenant, clientId, oldest.refresh_token)).status).toBe(403);
+    const { rows } = await db.query<{ reason: string; n: string }>(
+      `SELECT data ->> 'reason' AS reason, count(*) AS n FROM events
+        WHERE type = 'TokenRevoked' AND data ->> 'client_id' = $1 GROUP BY 1`,
+      [clientId],
+    );
+    expect(rows).toEqual([{ reason: 'token_limit_exceeded', n: '1' }]);
+  }, 120_000);
+
+  describe('DPoP (RFC 9449)', () => {
+    const htu = () => `${system.url}/oauth/token`;
+    async function keyPair() {
+      const { publicKey, privateKey } = await generateKeyPair('ES256');
+      const jwk = await exportJWK(publicKey);
+      return {
+        proof: (htm = 'POST', url = htu()) =>
+          new SignJWT({ htm, htu: url, jti: randomUUID() })
+            .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+            .setIssuedAt()
+            .sign(privateKey),
+      };
+    }
+
+    it('is advertised in discovery', async () => {
+      const discovery = await tenant.json('GET', '/.well-known/openid-configuration');
+      expect(discovery.body.dpop_signing_alg_values_supported).toEqual(expect.arrayContaining(['ES256']));
+    });
+
+    it('binds the refresh token to the proof key: later uses need a proof by that key', async () => {
+      const key = await keyPair();
+      const { clientId, tokens } = await login('dpop', undefined, { DPoP: await key.proof() });
+      expect(tokens.token_type).toBe('DPoP');
+      const stream = await streamOf(clientId);
+      expect(stream.data[0].jkt).toEqual(expect.any(String));
+
+      const withProof = await refreshGrant(
+        tenant,
+        clientId,
+        tokens.refresh_token,
+        {},
+        { DPoP: await key.proof() },
+      );
+      expect(withProof.status).toBe(200);
+      expect(withProof.body.token_type).toBe('DPoP');
+      // Without a proof, or with another key's: refused as any unusable token is.
+      const bare = await refreshGrant(tenant, clientId, tokens.refresh_token);
+      expect(bare.status).toBe(403);
+      expect(bare.body).toEqual(INVALID_REFRESH_TOKEN);
+      const stranger = await keyPair();
+      const other = await refreshGrant(
+        tenant,
+        clientId,
+        tokens.refresh_token,
+        {},
+        { DPoP: await stranger.proof() },
+      );
+      expect(other.status).toBe(403);
+    });
+
+    it('refuses a bad or replayed proof with invalid_dpop_proof', async () => {
+      const key = await keyPair();
+      const { clientId, user } = await login('dpop-bad');
+      const wrongHtm = await passwordLogin(
+        tenant,
+        clientId,
+        user.email,
+        'x',
+        {},
+        { DPoP: await key.proof('GET') },
+      ).catch((e: Error) => e.message);
+      expect(wrongHtm).toMatch(/400.*invalid_dpop_proof/);
+      const proof = await key.proof();
+      await passwordLogin(tenant, clientId, user.email, 'y', {}, { DPoP: proof });
+      const replay = await passwordLogin(tenant, clientId, user.email, 'z', {}, { DPoP: proof }).catch(
+        (e: Error) => e.message,
+      );
+      expect(replay).toMatch(/400.*invalid_dpop_proof/);
+    });
+  });
+});
