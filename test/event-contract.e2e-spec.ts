@@ -54,15 +54,39 @@ describe('the published events follow docs/asyncapi.yaml (e2e)', () => {
       callbacks: ['com.example.target://callback'],
       grant_types: ['refresh_token', JWT_BEARER, 'password'],
     });
+    // Issue 13: a rotating family (rotated, then reused after its leeway) and an expiring token.
+    const policy = {
+      rotation_type: 'rotating',
+      expiration_type: 'expiring',
+      leeway: 0,
+      token_lifetime: 86_400,
+      infinite_token_lifetime: false,
+      idle_token_lifetime: 3_600,
+      infinite_idle_token_lifetime: false,
+    };
+    const rotating = await tenant.createClient({
+      name: 'Contract rotating',
+      app_type: 'native',
+      callbacks: ['com.example.rotating://callback'],
+      grant_types: ['refresh_token', 'password'],
+      refresh_token: policy,
+    });
+    const expiring = await tenant.createClient({
+      name: 'Contract expiring',
+      app_type: 'native',
+      callbacks: ['com.example.expiring://callback'],
+      grant_types: ['refresh_token', 'password'],
+      refresh_token: { ...policy, idle_token_lifetime: 1 },
+    });
     const password = 'correct horse battery staple';
     const ada = await tenant.createUser(`ada-${randomUUID().slice(0, 8)}@example.com`, password);
     const bob = await tenant.createUser(`bob-${randomUUID().slice(0, 8)}@example.com`, password);
-    const issue = async (email: string, device: string) => {
+    const issue = async (email: string, device: string, clientId = app.client_id) => {
       const res = await tenant.form(
         '/oauth/token',
         {
           grant_type: 'password',
-          client_id: app.client_id,
+          client_id: clientId,
           username: email,
           password,
           scope: 'openid profile email offline_access',
@@ -100,6 +124,17 @@ describe('the published events follow docs/asyncapi.yaml (e2e)', () => {
       scope: 'openid profile',
     });
     expect(refreshed.status).toBe(200);
+
+    // TokenIssued v2 with rotating terms; TokenRotated + IdTokenDelegated; RefreshTokenReused + TokenRevoked.
+    const first = await issue(ada.email, 'Rotating phone', rotating.client_id);
+    const refresh = (clientId: string, token: string) =>
+      tenant.form('/oauth/token', { grant_type: 'refresh_token', client_id: clientId, refresh_token: token });
+    expect((await refresh(rotating.client_id, first)).status).toBe(200);
+    expect((await refresh(rotating.client_id, first)).status).toBe(403);
+    // TokenExpired: presented after its idle lifetime.
+    const idle = await issue(ada.email, 'Idle phone', expiring.client_id);
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect((await refresh(expiring.client_id, idle)).status).toBe(403);
 
     expect((await tenant.form('/oauth/revoke', { client_id: app.client_id, token: laptop })).status).toBe(
       200,
@@ -153,7 +188,7 @@ describe('the published events follow docs/asyncapi.yaml (e2e)', () => {
   }, 30_000);
 
   it('publishes every stored event', () => {
-    expect(stored).toBe(3 + 5 + 3);
+    expect(stored).toBe(3 + 5 + 3 + 5 + 2);
     expect(new Set(published.map((p) => p.value.event_id)).size).toBe(stored);
   });
 
@@ -214,7 +249,7 @@ describe('the published events follow docs/asyncapi.yaml (e2e)', () => {
     }
   });
 
-  it('covers every event type, both exchange paths, the recorded scopes and three revocation reasons', () => {
+  it('covers every event type, both exchange paths, the recorded scopes and four revocation reasons', () => {
     const values = published.map((p) => p.value);
     expect(new Set(values.map((v) => v.type))).toEqual(new Set(Object.keys(SCHEMA_VERSIONS)));
     const delegated = values.filter((v) => v.type === 'IdTokenDelegated').map((v) => v.data);
@@ -226,22 +261,23 @@ describe('the published events follow docs/asyncapi.yaml (e2e)', () => {
         'openid profile email offline_access',
         'openid profile email offline_access',
         'openid profile email offline_access',
+        'openid profile email offline_access',
       ].sort(),
     );
     expect(new Set(delegated.map((d) => d.api_type))).toEqual(new Set(['app', 'auth0']));
     const reasons = values.filter((v) => v.type === 'TokenRevoked').map((v) => v.data.reason);
-    expect(reasons.sort()).toEqual(['management_api', 'oauth_revoke', 'user_blocked']);
-    // Each event names the command that recorded it.
-    const commandOf = {
-      TokenIssued: 'IssueToken',
-      TokenRevoked: 'RevokeToken',
-      IdTokenDelegated: 'DelegateIdToken',
+    expect(reasons.sort()).toEqual(['management_api', 'oauth_revoke', 'refresh_token_reuse', 'user_blocked']);
+    const issued = values.filter((v) => v.type === 'TokenIssued').map((v) => v.data.terms);
+    expect(issued.filter((t) => t.rotating)).toHaveLength(2);
+    expect(issued.filter((t) => !t.rotating && t.expires_at === null)).toHaveLength(3);
+    // Each event names the command that recorded it: an exchange records rotations, reuses (with their
+    // revocation) and expiries.
+    const commandOf = (v: Json) => {
+      if (v.type === 'TokenIssued') return 'IssueToken';
+      if (v.type === 'TokenRevoked' && v.data.reason !== 'refresh_token_reuse') return 'RevokeToken';
+      return 'DelegateIdToken';
     };
-    for (const v of values) {
-      expect(v.causation_id).toMatch(
-        new RegExp(`^${commandOf[v.type as keyof typeof commandOf]}:[0-9a-f-]{36}$`),
-      );
-    }
+    for (const v of values) expect(v.causation_id).toMatch(new RegExp(`^${commandOf(v)}:[0-9a-f-]{36}$`));
     expect(values.filter((v) => v.type === 'TokenIssued').map((v) => v.correlation_id)).toEqual(
       expect.arrayContaining([
         'contract-issue-Pixel-9',

@@ -305,6 +305,28 @@ describe('refresh-token safety: rotation, expiry, limits, DPoP (e2e)', () => {
       expect(other.status).toBe(403);
     });
 
+    it('a client may require it (require_proof_of_possession): a bearer request is refused', async () => {
+      const { client_id: clientId } = await nativeClient(tenant, 'dpop-required', undefined, {
+        require_proof_of_possession: true,
+      });
+      expect((await tenant.management('GET', `/clients/${clientId}`)).body.require_proof_of_possession).toBe(
+        true,
+      );
+      const user = await tenant.createUser(`dpop-required-${randomUUID()}@example.com`, PASSWORD);
+      const bearer = await passwordLogin(tenant, clientId, user.email).catch((e: Error) => e.message);
+      expect(bearer).toMatch(/400.*invalid_dpop_proof/);
+      const key = await keyPair();
+      const bound = await passwordLogin(
+        tenant,
+        clientId,
+        user.email,
+        'Pixel 9',
+        {},
+        { DPoP: await key.proof() },
+      );
+      expect((bound as { token_type?: string }).token_type).toBe('DPoP');
+    });
+
     it('refuses a bad or replayed proof with invalid_dpop_proof', async () => {
       const key = await keyPair();
       const { clientId, user } = await login('dpop-bad');

@@ -3,6 +3,7 @@ import { ClientOrigins } from '@libs/platform';
 import { TenantsModule } from '@libs/tenants';
 import { ManagementAuthGuard } from './auth/management-auth.guard';
 import { ClientOriginIndex } from './clients/client-origin-index';
+import { ClientSecretResealer } from './clients/client-secret.resealer';
 import { ClientsController } from './clients/clients.controller';
 import { ClientsService } from './clients/clients.service';
 import { ManagementClientSeeder } from './clients/management-client.seeder';
@@ -46,6 +47,7 @@ import { UsersService } from './users/users.service';
     ManagementExceptionFilter,
     ManagementValidationPipe,
     ManagementClientSeeder,
+    ClientSecretResealer,
   ],
   exports: [
     ClientOrigins,

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@libs/config';
-import { DpopProofVerifier } from '@libs/security';
+import { DpopProofError, DpopProofVerifier } from '@libs/security';
 import { ClientAuthentication } from '@libs/tenants';
 import { API_TAGS, oauthParams, stringParam, UnsupportedGrantType } from '@libs/platform';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
@@ -50,6 +50,10 @@ export class TokenController {
       ip: req.ip ?? 'unknown',
       jkt: grantType === 'client_credentials' ? undefined : await this.proofKey(req),
     };
+    // A client that requires proof of possession gets key-bound tokens only.
+    if (client.client.requireProofOfPossession && grantType !== 'client_credentials' && !context.jkt) {
+      throw new DpopProofError('This client requires a DPoP proof (RFC 9449) with every token request.');
+    }
     switch (grantType as (typeof SUPPORTED_GRANT_TYPES)[number]) {
       case 'authorization_code':
         return this.authorizationCode.handle(params, client, context);

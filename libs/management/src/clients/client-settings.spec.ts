@@ -43,6 +43,7 @@ describe('resolveClientSettings', () => {
       idTokenAlg: 'RS256',
       managementScopes: [],
       refreshToken: LEGACY_REFRESH_TOKEN_POLICY,
+      requireProofOfPossession: false,
     });
   });
 

@@ -29,6 +29,7 @@ export interface ClientSettingsInput {
   jwt_configuration?: { lifetime_in_seconds?: number; alg?: IdTokenAlg };
   management_api_scopes?: ManagementScope[];
   refresh_token?: RefreshTokenPolicyInput;
+  require_proof_of_possession?: boolean;
 }
 
 /** A client's settings once defaults are applied and cross-field rules hold: all but id and secret. */
@@ -171,6 +172,7 @@ export function resolveClientSettings(input: ClientSettingsInput): ClientSetting
     idTokenAlg,
     managementScopes,
     refreshToken: resolveRefreshTokenPolicy(input.refresh_token),
+    requireProofOfPossession: input.require_proof_of_possession ?? false,
   };
 }
 
@@ -188,5 +190,6 @@ export function settingsInputOf(client: Client): ClientSettingsInput {
     jwt_configuration: { lifetime_in_seconds: client.idTokenLifetimeSeconds, alg: client.idTokenAlg },
     management_api_scopes: client.managementScopes,
     refresh_token: client.refreshToken,
+    require_proof_of_possession: client.requireProofOfPossession ?? false,
   };
 }

@@ -229,6 +229,15 @@ export class CreateClientBody implements ClientSettingsInput {
   @ValidateNested()
   @Type(() => RefreshTokenBody)
   refresh_token?: RefreshTokenBody;
+
+  /** Auth0's `require_proof_of_possession`: every token request must carry a DPoP proof (RFC 9449). */
+  @ApiPropertyOptional({
+    description: 'Token requests without a DPoP proof (RFC 9449) are refused; the tokens are all key-bound.',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  require_proof_of_possession?: boolean;
 }
 
 /**

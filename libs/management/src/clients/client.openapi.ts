@@ -83,6 +83,9 @@ export class ClientResponse {
   @ApiProperty({ type: RefreshTokenPolicyResponse })
   refresh_token: RefreshTokenPolicyResponse;
 
+  @ApiProperty({ description: 'Token requests must carry a DPoP proof (RFC 9449).' })
+  require_proof_of_possession: boolean;
+
   @ApiProperty({ enum: [true] })
   is_first_party: true;
 

@@ -45,6 +45,7 @@ describe('toClientView', () => {
         idle_token_lifetime: 2_592_000,
         infinite_idle_token_lifetime: true,
       },
+      require_proof_of_possession: false,
       is_first_party: true,
       oidc_conformant: true,
     });

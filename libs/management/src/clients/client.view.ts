@@ -15,6 +15,7 @@ export interface ClientView {
   jwt_configuration: { lifetime_in_seconds: number; alg: Client['idTokenAlg'] };
   management_api_scopes: string[];
   refresh_token: RefreshTokenPolicy;
+  require_proof_of_possession: boolean;
   is_first_party: true;
   oidc_conformant: true;
 }
@@ -34,6 +35,7 @@ export function toClientView(client: Client): ClientView {
     jwt_configuration: { lifetime_in_seconds: client.idTokenLifetimeSeconds, alg: client.idTokenAlg },
     management_api_scopes: [...client.managementScopes],
     refresh_token: { ...client.refreshToken },
+    require_proof_of_possession: client.requireProofOfPossession ?? false,
     is_first_party: true,
     oidc_conformant: true,
   };

@@ -43,6 +43,7 @@ describe('Management API v2: /api/v2/clients (HTTP, real PostgreSQL)', () => {
       jwt_configuration: { lifetime_in_seconds: 36000, alg: 'RS256' },
       management_api_scopes: [],
       refresh_token: LEGACY_POLICY,
+      require_proof_of_possession: false,
       is_first_party: true,
       oidc_conformant: true,
     });

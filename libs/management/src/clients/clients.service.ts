@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { hashSecret, SecretKeys } from '@libs/security';
+import { hashSecret, SealedSecretError, SecretKeys } from '@libs/security';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
 import {
   type Client,
@@ -74,7 +74,7 @@ export class ClientsService {
       ...settings,
       clientId,
       clientSecretHash: current.clientSecretHash,
-      clientSecretCipher: current.clientSecretCipher,
+      clientSecretCipher: current.clientSecretCipher && this.resealed(clientId, current.clientSecretCipher),
     });
     if (!updated)
       throw new ManagementApiError(ManagementErrorCode.InexistentClient, 'The client does not exist.');
@@ -100,6 +100,17 @@ export class ClientsService {
     if (!client)
       throw new ManagementApiError(ManagementErrorCode.InexistentClient, 'The client does not exist.');
     return { client, clientSecret };
+  }
+
+  // A secret sealed under a previous server secret is sealed anew under the current one on each write of
+  // its client; one that no accepted secret opens stays as it is (its HS256 id_tokens say so).
+  private resealed(clientId: string, sealed: string): string {
+    try {
+      return this.keys.reseal('client-secret-encryption', clientId, sealed);
+    } catch (error) {
+      if (error instanceof SealedSecretError) return sealed;
+      throw error;
+    }
   }
 
   /** The client with this id; refuses an unknown id with `inexistent_client`. */

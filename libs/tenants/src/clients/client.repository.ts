@@ -30,6 +30,14 @@ export abstract class ClientRepository {
   abstract listOrigins(): Promise<ClientOriginList[]>;
   /** Replaces a client's secret (hash and sealed form); `null` when no client has this id. */
   abstract updateSecret(clientId: string, secretHash: string, secretCipher: string): Promise<Client | null>;
+  /**
+   * Replaces each client's sealed secret with what `reseal` makes of it, where that differs (a
+   * compare-and-set per row: a secret rotated meanwhile stays); resolves with the clients changed and the
+   * ids of those `reseal` threw for.
+   */
+  abstract resealSecrets(
+    reseal: (clientId: string, sealed: string) => string,
+  ): Promise<{ resealed: number; failed: string[] }>;
   /** One page of clients, oldest first, with the total count matching the filter. */
   abstract list(query: ClientListQuery): Promise<Page<Client>>;
 }

@@ -59,6 +59,8 @@ export interface Client {
    * expire. Always whole: the legacy defaults (`LEGACY_REFRESH_TOKEN_POLICY`) for a client that never set one.
    */
   refreshToken: RefreshTokenPolicy;
+  /** Auth0's `require_proof_of_possession`: token requests need a DPoP proof (RFC 9449); absent: false. */
+  requireProofOfPossession?: boolean;
   createdAt: Date;
 }
 

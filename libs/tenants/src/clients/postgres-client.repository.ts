@@ -22,12 +22,13 @@ interface ClientRow {
   management_scopes: Client['managementScopes'];
   /** `NULL` for a client that never set a policy: the legacy defaults. */
   refresh_token: RefreshTokenPolicy | null;
+  require_proof_of_possession: boolean;
   created_at: Date;
 }
 
 const COLUMNS = `client_id, name, description, app_type, callbacks, grant_types, token_endpoint_auth_method,
   client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes, web_origins, allowed_origins,
-  created_at, client_secret_cipher, refresh_token`;
+  created_at, client_secret_cipher, refresh_token, require_proof_of_possession`;
 
 const toClient = (row: ClientRow): Client => ({
   clientId: row.client_id,
@@ -45,6 +46,7 @@ const toClient = (row: ClientRow): Client => ({
   idTokenAlg: row.id_token_alg,
   managementScopes: row.management_scopes,
   refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY, ...row.refresh_token },
+  requireProofOfPossession: row.require_proof_of_possession,
   createdAt: row.created_at,
 });
 
@@ -64,18 +66,19 @@ const values = (c: NewClient) => [
   c.allowedOrigins,
   c.clientSecretCipher ?? null,
   JSON.stringify(c.refreshToken),
+  c.requireProofOfPossession ?? false,
 ];
 
 const INSERT = `INSERT INTO clients (client_id, name, description, app_type, callbacks, grant_types,
     token_endpoint_auth_method, client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes,
-    web_origins, allowed_origins, client_secret_cipher, refresh_token)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb)`;
+    web_origins, allowed_origins, client_secret_cipher, refresh_token, require_proof_of_possession)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16)`;
 
 // Every setting but the id, from the parameters of \`values()\`.
 const SET_ALL = `name = $2, description = $3, app_type = $4, callbacks = $5, grant_types = $6,
   token_endpoint_auth_method = $7, client_secret_hash = $8, id_token_lifetime_seconds = $9, id_token_alg = $10,
   management_scopes = $11, web_origins = $12, allowed_origins = $13, client_secret_cipher = $14,
-  refresh_token = $15::jsonb, updated_at = now()`;
+  refresh_token = $15::jsonb, require_proof_of_possession = $16, updated_at = now()`;
 
 /** `ClientRepository` over the `clients` table, in raw SQL. */
 @Injectable()
@@ -132,6 +135,32 @@ export class PostgresClientRepository extends ClientRepository {
       [clientId, secretHash, secretCipher],
     );
     return rows[0][0] ? toClient(rows[0][0]) : null;
+  }
+
+  async resealSecrets(
+    reseal: (clientId: string, sealed: string) => string,
+  ): Promise<{ resealed: number; failed: string[] }> {
+    const rows = await this.db.query<{ client_id: string; client_secret_cipher: string }[]>(
+      `SELECT client_id, client_secret_cipher FROM clients WHERE client_secret_cipher IS NOT NULL`,
+    );
+    let resealed = 0;
+    const failed: string[] = [];
+    for (const row of rows) {
+      let sealed: string;
+      try {
+        sealed = reseal(row.client_id, row.client_secret_cipher);
+      } catch {
+        failed.push(row.client_id);
+        continue;
+      }
+      if (sealed === row.client_secret_cipher) continue;
+      const [, changed] = await this.db.query<[unknown[], number]>(
+        `UPDATE clients SET client_secret_cipher = $3 WHERE client_id = $1 AND client_secret_cipher = $2`,
+        [row.client_id, row.client_secret_cipher, sealed],
+      );
+      resealed += changed;
+    }
+    return { resealed, failed };
   }
 
   async list(query: ClientListQuery): Promise<Page<Client>> {
