@@ -56,6 +56,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_CONTROL_POOL_SIZE: '2' }).database.controlPoolSize).toBe(2);
     expect(() => loadConfig({ OVERLOAD_MAX_INFLIGHT: '-1' })).toThrow(/OVERLOAD_MAX_INFLIGHT/);
     expect(() => loadConfig({ OVERLOAD_RETRY_AFTER_SECONDS: '0' })).toThrow(/OVERLOAD_RETRY_AFTER_SECONDS/);
+    expect(() => loadConfig({ DPOP_NONCE_REQUIRED: 'yes' })).toThrow(/DPOP_NONCE_REQUIRED/);
+    expect(loadConfig({ DPOP_NONCE_REQUIRED: 'true' }).dpopNonceRequired).toBe(true);
+    expect(loadConfig({}).dpopNonceRequired).toBe(false);
     expect(() => loadConfig({ OVERLOAD_MAX_QUEUE: 'many' })).toThrow(/OVERLOAD_MAX_QUEUE/);
     expect(() => loadConfig({ DATABASE_CONTROL_POOL_SIZE: '51' })).toThrow(/DATABASE_CONTROL_POOL_SIZE/);
   });
