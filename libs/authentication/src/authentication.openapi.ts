@@ -14,7 +14,7 @@ export const AUTHENTICATION_OPENAPI: OpenApiSection = {
       name: API_TAGS.authentication,
       description:
         'Authorization code flow with PKCE and the hosted login page, the token endpoint (one grant per ' +
-        '`grant_type`), revocation, OpenID Connect discovery, JWKS and userinfo.',
+        '`grant_type`), revocation, introspection, OpenID Connect discovery, JWKS and userinfo.',
     },
   ],
   securitySchemes: () => ({

@@ -7,6 +7,7 @@ export {
   refusalOf,
   refusalRecorded,
   replay,
+  usableUntil,
   type CredentialCommand,
   type Presentation,
   type CredentialState,

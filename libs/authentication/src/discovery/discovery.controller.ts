@@ -25,6 +25,9 @@ export class DiscoveryController {
       userinfo_endpoint: `${base}/userinfo`,
       revocation_endpoint: `${base}/oauth/revoke`,
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      // RFC 8414 §2 / RFC 7662 §2.1: confidential clients only.
+      introspection_endpoint: `${base}/oauth/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       jwks_uri: `${base}/.well-known/jwks.json`,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

@@ -23,6 +23,8 @@ const OPENID_CONFIGURATION: SchemaObject = {
     userinfo_endpoint: { type: 'string', format: 'uri' },
     revocation_endpoint: { type: 'string', format: 'uri' },
     revocation_endpoint_auth_methods_supported: strings,
+    introspection_endpoint: { type: 'string', format: 'uri' },
+    introspection_endpoint_auth_methods_supported: strings,
     jwks_uri: { type: 'string', format: 'uri' },
     response_types_supported: strings,
     response_modes_supported: strings,

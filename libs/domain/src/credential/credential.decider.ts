@@ -266,13 +266,37 @@ export function refusalOf(
 
 /** When and which lifetime of an active credential has run out at `now`; null while it has not. */
 export function expiryOf(state: Known, now: Date): { lifetime: 'absolute' | 'idle'; expiredAt: Date } | null {
-  const { expires_at: absolute, idle_lifetime: idle } = state.terms;
-  if (absolute !== null && now.getTime() >= Date.parse(absolute)) {
+  const { absolute, idle } = lifetimeEnds(state);
+  if (absolute !== null && now.getTime() >= absolute) {
     return { lifetime: 'absolute', expiredAt: new Date(absolute) };
   }
-  const idleEnd = idle === null ? null : Date.parse(state.lastUsedAt) + idle * 1000;
-  if (idleEnd !== null && now.getTime() >= idleEnd) return { lifetime: 'idle', expiredAt: new Date(idleEnd) };
+  if (idle !== null && now.getTime() >= idle) return { lifetime: 'idle', expiredAt: new Date(idle) };
   return null;
+}
+
+/**
+ * When the token `tokenHash` of a credential in force runs out of time if nothing else happens: the
+ * earliest of the family's absolute end, its idle end (as of its last use) and, for a retired token of a
+ * rotating family, the end of its retry leeway; null when only a revocation can end it. What
+ * introspection answers as `exp`; `refusalOf` with a presentation is what decides.
+ */
+export function usableUntil(state: Known, tokenHash?: string): Date | null {
+  const { absolute, idle } = lifetimeEnds(state);
+  const retiredAt =
+    tokenHash !== undefined && Object.hasOwn(state.tokens, tokenHash) ? state.tokens[tokenHash] : null;
+  const leewayEnd =
+    state.terms.rotating && retiredAt !== null ? Date.parse(retiredAt) + state.terms.leeway * 1000 : null;
+  const ends = [absolute, idle, leewayEnd].filter((end): end is number => end !== null);
+  return ends.length === 0 ? null : new Date(Math.min(...ends));
+}
+
+/** The instants (epoch ms) a credential's absolute and idle lifetimes end; null for one it does not have. */
+function lifetimeEnds(state: Known): { absolute: number | null; idle: number | null } {
+  const { expires_at: absolute, idle_lifetime: idle } = state.terms;
+  return {
+    absolute: absolute === null ? null : Date.parse(absolute),
+    idle: idle === null ? null : Date.parse(state.lastUsedAt) + idle * 1000,
+  };
 }
 
 /** For a rotating family: whether `tokenHash` may still be exchanged (a non-rotating one always may). */
