@@ -74,7 +74,10 @@ function report(results: ScenarioResult[], config: ChaosConfig, setupS: number):
   for (const r of results) {
     const v = violationsOf(r);
     if (v.length) process.stdout.write(`FAILED ${r.name}: ${v.join(', ')}\n`);
-    const samples = (r.details.samples as string[] | undefined) ?? [];
+    const samples = [
+      ...((r.details.samples as string[] | undefined) ?? []),
+      ...((r.details.rotationSamples as string[] | undefined) ?? []),
+    ];
     for (const s of v.length ? samples : []) process.stdout.write(`    ${s}\n`);
   }
   const failed = results.filter((r) => !passed(r)).length;
@@ -160,10 +163,13 @@ async function main(): Promise<number> {
     await replay.create();
     const auditor = new ScenarioAuditor(stack, store, reader, replay);
     const setupS = (performance.now() - startedAt) / 1000;
-    const budget = Math.ceil(config.events / scenarios.length);
+    // Each scenario's share of the events, in proportion to its weight (by default 20,000 each for the
+    // five whole scenarios and 10,000 for api-kill-rotating).
+    const weights = scenarios.reduce((sum, s) => sum + (s.weight ?? 1), 0);
     const unaudited: LedgerSegment[] = [traffic.ledger.segment];
     const results: ScenarioResult[] = [];
     for (const scenario of scenarios) {
+      const budget = Math.ceil((config.events * (scenario.weight ?? 1)) / weights);
       const result = await runScenario(scenario, budget, unaudited, { stack, traffic, auditor, config, log });
       const v = violationsOf(result);
       log(

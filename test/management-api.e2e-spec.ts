@@ -55,7 +55,7 @@ describe('Management API v2 (e2e)', () => {
 
     const config: AppConfig = loadConfig(env);
     sql = await new DataSource(dataSourceOptions(db.url)).initialize();
-    keys = new PostgresKeyStore(sql, SecretKeys.fromConfig(config).key('signing-key-encryption'));
+    keys = new PostgresKeyStore(sql, SecretKeys.fromConfig(config));
     await keys.onModuleInit();
     issuer = new ManagementTokenIssuer(new JoseTokenSigner(keys, issuerFor(config)), config);
     clients = new PostgresClientRepository(sql);

@@ -1,6 +1,6 @@
 /** The run's knobs, read from the environment once (this file is the chaos tool's only reader). */
 export interface ChaosConfig {
-  /** Events to append over the whole run, shared evenly by the scenarios. */
+  /** Events to append over the whole run, shared by the scenarios in proportion to their weight. */
   events: number;
   /** Scenario names to run (all when empty). */
   only: string[];
@@ -26,6 +26,10 @@ export interface ChaosConfig {
   partitions: number;
   /** Signal the second projector leaves the group with in the rebalance scenario. */
   rebalanceLeave: 'SIGKILL' | 'SIGTERM';
+  /** Rotating refresh-token families of the api-kill-rotating scenario (one client loop each). */
+  rotatingFamilies: number;
+  /** Their client's retry leeway in seconds (0: every retry of a retired token is a reuse). */
+  rotationLeewayS: number;
   resultsFile: string;
   /** Where each app's output is written at the end of the run. */
   logsDir: string;
@@ -50,7 +54,7 @@ export function chaosConfig(env: NodeJS.ProcessEnv = process.env): ChaosConfig {
     throw new Error(`CHAOS_REBALANCE_LEAVE="${leave}": must be SIGKILL or SIGTERM`);
   }
   return {
-    events: integer(env, 'CHAOS_EVENTS', 100_000, 100),
+    events: integer(env, 'CHAOS_EVENTS', 110_000, 100),
     only: (env.CHAOS_SCENARIOS ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -67,6 +71,8 @@ export function chaosConfig(env: NodeJS.ProcessEnv = process.env): ChaosConfig {
     deadlineMs: integer(env, 'CHAOS_DEADLINE_SECONDS', 1_200) * 1000,
     partitions: integer(env, 'CHAOS_PARTITIONS', 3, 2),
     rebalanceLeave: leave,
+    rotatingFamilies: integer(env, 'CHAOS_ROTATING_FAMILIES', 16),
+    rotationLeewayS: integer(env, 'CHAOS_ROTATION_LEEWAY', 10, 0),
     resultsFile: env.CHAOS_RESULTS ?? '.data/chaos-results.json',
     logsDir: env.CHAOS_LOGS ?? '.data/chaos-logs',
     build: env.CHAOS_BUILD !== '0',

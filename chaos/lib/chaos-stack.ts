@@ -6,6 +6,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { pgPool } from '@libs/database';
 import { eventTopic } from '@libs/messaging';
+import { randomToken } from '@libs/security';
 import { DedicatedKafkaBroker, freePort, MANAGEMENT, spawnApp, type AppProcess } from '@libs/testing';
 import type { ChaosConfig } from './chaos-config';
 import { PrivatePostgres } from './private-postgres';
@@ -79,6 +80,10 @@ export class ChaosStack {
       KAFKA_PARTITIONS: String(config.partitions),
       MANAGEMENT_CLIENT_ID: MANAGEMENT.clientId,
       MANAGEMENT_CLIENT_SECRET: MANAGEMENT.clientSecret,
+      // Secrets of this run only, known to the checker: it hashes the refresh tokens it holds as the api
+      // does (to find them in the events) and verifies the event chain with the audit key.
+      SERVER_SECRET: randomToken(32),
+      AUDIT_KEY: randomToken(32),
       DELEGATION_RATE_LIMIT_PER_MINUTE: '1000000',
       DELEGATION_FAILURE_LIMIT_PER_MINUTE: '1000000',
       LOG_LEVEL: 'warn',
@@ -215,6 +220,18 @@ export class ChaosStack {
           OR query LIKE '%FROM device_credentials WHERE id = ANY%FOR UPDATE%'
           OR query LIKE '%INSERT INTO device_credentials%'
           OR query LIKE '%INSERT INTO projection_checkpoints%')`);
+    return open;
+  }
+
+  /**
+   * True while an append to the event store is executing. A statement whose client is killed still
+   * commits (PostgreSQL only notices when it sends the result): its answers are lost, its events stored.
+   */
+  async appendInFlight(): Promise<boolean> {
+    const [{ open }] = await this.db.query(`
+      SELECT count(*) > 0 AS open FROM pg_stat_activity
+      WHERE pid <> pg_backend_pid() AND datname = current_database()
+        AND state = 'active' AND query LIKE '%INSERT INTO events (%'`);
     return open;
   }
 

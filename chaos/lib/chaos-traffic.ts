@@ -229,7 +229,8 @@ export class ChaosTraffic {
   }
 }
 
-function jtiOf(answer: Answer): string | undefined {
+/** The `jti` of the id_token a 200 carries (undefined for any other answer). */
+export function jtiOf(answer: Answer): string | undefined {
   const idToken = answer.body?.id_token;
   if (answer.outcome.kind !== 'response' || answer.outcome.status !== 200 || typeof idToken !== 'string') {
     return undefined;

@@ -1,4 +1,4 @@
-import { columnCounts, totalOf, type ScenarioResult } from './scenario-result';
+import { checked, columnCounts, totalOf, type ScenarioResult } from './scenario-result';
 
 const HEADERS = [
   'scenario',
@@ -12,12 +12,19 @@ const HEADERS = [
   '503 w/o Retry-After',
   'hangs',
   'other',
+  'forked',
+  'revoked by mistake',
   '503s (ok)',
   'ready after (s)',
   'view caught up after (s)',
+  'rotating families',
+  'rotations',
+  'sibling rotations',
 ] as const;
 
 const seconds = (value: number | null) => (value === null ? '–' : value.toFixed(1));
+/** A count, or "–" where the scenario has nothing of the kind (no rotating families). */
+const count = (value: number | undefined) => (value === undefined ? '–' : String(value));
 
 function cells(result: ScenarioResult): string[] {
   const c = columnCounts(result.breakdown);
@@ -33,9 +40,14 @@ function cells(result: ScenarioResult): string[] {
     String(c.badUnavailable),
     String(c.hangs),
     String(c.other),
+    count(checked(result.breakdown, 'forked') ? c.forked : undefined),
+    count(checked(result.breakdown, 'revokedByMistake') ? c.revokedByMistake : undefined),
     String(result.unavailable),
     seconds(result.readyAfterS),
     seconds(result.caughtUpAfterS),
+    count(result.rotation?.families),
+    count(result.rotation?.rotations),
+    count(result.rotation?.siblingRotations),
   ];
 }
 

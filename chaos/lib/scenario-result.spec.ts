@@ -56,6 +56,28 @@ describe('scenario results', () => {
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
     expect(lines[0]).toMatch(/^\| scenario +\| events \| acked ops \| lost \|/);
     expect(lines[4]).toMatch(/^\| \*\*total\*\* +\| +200 \| +180 \|/);
-    expect(lines[3]).toMatch(/\| +1\.5 \| +4\.0 \|$/);
+    expect(lines[3]).toMatch(/\| +1\.5 \| +4\.0 \| +– \| +– \| +– \|$/);
+  });
+
+  it('shows the rotating families of a scenario that drove them, "–" for the checks the others did not make', () => {
+    const rotating = result(
+      'api-kill-rotating',
+      { 'forked.versionGap': 0, 'revokedByMistake.revoked': 2 },
+      { rotation: { families: 16, rotations: 900, siblingRotations: 5, retries: 40 } },
+    );
+    const table = resultsTable([result('api-kill', { hangs: 0 }), rotating]);
+    const [header, , plain, withFamilies, total] = table.split('\n');
+    expect(header).toMatch(
+      /\| other \| forked \| revoked by mistake \|.*\| rotating families \| rotations \| sibling rotations \|$/,
+    );
+    expect(plain).toMatch(/\| +0 \| +– \| +– \| +3 \|.*\| +– \| +– \| +– \|$/);
+    expect(withFamilies).toMatch(/\| +0 \| +0 \| +2 \| +3 \|.*\| +16 \| +900 \| +5 \|$/);
+    expect(total).toMatch(/\| +16 \| +900 \| +5 \|$/);
+    expect(totalOf([rotating, rotating]).rotation).toEqual({
+      families: 32,
+      rotations: 1800,
+      siblingRotations: 10,
+      retries: 80,
+    });
   });
 });

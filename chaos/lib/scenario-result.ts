@@ -12,9 +12,28 @@ export const VIOLATION_COLUMNS = [
   'badUnavailable',
   'hangs',
   'other',
+  /** Rotating families whose chain is not one line of tokens (api-kill-rotating). */
+  'forked',
+  /** Rotating families revoked or ended although no client reused a token past the leeway. */
+  'revokedByMistake',
 ] as const;
 
 export type ViolationColumn = (typeof VIOLATION_COLUMNS)[number];
+
+/** What a scenario with rotating refresh-token families did with them (counts, not violations). */
+export interface RotationCounts {
+  /** Families driven (one client each, exchanging its current token in a loop). */
+  families: number;
+  /** `TokenRotated` events in their streams. */
+  rotations: number;
+  /**
+   * Rotations of a token that another rotation had already retired: a network retry within the
+   * leeway, after an answer lost in the kill (the token it returned was never received).
+   */
+  siblingRotations: number;
+  /** Requests the clients sent again with the same token after no answer (or a 5xx/503). */
+  retries: number;
+}
 
 export interface ScenarioResult {
   name: string;
@@ -32,6 +51,8 @@ export interface ScenarioResult {
   /** Seconds from the end of the fault until the view held every event committed before it. */
   caughtUpAfterS: number | null;
   durationS: number;
+  /** Only for a scenario that drives rotating families. */
+  rotation?: RotationCounts;
   details: Record<string, unknown>;
 }
 
@@ -44,6 +65,11 @@ export function columnCounts(breakdown: Record<string, number>): Record<Violatio
     counts[column] += value;
   }
   return counts;
+}
+
+/** Whether the breakdown has any key of `column` (a check the scenario did not make shows as "–"). */
+export function checked(breakdown: Record<string, number>, column: ViolationColumn): boolean {
+  return Object.keys(breakdown).some((key) => key.split('.')[0] === column);
 }
 
 /** The non-zero breakdown entries of one result, as `<key>: <count>`. */
@@ -66,6 +92,9 @@ export function totalOf(results: readonly ScenarioResult[]): ScenarioResult {
     const values = results.map(pick).filter((v): v is number => v !== null);
     return values.length ? Math.max(...values) : null;
   };
+  const rotated = results.filter((r) => r.rotation);
+  const rotationSum = (pick: (c: RotationCounts) => number) =>
+    rotated.reduce((n, r) => n + pick(r.rotation!), 0);
   return {
     name: 'total',
     title: 'all scenarios',
@@ -76,6 +105,16 @@ export function totalOf(results: readonly ScenarioResult[]): ScenarioResult {
     readyAfterS: worst((r) => r.readyAfterS),
     caughtUpAfterS: worst((r) => r.caughtUpAfterS),
     durationS: results.reduce((n, r) => n + r.durationS, 0),
+    ...(rotated.length
+      ? {
+          rotation: {
+            families: rotationSum((c) => c.families),
+            rotations: rotationSum((c) => c.rotations),
+            siblingRotations: rotationSum((c) => c.siblingRotations),
+            retries: rotationSum((c) => c.retries),
+          },
+        }
+      : {}),
     details: {},
   };
 }

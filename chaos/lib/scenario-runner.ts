@@ -111,6 +111,7 @@ export async function runScenario(
     readyAfterS: recovery?.readyAfterS ?? null,
     caughtUpAfterS: recovery?.caughtUpAfterS ?? null,
     durationS: Math.round((performance.now() - started) / 100) / 10,
+    ...(outcome?.rotation ? { rotation: outcome.rotation } : {}),
     details: {
       trafficS: Math.round(trafficS * 10) / 10,
       eventsPerS: Math.round(Number(events) / trafficS),

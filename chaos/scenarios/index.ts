@@ -1,4 +1,5 @@
 import { apiKill } from './api-kill.scenario';
+import { apiKillRotating } from './api-kill-rotating.scenario';
 import { kafkaRestart } from './kafka-restart.scenario';
 import { postgresRestart } from './postgres-restart.scenario';
 import { projectorKill } from './projector-kill.scenario';
@@ -11,6 +12,7 @@ export type { Scenario, ScenarioContext, ScenarioOutcome } from './scenario';
 export const SCENARIOS: readonly Scenario[] = [
   projectorKill,
   apiKill,
+  apiKillRotating,
   kafkaRestart,
   postgresRestart,
   projectorRebalance,

@@ -160,7 +160,7 @@ describe('security: only untampered, unexpired tokens of this tenant, for this a
     tenant = new TenantClient(system.url);
     const config = loadConfig(system.env);
     sql = await new DataSource(dataSourceOptions(system.db.url)).initialize();
-    keys = new PostgresKeyStore(sql, SecretKeys.fromConfig(config).key('signing-key-encryption'));
+    keys = new PostgresKeyStore(sql, SecretKeys.fromConfig(config));
     await keys.onModuleInit();
     const issuer = issuerFor(config);
     const published = (await (await fetch(`${system.url}/.well-known/jwks.json`)).json()) as {

@@ -133,6 +133,25 @@ describe('loadConfig', () => {
     expect(attempt).not.toThrow(/short-secret/);
   });
 
+  it('reads the previous server secrets, refusing short, repeated or current ones without echoing them', () => {
+    const current = 'c'.repeat(40);
+    const [a, b] = ['a'.repeat(32), 'b'.repeat(48)];
+    expect(loadConfig({}).previousServerSecrets).toEqual([]);
+    expect(
+      loadConfig({ SERVER_SECRET: current, SERVER_SECRETS_PREVIOUS: ` ${a} ,${b},` }).previousServerSecrets,
+    ).toEqual([a, b]);
+    const refusals: [string, RegExp][] = [
+      [`${a},short-previous-secret`, /SERVER_SECRETS_PREVIOUS=\[redacted\]: entry 2 is shorter than 32/],
+      [`${a},${current}`, /must not list SERVER_SECRET itself/],
+      [`${a},${a}`, /lists the same secret twice/],
+    ];
+    for (const [previous, problem] of refusals) {
+      const attempt = () => loadConfig({ SERVER_SECRET: current, SERVER_SECRETS_PREVIOUS: previous });
+      expect(attempt).toThrow(problem);
+      expect(attempt).not.toThrow(/short-previous-secret|aaaa|cccc/);
+    }
+  });
+
   it('names every bad variable at once', () => {
     try {
       loadConfig({ PORT: 'x', KAFKA_BROKERS: 'y' });

@@ -27,6 +27,8 @@ export abstract class AppConfig {
   abstract readonly trustProxy: string | number | false;
   abstract readonly environment: EnvDto['NODE_ENV'];
   abstract readonly serverSecret: string;
+  /** `SERVER_SECRETS_PREVIOUS`: earlier server secrets whose keys still open and verify, never used to make anything. */
+  abstract readonly previousServerSecrets: readonly string[];
   /** DPoP proofs at the token endpoint must carry a server nonce (`DPOP_NONCE_REQUIRED`). */
   abstract readonly dpopNonceRequired: boolean;
   /** `AUDIT_KEY`: the secret of the event log's keyed hash chain; null: derived from `serverSecret`. */
@@ -95,6 +97,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ]);
   }
 
+  const previousServerSecrets = previousSecretsOf(dto);
+
   const developmentSecrets = (
     Object.keys(DEVELOPMENT_SECRETS) as (keyof typeof DEVELOPMENT_SECRETS)[]
   ).filter((key) => dto[key] === DEVELOPMENT_SECRETS[key]);
@@ -140,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
           : dto.TRUST_PROXY,
     environment: dto.NODE_ENV,
     serverSecret: dto.SERVER_SECRET,
+    previousServerSecrets,
     dpopNonceRequired: dto.DPOP_NONCE_REQUIRED === 'true',
     auditSecret: dto.AUDIT_KEY || null,
     tracing: { otlpEndpoint: dto.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '') || null },
@@ -161,4 +166,22 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     usesDevelopmentSecrets: developmentSecrets.length > 0,
   };
+}
+
+// Blanks around the commas and empty entries (a trailing comma) are ignored; a secret cannot contain a comma.
+function previousSecretsOf(dto: EnvDto): string[] {
+  const secrets = dto.SERVER_SECRETS_PREVIOUS.split(',')
+    .map((secret) => secret.trim())
+    .filter((secret) => secret !== '');
+  const problems = [
+    ...secrets.flatMap((secret, i) =>
+      secret.length < 32 ? [`entry ${i + 1} is shorter than 32 characters`] : [],
+    ),
+    ...(secrets.includes(dto.SERVER_SECRET) ? ['must not list SERVER_SECRET itself'] : []),
+    ...(new Set(secrets).size < secrets.length ? ['lists the same secret twice'] : []),
+  ];
+  if (problems.length > 0) {
+    throw new InvalidConfigError(problems.map((problem) => `SERVER_SECRETS_PREVIOUS=[redacted]: ${problem}`));
+  }
+  return secrets;
 }

@@ -148,6 +148,15 @@ export class EnvDto {
   SERVER_SECRET: string = DEVELOPMENT_SECRETS.SERVER_SECRET;
 
   /**
+   * Earlier values of `SERVER_SECRET`, comma-separated (each ≥ 32 characters, none `SERVER_SECRET` itself),
+   * whose keys are still accepted: refresh tokens, sealed client secrets and signing keys made under one
+   * keep working, while everything new is made under `SERVER_SECRET` (docs/operations.md, "Rotating
+   * SERVER_SECRET"). Empty (default): none.
+   */
+  @IsString()
+  SERVER_SECRETS_PREVIOUS = '';
+
+  /**
    * Secret (≥ 32 characters) of the keyed hash chain of the event log (HMAC-SHA-256, key derived with
    * HKDF, purpose `audit-chain`). Empty: derived from `SERVER_SECRET` instead. Set it so that auditors
    * (`npm run audit -- verify`) and the projector can check the chain without holding `SERVER_SECRET`.

@@ -31,11 +31,16 @@ export class CredentialResolver {
     private readonly keys: SecretKeys,
   ) {}
 
-  /** The stream `refreshToken` names; null for a token this service never issued. */
+  /**
+   * The stream `refreshToken` names; null for a token this service never issued. Looked up by its hash
+   * under the current server secret, then under each previous one (a token issued before the secret
+   * rotated keeps its credential, and its events keep the hash it was issued with).
+   */
   async byRefreshToken(refreshToken: string): Promise<ResolvedStream | null> {
-    const tokenHash = this.keys.refreshTokenHash(refreshToken);
-    const found = await this.lookup.byTokenHash(tokenHash);
-    return found ? { ...(await this.streamOf(found)), tokenHash } : null;
+    const match = await this.keys.findByHash('refresh-token-hash', refreshToken, (hash) =>
+      this.lookup.byTokenHash(hash),
+    );
+    return match ? { ...(await this.streamOf(match.found)), tokenHash: match.hash } : null;
   }
 
   /**

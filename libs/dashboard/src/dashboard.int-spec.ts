@@ -454,4 +454,48 @@ describe('dashboard (HTTP, real PostgreSQL)', () => {
       expect(res.headers.location).toBe('/dashboard/login');
     });
   });
+
+  describe('after SERVER_SECRET rotates', () => {
+    const instances: INestApplication[] = [];
+    /** Another api on the same database, booted with `env`. */
+    const boot = async (env: Record<string, string>) => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [
+          ConfigModule.forRoot(loadConfig({ DATABASE_URL: db.url, PUBLIC_URL, ...env })),
+          DatabaseModule,
+          SecurityModule,
+          EventStoreModule.forRoot({ relay: false }),
+          CredentialsModule,
+          JwtModule,
+          ManagementModule,
+          DashboardModule,
+        ],
+      }).compile();
+      const instance = moduleRef.createNestApplication({ logger: false });
+      instances.push(instance);
+      await instance.init();
+      return request(instance.getHttpServer());
+    };
+    afterAll(() => Promise.all(instances.map((instance) => instance.close())));
+
+    it('keeps a session and its forms made under the previous secret; without it, the session is unknown', async () => {
+      const before = await signIn();
+      const next = 'the-next-server-secret-of-at-least-32-characters';
+      // Booted first: it seals the signing keys anew under `next`, so the other can boot without the old secret.
+      const rotated = await boot({
+        SERVER_SECRET: next,
+        SERVER_SECRETS_PREVIOUS: loadConfig({}).serverSecret,
+      });
+      const withoutPrevious = await boot({ SERVER_SECRET: next });
+      const cookie = `${SESSION_COOKIE}=${before.session}`;
+      expect((await withoutPrevious.get('/dashboard/users').set('Cookie', cookie)).status).toBe(302);
+      expect((await rotated.get('/dashboard/users').set('Cookie', cookie)).status).toBe(200);
+
+      const logout = (form: Record<string, string>) =>
+        rotated.post('/dashboard/logout').type('form').set({ Cookie: cookie, Origin: PUBLIC_URL }).send(form);
+      expect((await logout({ csrf_token: 'A'.repeat(43) })).status).toBe(403);
+      expect((await logout({ csrf_token: before.csrf })).status).toBe(303);
+      expect((await before.get('/dashboard/users')).status).toBe(302);
+    });
+  });
 });

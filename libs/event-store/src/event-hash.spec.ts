@@ -34,6 +34,28 @@ describe('the keyed hash chain', () => {
     expect(() => loadConfig({ AUDIT_KEY: 'short' })).toThrow(/AUDIT_KEY=\[redacted\]/);
   });
 
+  it('without AUDIT_KEY, verifies what a previous SERVER_SECRET hashed once it is in SERVER_SECRETS_PREVIOUS, hashing under the new', () => {
+    const old = loadConfig({ SERVER_SECRET: 'the-old-server-secret-of-at-least-32-chars' });
+    const hashedBefore = { ...unsigned, hash: EventHasher.fromConfig(old).hash(unsigned) } as StoredEnvelope;
+    const next = 'the-new-server-secret-of-at-least-32-chars';
+    const rotated = EventHasher.fromConfig(
+      loadConfig({ SERVER_SECRET: next, SERVER_SECRETS_PREVIOUS: old.serverSecret }),
+    );
+    const withoutPrevious = EventHasher.fromConfig(loadConfig({ SERVER_SECRET: next }));
+    expect(rotated.verify(hashedBefore)).toBe(true);
+    expect(withoutPrevious.verify(hashedBefore)).toBe(false);
+    expect(rotated.hash(unsigned)).toBe(withoutPrevious.hash(unsigned));
+    expect(rotated.hash(unsigned)).not.toBe(hashedBefore.hash);
+    // With AUDIT_KEY the chain's key does not follow SERVER_SECRET: the previous secrets play no part.
+    const audited = (env: Record<string, string>) =>
+      EventHasher.fromConfig(loadConfig({ AUDIT_KEY: 'an-audit-key-of-at-least-32-characters!', ...env }));
+    const auditedBefore = { ...unsigned, hash: audited({}).hash(unsigned) } as StoredEnvelope;
+    expect(audited({ SERVER_SECRET: next }).verify(auditedBefore)).toBe(true);
+    expect(
+      audited({ SERVER_SECRET: next, SERVER_SECRETS_PREVIOUS: old.serverSecret }).verify(hashedBefore),
+    ).toBe(false);
+  });
+
   it("still verifies every event release 0.1.0 wrote, by the unkeyed SHA-256 its hash's form names", () => {
     for (const event of release010) {
       expect(hashAlgorithm(event.hash)).toBe('sha256');

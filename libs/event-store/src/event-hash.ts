@@ -68,14 +68,24 @@ export function hashAlgorithm(hash: string): HashAlgorithm | null {
  * hasher.verify(envelope); // true
  */
 export class EventHasher {
-  constructor(private readonly key: Buffer) {}
+  /** `previousKeys`: keys events written earlier may be hashed under; they verify, never hash. */
+  constructor(
+    private readonly key: Buffer,
+    private readonly previousKeys: readonly Buffer[] = [],
+  ) {}
 
   /**
    * The key: HKDF (purpose `audit-chain`) of `AUDIT_KEY`, or of `SERVER_SECRET` when that is not set —
-   * a key of its own, so that an auditor given `AUDIT_KEY` can verify without the server secret.
+   * a key of its own, so that an auditor given `AUDIT_KEY` can verify without the server secret. Without
+   * `AUDIT_KEY` the chain's key changes with `SERVER_SECRET`: the events hashed before a rotation verify
+   * under the keys of `SERVER_SECRETS_PREVIOUS` (docs/operations.md, "Rotating SERVER_SECRET").
    */
   static fromConfig(config: AppConfig): EventHasher {
-    return new EventHasher(deriveKey(config.auditSecret ?? config.serverSecret, 'audit-chain'));
+    if (config.auditSecret) return new EventHasher(deriveKey(config.auditSecret, 'audit-chain'));
+    return new EventHasher(
+      deriveKey(config.serverSecret, 'audit-chain'),
+      config.previousServerSecrets.map((secret) => deriveKey(secret, 'audit-chain')),
+    );
   }
 
   /** The keyed hash of an envelope (every field but `hash`). */
@@ -84,15 +94,18 @@ export class EventHasher {
   }
 
   /**
-   * Whether `envelope.hash` recomputes, by the algorithm its marker names: keyed under this key, or
-   * unkeyed for an event written before the keyed chain. Which unkeyed events to accept is the
-   * caller's rule (see `chainLink`).
+   * Whether `envelope.hash` recomputes, by the algorithm its marker names: keyed under this key (or a
+   * previous one), or unkeyed for an event written before the keyed chain. Which unkeyed events to
+   * accept is the caller's rule (see `chainLink`).
    */
   verify(envelope: StoredEnvelope): boolean {
     const { hash, ...unsigned } = envelope;
     switch (hashAlgorithm(hash)) {
-      case 'hmac-sha256':
-        return timingSafeEqual(Buffer.from(hash.slice(KEYED_HASH_PREFIX.length), 'hex'), this.mac(unsigned));
+      case 'hmac-sha256': {
+        const presented = Buffer.from(hash.slice(KEYED_HASH_PREFIX.length), 'hex');
+        if (timingSafeEqual(presented, this.mac(unsigned))) return true;
+        return this.previousKeys.some((key) => timingSafeEqual(presented, this.mac(unsigned, key)));
+      }
       case 'sha256':
         return eventHash(unsigned) === hash;
       default:
@@ -100,7 +113,7 @@ export class EventHasher {
     }
   }
 
-  private mac(envelope: Omit<StoredEnvelope, 'hash'>): Buffer {
-    return createHmac('sha256', this.key).update(coveredBytes(envelope)).digest();
+  private mac(envelope: Omit<StoredEnvelope, 'hash'>, key = this.key): Buffer {
+    return createHmac('sha256', key).update(coveredBytes(envelope)).digest();
   }
 }

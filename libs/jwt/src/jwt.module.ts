@@ -16,8 +16,7 @@ import { PostgresKeyStore } from './postgres-key-store';
     {
       provide: PostgresKeyStore,
       inject: [DataSource, SecretKeys],
-      useFactory: (dataSource: DataSource, secrets: SecretKeys) =>
-        new PostgresKeyStore(dataSource, secrets.key('signing-key-encryption')),
+      useFactory: (dataSource: DataSource, secrets: SecretKeys) => new PostgresKeyStore(dataSource, secrets),
     },
     { provide: KeyStore, useExisting: PostgresKeyStore },
     { provide: KeyRing, useExisting: PostgresKeyStore },

@@ -30,7 +30,7 @@ interface KeyRow {
 }
 
 const audience = 'client-1';
-const ENCRYPTION_KEY = SecretKeys.fromConfig(loadConfig({})).key('signing-key-encryption');
+const SECRETS = SecretKeys.fromConfig(loadConfig({}));
 
 describe('PostgresKeyStore and JwtModule (real PostgreSQL)', () => {
   let db: TestDatabase;
@@ -115,10 +115,10 @@ describe('PostgresKeyStore and JwtModule (real PostgreSQL)', () => {
     ]);
     for (const row of stored) {
       expect(row.row).not.toContain('"d"');
-      expect(row.private_jwk_encrypted).toMatch(/^v1\.[A-Za-z0-9_-]+$/);
+      expect(row.private_jwk_encrypted).toMatch(new RegExp(`^${SECRETS.keyId}\\.v1\\.[A-Za-z0-9_-]+$`));
       expect(row.public_jwk).toMatchObject({ kid: row.kid, alg: row.alg, use: 'sig' });
       expect(row.public_jwk).not.toHaveProperty('d');
-      expect(openPrivateJwk(ENCRYPTION_KEY, row.kid, row.private_jwk_encrypted)).toHaveProperty('d');
+      expect(openPrivateJwk(SECRETS, row.kid, row.private_jwk_encrypted)).toHaveProperty('d');
     }
     const kids = await currentKids();
     for (const alg of ['RS256', 'ES256'] as const) {
@@ -184,7 +184,7 @@ describe('PostgresKeyStore and JwtModule (real PostgreSQL)', () => {
   });
 
   it('picks up another instance’s rotation on its periodic reload', async () => {
-    const watcher = new PostgresKeyStore(sql, ENCRYPTION_KEY, 100);
+    const watcher = new PostgresKeyStore(sql, SECRETS, 100);
     await watcher.onModuleInit();
     try {
       const { kid } = await restarted.keys.rotate('ES256');
@@ -220,6 +220,30 @@ describe('PostgresKeyStore and JwtModule (real PostgreSQL)', () => {
     ).rejects.toThrow(PrivateJwkDecryptionError);
   });
 
+  it('boots after SERVER_SECRET rotated, given the old one as previous: same keys, sealed anew under the new', async () => {
+    const next = 'the-next-server-secret-of-at-least-32-characters';
+    const kids = await currentKids();
+    const before = await sign(restarted, 'ES256');
+    const rotated = await boot(db.url, {
+      SERVER_SECRET: next,
+      SERVER_SECRETS_PREVIOUS: loadConfig({}).serverSecret,
+    });
+    for (const alg of ['RS256', 'ES256'] as const) expect((await sign(rotated, alg)).kid).toBe(kids[alg]);
+    await expect(rotated.verifier.verify(before.token, { audience })).resolves.toMatchObject({
+      sub: 'auth0|1',
+    });
+
+    const nextOnly = new SecretKeys(next);
+    for (const row of (await rows()).filter((r) => r.status === 'current')) {
+      expect(row.private_jwk_encrypted.startsWith(`${nextOnly.keyId}.v1.`)).toBe(true);
+      expect(openPrivateJwk(nextOnly, row.kid, row.private_jwk_encrypted)).toHaveProperty('d');
+    }
+    // Sealed anew, the keys no longer need the old secret.
+    const withoutPrevious = await boot(db.url, { SERVER_SECRET: next });
+    expect((await sign(withoutPrevious)).kid).toBe(kids.RS256);
+    await Promise.all([stop(rotated), stop(withoutPrevious)]);
+  });
+
   describe('instances booting at the same time on an empty table', () => {
     let fresh: TestDatabase;
     let freshSql: DataSource;
@@ -252,7 +276,7 @@ describe('PostgresKeyStore and JwtModule (real PostgreSQL)', () => {
     it('end with one current key per algorithm when every instance tried to insert its own', async () => {
       await freshSql.query(`DELETE FROM signing_keys`);
       const query = jest.spyOn(freshSql, 'query');
-      const stores = Array.from({ length: 3 }, () => new PostgresKeyStore(freshSql, ENCRYPTION_KEY));
+      const stores = Array.from({ length: 3 }, () => new PostgresKeyStore(freshSql, SECRETS));
       try {
         await Promise.all(stores.map((store) => store.onModuleInit()));
         const inserts = query.mock.calls.filter(([text]) =>

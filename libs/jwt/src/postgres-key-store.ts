@@ -1,6 +1,7 @@
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { JWK } from 'jose';
 import { QueryFailedError, type DataSource, type QueryRunner } from 'typeorm';
+import type { SecretKeys } from '@libs/security';
 import { KeyRing, stillVerifies } from './key-ring';
 import { KeyStore, SIGNING_ALGS, type JsonWebKeySet, type SigningAlg } from './ports';
 import { openPrivateJwk, sealPrivateJwk } from './private-jwk-cipher';
@@ -44,12 +45,13 @@ interface LoadedKeys {
 }
 
 /**
- * Signing keys in PostgreSQL (`signing_keys`), private halves encrypted, held in memory once loaded.
+ * Signing keys in PostgreSQL (`signing_keys`), private halves encrypted under the server secret's
+ * `signing-key-encryption` key, held in memory once loaded.
  * At boot it makes sure each algorithm has a current key; every instance then rereads the table every
  * {@link KEY_RELOAD_INTERVAL_MS}, and sooner when a verifier meets an unknown kid.
  *
  * @example
- * const store = new PostgresKeyStore(dataSource, secretKeys.key('signing-key-encryption'));
+ * const store = new PostgresKeyStore(dataSource, secretKeys);
  * await store.onModuleInit(); // loads the keys, creating the missing ones
  * await store.rotate('RS256');
  */
@@ -61,10 +63,10 @@ export class PostgresKeyStore extends KeyStore implements KeyRing, OnModuleInit,
   private reloading?: Promise<void>;
   private timer?: NodeJS.Timeout;
 
-  /** `encryptionKey`: the 32-byte AES-256-GCM key that seals private JWKs at rest. */
+  /** `secrets`: the server secrets' keys that seal private JWKs at rest (`signing-key-encryption`). */
   constructor(
     private readonly dataSource: DataSource,
-    private readonly encryptionKey: Buffer,
+    private readonly secrets: SecretKeys,
     private readonly reloadIntervalMs = KEY_RELOAD_INTERVAL_MS,
   ) {
     super();
@@ -170,7 +172,7 @@ export class PostgresKeyStore extends KeyStore implements KeyRing, OnModuleInit,
         key.kid,
         key.alg,
         JSON.stringify(key.publicJwk),
-        sealPrivateJwk(this.encryptionKey, key.kid, key.privateJwk),
+        sealPrivateJwk(this.secrets, key.kid, key.privateJwk),
       ],
     );
   }
@@ -203,18 +205,40 @@ export class PostgresKeyStore extends KeyStore implements KeyRing, OnModuleInit,
       );
       if (row.status !== 'current') continue;
       const loaded = this.keys.signing.get(row.alg);
-      signing.set(
-        row.alg,
-        loaded?.kid === row.kid
-          ? loaded
-          : await importSigningKey(
-              row.kid,
-              row.alg,
-              openPrivateJwk(this.encryptionKey, row.kid, row.private_jwk_encrypted),
-            ),
-      );
+      if (loaded?.kid === row.kid) {
+        signing.set(row.alg, loaded);
+        continue;
+      }
+      const privateJwk = openPrivateJwk(this.secrets, row.kid, row.private_jwk_encrypted);
+      signing.set(row.alg, await importSigningKey(row.kid, row.alg, privateJwk));
+      await this.resealUnderCurrentSecret(row);
     }
     return { signing, verification };
+  }
+
+  // A current key sealed under a previous server secret is sealed anew under the current one, so that
+  // the previous secret can be retired without rotating the signing keys. Conditional on the stored
+  // value: instances doing it at the same time write once. A failure leaves it to the next boot.
+  private async resealUnderCurrentSecret(row: SigningKeyRow): Promise<void> {
+    try {
+      const resealed = this.secrets.reseal('signing-key-encryption', row.kid, row.private_jwk_encrypted);
+      if (resealed === row.private_jwk_encrypted) return;
+      await this.dataSource.query(
+        `UPDATE signing_keys SET private_jwk_encrypted = $3 WHERE kid = $1 AND private_jwk_encrypted = $2`,
+        [row.kid, row.private_jwk_encrypted, resealed],
+      );
+      this.logger.log({
+        msg: 'Sealed a signing key anew under the current server secret',
+        kid: row.kid,
+        key_id: this.secrets.keyId,
+      });
+    } catch (error) {
+      this.logger.warn({
+        msg: 'Could not seal a signing key anew under the current server secret; a previous one still opens it',
+        kid: row.kid,
+        error,
+      });
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import type { JWK } from 'jose';
-import { openSecret, sealSecret } from '@libs/security';
+import type { SecretKeys } from '@libs/security';
 
-/** Refused ciphertext: tampered, sealed for another kid, or sealed under another `SERVER_SECRET`. */
+/** Refused ciphertext: tampered, sealed for another kid, or sealed under a server secret no longer accepted. */
 export class PrivateJwkDecryptionError extends Error {
   static readonly code = 'ERR_SIGNING_KEY_DECRYPTION';
   readonly code = PrivateJwkDecryptionError.code;
@@ -10,26 +10,33 @@ export class PrivateJwkDecryptionError extends Error {
     readonly kid: string,
     options?: { cause?: unknown },
   ) {
-    super(`Cannot decrypt the private key of signing key ${kid} (was SERVER_SECRET changed?)`, options);
+    super(
+      `Cannot decrypt the private key of signing key ${kid} (was SERVER_SECRET changed without its previous value in SERVER_SECRETS_PREVIOUS?)`,
+      options,
+    );
     this.name = 'PrivateJwkDecryptionError';
   }
 }
 
 /**
- * Encrypts a private JWK for storage with `sealSecret` (AES-256-GCM), the kid as additional data: copied
+ * Encrypts a private JWK for storage under the current server secret's `signing-key-encryption` key
+ * (`SecretKeys.seal`: AES-256-GCM, prefixed with the secret's key id), the kid as additional data: copied
  * onto another kid, it fails to open.
  *
  * @example
- * const sealed = sealPrivateJwk(secretKeys.key('signing-key-encryption'), kid, privateJwk);
+ * const sealed = sealPrivateJwk(secretKeys, kid, privateJwk);
  */
-export function sealPrivateJwk(key: Buffer, kid: string, jwk: JWK): string {
-  return sealSecret(key, kid, JSON.stringify(jwk));
+export function sealPrivateJwk(keys: SecretKeys, kid: string, jwk: JWK): string {
+  return keys.seal('signing-key-encryption', kid, JSON.stringify(jwk));
 }
 
-/** Decrypts `sealPrivateJwk`'s output; throws `PrivateJwkDecryptionError` when it does not authenticate. */
-export function openPrivateJwk(key: Buffer, kid: string, sealed: string): JWK {
+/**
+ * Decrypts `sealPrivateJwk`'s output (or a value sealed before key ids, under any accepted secret);
+ * throws `PrivateJwkDecryptionError` when it does not authenticate.
+ */
+export function openPrivateJwk(keys: SecretKeys, kid: string, sealed: string): JWK {
   try {
-    return JSON.parse(openSecret(key, kid, sealed)) as JWK;
+    return JSON.parse(keys.open('signing-key-encryption', kid, sealed)) as JWK;
   } catch (cause) {
     throw new PrivateJwkDecryptionError(kid, { cause });
   }

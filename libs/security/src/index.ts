@@ -1,10 +1,11 @@
-export { SecretKeys } from './secret-keys';
+export { SecretKeys, type KeyVersion, type PreviousKeyListener } from './secret-keys';
 export {
   constantTimeEqual,
   deriveKey,
   hashSecret,
   keyedHash,
   randomToken,
+  secretKeyId,
   verifySecret,
   type KeyPurpose,
 } from './secrets';

@@ -11,8 +11,14 @@ export class SealedSecretError extends Error {
   static readonly code = 'ERR_SEALED_SECRET';
   readonly code = SealedSecretError.code;
 
-  constructor(options?: { cause?: unknown }) {
-    super('Cannot open a sealed secret (tampered, moved to another row, or SERVER_SECRET changed)', options);
+  /** `keyId`: the value names a server secret that is not among the accepted ones. */
+  constructor(options?: { cause?: unknown; keyId?: string }) {
+    super(
+      options?.keyId
+        ? `Cannot open a sealed secret: it is sealed under key id ${options.keyId}, neither SERVER_SECRET's nor one of SERVER_SECRETS_PREVIOUS`
+        : 'Cannot open a sealed secret (tampered, moved to another row, or SERVER_SECRET changed)',
+      options,
+    );
     this.name = 'SealedSecretError';
   }
 }

@@ -1,4 +1,11 @@
-import { createHmac, hkdfSync, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+  scrypt as scryptCb,
+  timingSafeEqual,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scrypt = promisify(scryptCb) as (
@@ -22,6 +29,16 @@ export type KeyPurpose =
 /** Derives a 32-byte key for one purpose from the server secret (HKDF-SHA-256, RFC 5869). */
 export function deriveKey(serverSecret: string, purpose: KeyPurpose): Buffer {
   return Buffer.from(hkdfSync('sha256', serverSecret, 'refresh-token-service', purpose, 32));
+}
+
+/**
+ * The public name of a server secret: 8 hex digits of SHA-256 over an HKDF output of its own (info
+ * `key-id`, no purpose's key). Stable across processes and restarts, distinct between secrets, and
+ * telling nothing of the secret or of its keys: safe in logs, metrics and stored values.
+ */
+export function secretKeyId(serverSecret: string): string {
+  const derived = Buffer.from(hkdfSync('sha256', serverSecret, 'refresh-token-service', 'key-id', 32));
+  return createHash('sha256').update(derived).digest('hex').slice(0, 8);
 }
 
 /** HMAC-SHA-256 of `value`, base64url: how refresh tokens and codes are stored and carried in events. */

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
 import { DpopNonces } from './dpop/dpop-nonces';
 import { DpopProofVerifier } from './dpop/dpop-proof.verifier';
@@ -16,7 +16,7 @@ import { SecretKeys } from './secret-keys';
 @Global()
 @Module({
   providers: [
-    { provide: SecretKeys, inject: [AppConfig], useFactory: SecretKeys.fromConfig },
+    { provide: SecretKeys, inject: [AppConfig], useFactory: secretKeysOf },
     { provide: LimitStore, inject: [AppConfig], useFactory: limitStoreFromConfig },
     {
       provide: LoginAttemptLimiter,
@@ -33,3 +33,26 @@ import { SecretKeys } from './secret-keys';
   exports: [SecretKeys, LimitStore, LoginAttemptLimiter, DpopNonces, DpopProofVerifier],
 })
 export class SecurityModule {}
+
+/**
+ * The process's keys. With previous secrets it says which key ids it accepts (never a secret), and, once
+ * per previous key and purpose, that something made under one was used (docs/operations.md, "Rotating
+ * SERVER_SECRET"; `previous_secret_key_uses_total` counts every use).
+ */
+function secretKeysOf(config: AppConfig): SecretKeys {
+  const keys = SecretKeys.fromConfig(config);
+  if (keys.previousKeyIds.length === 0) return keys;
+  const logger = new Logger(SecretKeys.name);
+  logger.log({
+    msg: 'Accepting keys of previous server secrets; making everything new under the current one',
+    key_id: keys.keyId,
+    previous_key_ids: keys.previousKeyIds,
+  });
+  const seen = new Set<string>();
+  keys.onPreviousKeyUse(({ purpose, keyId }) => {
+    if (seen.has(`${purpose}/${keyId}`)) return;
+    seen.add(`${purpose}/${keyId}`);
+    logger.log({ msg: 'Accepted a value made under a previous server secret', purpose, key_id: keyId });
+  });
+  return keys;
+}

@@ -9,24 +9,31 @@ describe('dashboard CSRF tokens', () => {
     const token = csrfToken(key, session);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(token).not.toContain(session.session);
-    expect(verifyCsrfToken(key, session, token)).toBe(true);
-    expect(verifyCsrfToken(key, { session: 'B'.repeat(43) }, token)).toBe(false);
+    expect(verifyCsrfToken([key], session, token)).toBe(true);
+    expect(verifyCsrfToken([key], { session: 'B'.repeat(43) }, token)).toBe(false);
   });
 
   it('refuses a missing, altered or non-string token', () => {
     const token = csrfToken(key, session);
     const altered = (token[0] === 'a' ? 'b' : 'a') + token.slice(1);
     for (const presented of [undefined, '', altered, token.slice(1), [token], 42]) {
-      expect(verifyCsrfToken(key, session, presented)).toBe(false);
+      expect(verifyCsrfToken([key], session, presented)).toBe(false);
     }
   });
 
   it('gives the login form and a session different tokens for the same value, and depends on the key', () => {
     const value = 'C'.repeat(43);
     expect(csrfToken(key, { loginForm: value })).not.toBe(csrfToken(key, { session: value }));
-    expect(verifyCsrfToken(key, { session: value }, csrfToken(key, { loginForm: value }))).toBe(false);
+    expect(verifyCsrfToken([key], { session: value }, csrfToken(key, { loginForm: value }))).toBe(false);
     const otherKey = deriveKey('t'.repeat(40), 'csrf');
-    expect(verifyCsrfToken(otherKey, session, csrfToken(key, session))).toBe(false);
+    expect(verifyCsrfToken([otherKey], session, csrfToken(key, session))).toBe(false);
+  });
+
+  it('accepts a token made under any of the keys it is given (a previous server secret’s)', () => {
+    const previousKey = deriveKey('t'.repeat(40), 'csrf');
+    expect(verifyCsrfToken([key, previousKey], session, csrfToken(previousKey, session))).toBe(true);
+    expect(verifyCsrfToken([key, previousKey], session, csrfToken(key, session))).toBe(true);
+    expect(verifyCsrfToken([key], session, csrfToken(previousKey, session))).toBe(false);
   });
 });
 

@@ -19,9 +19,16 @@ export function csrfToken(key: Buffer, binding: CsrfBinding): string {
   return keyedHash(key, subject(binding));
 }
 
-/** Whether a posted `csrf_token` is the one `binding` gives, compared in constant time. */
-export function verifyCsrfToken(key: Buffer, binding: CsrfBinding, presented: unknown): boolean {
-  return typeof presented === 'string' && constantTimeEqual(csrfToken(key, binding), presented);
+/**
+ * Whether a posted `csrf_token` is the one `binding` gives under one of `keys` (the current server
+ * secret's, or a previous one's for a page served before a rotation), compared in constant time.
+ *
+ * @example
+ * verifyCsrfToken(keys.acceptedKeys('csrf').map(({ key }) => key), { session: cookieValue }, body.csrf_token);
+ */
+export function verifyCsrfToken(keys: readonly Buffer[], binding: CsrfBinding, presented: unknown): boolean {
+  if (typeof presented !== 'string') return false;
+  return keys.some((key) => constantTimeEqual(csrfToken(key, binding), presented));
 }
 
 /**

@@ -113,7 +113,11 @@ export class DashboardController {
     const formCookie = readCookie(req.headers.cookie, this.cookies.loginForm.name);
     if (
       !isSessionToken(formCookie) ||
-      !verifyCsrfToken(this.keys.key('csrf'), { loginForm: formCookie }, form.csrf_token)
+      !verifyCsrfToken(
+        this.keys.acceptedKeys('csrf').map(({ key }) => key),
+        { loginForm: formCookie },
+        form.csrf_token,
+      )
     ) {
       throw new DashboardError(DashboardErrorCode.InvalidCsrfToken, 'login form without its CSRF token');
     }

@@ -39,6 +39,8 @@ export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionCo
 @Injectable()
 export class DashboardGuard implements CanActivate {
   private readonly sessionCookie: CookieSpec;
+  /** The current server secret's CSRF key, then previous secrets' (a form served before a rotation). */
+  private readonly csrfKeys: readonly Buffer[];
 
   constructor(
     private readonly reflector: Reflector,
@@ -47,6 +49,7 @@ export class DashboardGuard implements CanActivate {
     private readonly paths: DashboardPaths,
   ) {
     this.sessionCookie = dashboardCookies(paths).session;
+    this.csrfKeys = keys.acceptedKeys('csrf').map(({ key }) => key);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -61,10 +64,7 @@ export class DashboardGuard implements CanActivate {
     const session = isSessionToken(token) ? await this.sessions.find(token, new Date()) : null;
     if (!session) throw new DashboardError(DashboardErrorCode.LoginRequired, 'no valid session');
     const body = (req.body ?? {}) as Record<string, unknown>;
-    if (
-      changesState &&
-      !verifyCsrfToken(this.keys.key('csrf'), { session: session.token }, body.csrf_token)
-    ) {
+    if (changesState && !verifyCsrfToken(this.csrfKeys, { session: session.token }, body.csrf_token)) {
       throw new DashboardError(DashboardErrorCode.InvalidCsrfToken, 'form without this session’s CSRF token');
     }
     req[SESSION] = session;

@@ -39,8 +39,8 @@ export class PostgresDashboardSessions extends DashboardSessions {
     >(
       `SELECT s.admin_id, a.email, s.expires_at, s.flash IS NOT NULL AS has_flash
          FROM dashboard_sessions s JOIN dashboard_admins a USING (admin_id)
-        WHERE s.session_hash = $1`,
-      [this.hash(token)],
+        WHERE s.session_hash = ANY($1::text[])`,
+      [this.hashes(token)],
     );
     if (!row || isExpired(row.expires_at, now)) return null;
     return {
@@ -52,12 +52,14 @@ export class PostgresDashboardSessions extends DashboardSessions {
   }
 
   async end(token: string): Promise<void> {
-    await this.db.query(`DELETE FROM dashboard_sessions WHERE session_hash = $1`, [this.hash(token)]);
+    await this.db.query(`DELETE FROM dashboard_sessions WHERE session_hash = ANY($1::text[])`, [
+      this.hashes(token),
+    ]);
   }
 
   async setFlash(token: string, message: string): Promise<void> {
-    await this.db.query(`UPDATE dashboard_sessions SET flash = $2 WHERE session_hash = $1`, [
-      this.hash(token),
+    await this.db.query(`UPDATE dashboard_sessions SET flash = $2 WHERE session_hash = ANY($1::text[])`, [
+      this.hashes(token),
       // A message may quote the request (a device name); PostgreSQL text cannot hold NUL.
       message.replaceAll('\u0000', '\uFFFD'),
     ]);
@@ -68,14 +70,20 @@ export class PostgresDashboardSessions extends DashboardSessions {
     const [rows] = await this.db.query<[{ flash: string }[], number]>(
       `UPDATE dashboard_sessions s SET flash = NULL
          FROM dashboard_sessions prev
-        WHERE s.session_hash = $1 AND prev.session_hash = s.session_hash AND prev.flash IS NOT NULL
+        WHERE s.session_hash = ANY($1::text[]) AND prev.session_hash = s.session_hash AND prev.flash IS NOT NULL
         RETURNING prev.flash`,
-      [this.hash(token)],
+      [this.hashes(token)],
     );
     return rows[0]?.flash ?? null;
   }
 
   private hash(token: string): string {
     return sessionHash(this.keys.key('session'), token);
+  }
+
+  // A session started before SERVER_SECRET rotated is stored under a previous secret's key: every accepted
+  // key's hash is looked up at once (a dashboard request, not the hot path).
+  private hashes(token: string): string[] {
+    return this.keys.acceptedKeys('session').map(({ key }) => sessionHash(key, token));
   }
 }

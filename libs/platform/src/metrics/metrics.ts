@@ -116,6 +116,17 @@ export class Metrics implements OnApplicationShutdown {
     registers: [this.registry],
   });
 
+  /**
+   * Refresh tokens found, and client secrets and signing keys opened, under a previous server secret's
+   * key (`SERVER_SECRETS_PREVIOUS`), by purpose and key id: while it grows, that secret is still needed.
+   */
+  readonly previousSecretKeyUses = new Counter({
+    name: 'previous_secret_key_uses_total',
+    help: 'Values accepted under a previous server secret (SERVER_SECRETS_PREVIOUS), by purpose and key id',
+    labelNames: ['purpose', 'key_id'] as const,
+    registers: [this.registry],
+  });
+
   /** Failed calls to PostgreSQL or Kafka, by where they failed. */
   readonly dependencyErrors = new Counter({
     name: 'dependency_errors_total',

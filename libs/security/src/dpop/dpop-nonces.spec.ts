@@ -36,6 +36,20 @@ describe('DpopNonces', () => {
     expect(foreign.isValid(replica.issue())).toBe(false);
   });
 
+  it('after SERVER_SECRET rotates, issues under the new secret and still accepts the previous one’s nonces', () => {
+    const [oldSecret, newSecret] = [
+      'old-server-secret-of-at-least-32-characters',
+      'new-server-secret-of-at-least-32-characters',
+    ];
+    const notRestarted = DpopNonces.fromKeys(new SecretKeys(oldSecret));
+    const rotated = DpopNonces.fromKeys(new SecretKeys(newSecret, [oldSecret]));
+    const withoutPrevious = DpopNonces.fromKeys(new SecretKeys(newSecret));
+    expect(rotated.isValid(notRestarted.issue())).toBe(true);
+    expect(withoutPrevious.isValid(notRestarted.issue())).toBe(false);
+    expect(rotated.issue()).toBe(withoutPrevious.issue());
+    expect(rotated.issue()).not.toBe(notRestarted.issue());
+  });
+
   it('refuses anything else', () => {
     const nonces = new DpopNonces(key, { windowMs: WINDOW_MS, now: clock });
     expect(nonces.isValid('')).toBe(false);
