@@ -31,6 +31,7 @@ export type ConsumeResult =
   | { outcome: 'unknown' };
 
 interface CodeRow {
+  code_hash: string;
   client_id: string;
   user_id: string;
   redirect_uri: string;
@@ -100,25 +101,29 @@ export class AuthorizationCodeStore {
    * statement, so a replay arriving at any moment knows what to revoke.
    */
   async consume(code: string, credentialId: string): Promise<ConsumeResult> {
-    const codeHash = this.keys.authorizationCodeHash(code);
+    // Under every accepted secret: a code issued just before SERVER_SECRET rotated still redeems.
+    const codeHashes = this.keys.keyedHashes('authorization-code-hash', code);
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
     const [consumed]: [CodeRow[], number] = await this.db.query(
       `UPDATE authorization_codes SET consumed_at = now(), credential_id = $2
-        WHERE code_hash = $1 AND consumed_at IS NULL AND expires_at > now()
+        WHERE code_hash = ANY($1::text[]) AND consumed_at IS NULL AND expires_at > now()
         RETURNING *`,
-      [codeHash, credentialId],
+      [codeHashes, credentialId],
     );
-    if (consumed.length === 1) return { outcome: 'consumed', code: fromRow(consumed[0]), codeHash };
+    if (consumed.length === 1) {
+      return { outcome: 'consumed', code: fromRow(consumed[0]), codeHash: consumed[0].code_hash };
+    }
     const [[row]]: [CodeRow[], number] = await this.db.query(
       `UPDATE authorization_codes SET replayed_at = coalesce(replayed_at, now())
-        WHERE code_hash = $1 AND consumed_at IS NOT NULL
+        WHERE code_hash = ANY($1::text[]) AND consumed_at IS NOT NULL
         RETURNING *`,
-      [codeHash],
+      [codeHashes],
     );
     if (row) return { outcome: 'replayed', code: fromRow(row) };
-    const [expired] = await this.db.query('SELECT 1 FROM authorization_codes WHERE code_hash = $1', [
-      codeHash,
-    ]);
+    const [expired] = await this.db.query(
+      'SELECT 1 FROM authorization_codes WHERE code_hash = ANY($1::text[])',
+      [codeHashes],
+    );
     return expired ? { outcome: 'expired' } : { outcome: 'unknown' };
   }
 
