@@ -63,8 +63,9 @@ if [ "${NODE24:-1}" != 0 ] && [ "$#" -eq 0 ]; then
   node24_args=(--jest "$node24_results")
 fi
 
-# Fault injection (issue 6): five scenarios under traffic on a private PostgreSQL + Kafka, each one
-# check in the summary. CHAOS=0 skips it for a quick local run; so does running a subset of jest.
+# Fault injection (issue 6; api-kill-rotating for issue 13): six scenarios under traffic on a private
+# PostgreSQL + Kafka, each one check in the summary. CHAOS=0 skips it for a quick local run; so does
+# running a subset of jest.
 chaos_results=.data/chaos-results.json
 rm -f "$chaos_results"
 chaos_args=()
