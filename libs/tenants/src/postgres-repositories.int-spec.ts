@@ -79,6 +79,7 @@ describe('Postgres repositories (real PostgreSQL)', () => {
         idTokenAlg: 'ES256',
         idTokenLifetimeSeconds: 600,
         managementScopes: ['read:users'],
+        requireProofOfPossession: true,
       });
       const created = await clients.create(input);
       expect(created).toEqual({ ...input, createdAt: expect.any(Date) });
