@@ -15,6 +15,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Seconds per phase, printed as it ends and again at the end (CI's time budget is watched phase by phase).
+phase_started=$(date +%s)
+phases=()
+phase_done() {
+  local now
+  now=$(date +%s)
+  phases+=("$1 $((now - phase_started)) s")
+  echo "test: phase '$1' took $((now - phase_started)) s"
+  phase_started=$now
+}
+
 if [ -z "${KAFKA_BROKERS:-}" ] && ! bash scripts/kafka/kafka.sh status >/dev/null 2>&1; then
   kafka_data=$(mktemp -d -t rts-test-kafka.XXXXXX)
   started_kafka=1
@@ -24,6 +35,7 @@ fi
 echo "test: building the apps"
 npm run --silent build
 bash scripts/ensure-chromium.sh # the dashboard e2e drives /usr/bin/chromium
+phase_done "set-up (Kafka, build, Chromium)"
 
 mkdir -p .data
 results=.data/test-results.json
@@ -40,11 +52,13 @@ heavy_args=()
 if [ "$#" -eq 0 ]; then
   npx jest --json --outputFile="$results" --forceExit --maxWorkers="${JEST_WORKERS:-2}" \
     --testPathIgnorePatterns "$heavy" || status=$?
+  phase_done "jest: unit + integration + e2e"
   # The fuzz suite runs 600 requests per operation here (about 2 min) to keep CI under its 30 minutes;
   # `npm run test:long` runs it at the issue's 10,000 per operation (about 10 min on 2 cores).
   FUZZ_RUNS=${FUZZ_RUNS:-600} npx jest --json --outputFile="$heavy_results" --forceExit --runInBand \
     --testPathPatterns "$heavy" || status=$?
   heavy_args=(--jest "$heavy_results")
+  phase_done "jest: fuzz + replicas (alone)"
 else
   FUZZ_RUNS=${FUZZ_RUNS:-600} npx jest --json --outputFile="$results" --forceExit "$@" || status=$?
 fi
@@ -61,6 +75,7 @@ if [ "${NODE24:-1}" != 0 ] && [ "$#" -eq 0 ]; then
     --forceExit --maxWorkers="${JEST_WORKERS:-2}" '\.spec\.ts$' test/refresh-token-flows.e2e-spec.ts test/revocation.e2e-spec.ts \
     test/metrics.e2e-spec.ts test/platform.e2e-spec.ts || status=$?
   node24_args=(--jest "$node24_results")
+  phase_done "jest on Node 24"
 fi
 
 # Fault injection (issue 6; api-kill-rotating for issue 13): six scenarios under traffic on a private
@@ -72,6 +87,8 @@ chaos_args=()
 if [ "${CHAOS:-1}" != 0 ] && [ "$#" -eq 0 ]; then
   CHAOS_BUILD=0 npm run --silent chaos || status=$?
   chaos_args=(--chaos "$chaos_results")
+  phase_done "chaos"
 fi
+echo "test: phases: $(IFS=';'; echo "${phases[*]}")"
 node scripts/test-summary.js "$results" "${heavy_args[@]}" "${node24_args[@]}" "${chaos_args[@]}"
 exit "$status"
