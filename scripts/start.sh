@@ -93,6 +93,30 @@ fi
 echo "start: migrating"
 node dist/apps/api/apps/api/src/migrate.js
 
+# Every port this run listens on must be free before an app starts. One of this project's apps still
+# shutting down (a restart right after Ctrl-C) gets a few seconds; anything else holding it is named and
+# the start stops, before any app has been started.
+port_taken() { timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" >/dev/null 2>&1; }
+port_holder() { # "name (pid N)" of the process listening on the port, when ss can tell
+  ss -Hltnp "sport = :$1" 2>/dev/null | grep -oE 'users:\(\("[^"]+",pid=[0-9]+' | head -1 |
+    sed -E 's/users:\(\("([^"]+)",pid=([0-9]+)/\1 (pid \2)/'
+}
+require_free_port() { # port, the variable that sets it
+  port_taken "$1" || return 0
+  local holder pid
+  holder=$(port_holder "$1")
+  pid=$(echo "$holder" | sed -nE 's/.*\(pid ([0-9]+)\)$/\1/p')
+  if [ -z "$pid" ] || tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q 'dist/apps/'; then
+    echo "start: port $1 ($2) is still held by ${holder:-a process} (a previous run shutting down?); waiting up to 20 s"
+    for _ in $(seq 1 40); do
+      sleep 0.5
+      port_taken "$1" || return 0
+    done
+  fi
+  echo "start: port $1 ($2) is in use by ${holder:-another process}; stop it or choose another port with $2." >&2
+  exit 1
+}
+
 mkdir -p .data/logs
 public_port=${PORT:-3000}
 public_url=${PUBLIC_URL:-http://127.0.0.1:$public_port}
@@ -100,6 +124,20 @@ api_logs=.data/logs/api.log
 # V8 flags of every app (APP_NODE_FLAGS in libs/testing/src/app-process.ts, ADR 0011).
 node_flags=(--max-semi-space-size=32)
 metrics_urls=http://${HOST:-127.0.0.1}:${METRICS_PORT:-9464}/metrics
+require_free_port "$public_port" PORT
+if [ "$api_replicas" -gt 1 ]; then
+  for i in $(seq 1 "$api_replicas"); do
+    require_free_port $((public_port + 10 + i)) PORT
+    require_free_port $((${METRICS_PORT:-9464} + 10 + i)) METRICS_PORT
+  done
+else
+  require_free_port "${METRICS_PORT:-9464}" METRICS_PORT
+fi
+for i in $(seq 1 "$projector_replicas"); do
+  offset=$([ "$i" = 1 ] && echo 0 || echo $((20 + i)))
+  require_free_port $((${PROJECTOR_PORT:-3001} + offset)) PROJECTOR_PORT
+  require_free_port $((${PROJECTOR_METRICS_PORT:-9465} + offset)) PROJECTOR_METRICS_PORT
+done
 if [ "$api_replicas" -gt 1 ]; then
   # The replicas listen on PORT+11, PORT+12, … (metrics on METRICS_PORT+11, …) behind nginx on PORT, and
   # believe its X-Forwarded-For. The first one starts alone: it creates the topic and seeds the tenant.
@@ -138,10 +176,33 @@ for i in $(seq 1 "$projector_replicas"); do
   metrics_urls+=", http://${HOST:-127.0.0.1}:$((${PROJECTOR_METRICS_PORT:-9465} + offset))/metrics"
 done
 
+# "Up" is said only once the api is ready and every projector answers; an app that exits first, or a
+# system not ready within START_TIMEOUT seconds (60), stops the start with the logs' last lines.
+projector_health_urls=()
+for i in $(seq 1 "$projector_replicas"); do
+  offset=$([ "$i" = 1 ] && echo 0 || echo $((20 + i)))
+  projector_health_urls+=("http://${HOST:-127.0.0.1}:$((${PROJECTOR_PORT:-3001} + offset))/health")
+done
 projector_url=http://${HOST:-127.0.0.1}:${PROJECTOR_PORT:-3001}
-for _ in $(seq 1 60); do
-  if curl -fsS "$public_url/health/ready" >/dev/null 2>&1 && curl -fsS "$projector_url/health" >/dev/null 2>&1; then
-    break
+all_ready() {
+  curl -fsS "$public_url/health/ready" >/dev/null 2>&1 || return 1
+  local url
+  for url in "${projector_health_urls[@]}"; do curl -fsS "$url" >/dev/null 2>&1 || return 1; done
+}
+show_logs() { for log in .data/logs/api*.log .data/logs/projector*.log; do [ -f "$log" ] && { echo "--- $log"; tail -15 "$log"; }; done >&2; }
+deadline=$(( $(date +%s) + ${START_TIMEOUT:-60} ))
+until all_ready; do
+  for pid in "${pids[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "start: an app exited before the system was ready (pid $pid); stopping the others" >&2
+      show_logs
+      exit 1
+    fi
+  done
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    echo "start: the system is not ready after ${START_TIMEOUT:-60} s; stopping it" >&2
+    show_logs
+    exit 1
   fi
   sleep 0.5
 done

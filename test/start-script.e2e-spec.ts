@@ -1,9 +1,18 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { eventTopic } from '@libs/messaging';
-import { deleteTopics, eventually, freePort, testBrokers, testKafka, uniqueName } from '@libs/testing';
+import {
+  createTestDatabase,
+  deleteTopics,
+  eventually,
+  freePort,
+  testBrokers,
+  testKafka,
+  uniqueName,
+} from '@libs/testing';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -137,4 +146,27 @@ describe('scripts/start.sh and its embedded PostgreSQL (e2e)', () => {
     expect(run.output()).toContain('DATABASE_URL is set, but PostgreSQL does not answer there');
     expect(run.output()).not.toContain('starting an embedded PostgreSQL');
   }, 60_000);
+  /**
+   * Issue 23 point 8: a restart right after a stop printed "up" and then lost the projector to
+   * EADDRINUSE. Every port is checked before an app starts; a port another program holds is named and
+   * nothing is started (no banner).
+   */
+  it('stops before starting any app when a port is held by another program, naming it', async () => {
+    const env = await baseEnv();
+    const db = await createTestDatabase({ migrate: false });
+    const squatter = createServer();
+    await new Promise<void>((done) => squatter.listen(Number(env.PROJECTOR_METRICS_PORT), '127.0.0.1', done));
+    try {
+      const run = startScript({ ...env, DATABASE_URL: db.url });
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(
+        `port ${env.PROJECTOR_METRICS_PORT} (PROJECTOR_METRICS_PORT) is in use by node (pid ${process.pid})`,
+      );
+      expect(run.output()).not.toContain('Refresh-token service is up.');
+      await expect(fetch(`${env.PUBLIC_URL}/health`)).rejects.toThrow();
+    } finally {
+      squatter.close();
+      await db.drop();
+    }
+  }, 120_000);
 });
