@@ -6,6 +6,7 @@ import {
   startSystem,
   TenantClient,
   testKafka,
+  type AppProcess,
   type RunningSystem,
 } from '@libs/testing';
 import { delegate, nativeClient, PASSWORD, passwordLogin, refreshGrant } from './fixtures/oauth';
@@ -34,26 +35,64 @@ async function tokensFor(tenant: TenantClient, name: string, devices: string[]) 
   return { clientId, tokens };
 }
 
+/** A request's outcome once it has one: its answer, or the error its fetch rejected with. */
+function outcomeOf(request: Promise<unknown>): { settled?: string } {
+  const outcome: { settled?: string } = {};
+  request.then(
+    (answer) => (outcome.settled = `answered ${JSON.stringify(answer)}`),
+    (error: unknown) =>
+      (outcome.settled = `rejected: ${error instanceof Error ? error.stack : String(error)}`),
+  );
+  return outcome;
+}
+
 /**
- * Waits until `n` statements of the database wait on a lock; fails at once, with its answer, if the
- * request that should be waiting (`pending`) has already been answered.
+ * Waits until `n` statements are blocked by the transaction of the holder's session (`holderPid`);
+ * fails at once if the request that should be blocked (`pending`) is answered or rejected instead,
+ * and says why either way.
+ *
+ * `observer` must be another connection: inside a transaction PostgreSQL takes its list of sessions
+ * (pg_stat_activity) once, at the first read, so the holder never sees a connection the api's pool
+ * opens after that — the one whose statement it waits for, when the pool had closed its idle ones.
+ * Only sessions that wait for the holder count (`pg_blocking_pids`), whatever else waits on a lock and
+ * whichever role they run as.
  */
-async function lockWaiters(db: Client, n: number, pending: Promise<unknown>): Promise<void> {
-  let answered: unknown;
-  void pending.then((res) => (answered = res));
-  // Generous (30 s and more): on a loaded CI machine a delegation can take seconds to reach its insert.
-  for (let i = 0; i < 600; i++) {
-    if (answered !== undefined) {
-      throw new Error(`answered instead of waiting on a lock: ${JSON.stringify(answered)}`);
-    }
-    const { rows } = await db.query<{ n: string }>(
-      `SELECT count(*) AS n FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+async function blockedBy(
+  { holderPid, observer, api }: { holderPid: number; observer: Client; api: AppProcess },
+  n: number,
+  pending: Promise<unknown>,
+): Promise<void> {
+  const outcome = outcomeOf(pending);
+  const sessions = () =>
+    observer.query<{ pid: number; blocked: boolean }>(
+      `SELECT pid, usename, state, wait_event_type, wait_event, $1::int = ANY(pg_blocking_pids(pid)) AS blocked,
+              left(query, 100) AS query
+         FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      [holderPid],
     );
-    if (Number(rows[0].n) >= n) return;
+  const fail = async (why: string) => {
+    const { rows } = await sessions();
+    return new Error(
+      [
+        `${why} (holder pid ${holderPid})`,
+        'pg_stat_activity:',
+        ...rows.map((r) => JSON.stringify(r)),
+        "api's last stderr lines:",
+        ...api.stderr.slice(-20),
+        "api's last log lines:",
+        ...api.lines.slice(-20),
+      ].join('\n'),
+    );
+  };
+  // Generous (30 s): on a loaded CI machine a delegation can take seconds to reach its insert.
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (outcome.settled) throw await fail(`not blocked by the held rows: ${outcome.settled}`);
+    const { rows } = await sessions();
+    if (rows.filter((r) => r.blocked).length >= n) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`never ${n} statements waiting on a lock`);
+  throw await fail(`never ${n} statements blocked by the held rows`);
 }
 
 /**
@@ -81,7 +120,8 @@ describe('overload (e2e)', () => {
       const delegated = (device: string) => delegate(tenant, clientId, tokens[device]);
       expect((await tenant.management('GET', '/device-credentials?per_page=1')).status).toBe(200); // M2M token
       const holder = new Client({ connectionString: system.db.url });
-      await holder.connect();
+      const observer = new Client({ connectionString: system.db.url });
+      await Promise.all([holder.connect(), observer.connect()]);
       try {
         const { rows } = await holder.query<{ device: string; stream_id: string }>(
           `SELECT data ->> 'device_name' AS device, stream_id FROM events
@@ -89,6 +129,7 @@ describe('overload (e2e)', () => {
           [clientId],
         );
         const streams = new Map(rows.map((r) => [r.device, r.stream_id]));
+        const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
         // Uncommitted rows at the versions x's and y's next delegations take: their inserts wait on them.
         await holder.query('BEGIN');
         for (const device of ['x', 'y']) {
@@ -106,7 +147,7 @@ describe('overload (e2e)', () => {
         const stalled: ReturnType<typeof delegated>[] = [];
         for (const device of ['x', 'y']) {
           stalled.push(delegated(device).finally(() => settled.add(device)));
-          await lockWaiters(holder, stalled.length, stalled[stalled.length - 1]);
+          await blockedBy({ holderPid, observer, api: system.api }, stalled.length, stalled.at(-1)!);
         }
         // /delegation saturated: 45 more exchanges in flight, none finishing while the lock is held.
         const piled = Array.from({ length: 40 }, (_, i) => delegated(crowd[i % crowd.length]));
@@ -133,7 +174,7 @@ describe('overload (e2e)', () => {
         expect(new Set((await Promise.all(piled)).map((r) => r.status))).toEqual(new Set([200]));
         expect((await delegated('z')).status).toBe(403);
       } finally {
-        await holder.end();
+        await Promise.all([holder.end(), observer.end()]);
       }
     }, 120_000);
   });
