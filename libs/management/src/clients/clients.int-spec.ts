@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { verifyClientSecret } from '@libs/tenants';
+import { ClientSecrets } from '@libs/tenants';
 import { managementErrorBody, useManagementApi, type ManagementApi } from '@libs/testing';
 
 // Auth0's refresh_token object of a client that never set one: no rotation, no expiry.
@@ -50,8 +50,9 @@ describe('Management API v2: /api/v2/clients (HTTP, real PostgreSQL)', () => {
     const { client_id, client_secret } = created.body as { client_id: string; client_secret: string };
 
     const stored = (await clients.findById(client_id))!;
-    expect(stored.clientSecretHash).toMatch(/^scrypt\$/);
-    await expect(verifyClientSecret(stored, client_secret)).resolves.toBe(true);
+    // Issue 19, finding 2: a keyed hash (HMAC under a key of SERVER_SECRET), not scrypt.
+    expect(stored.clientSecretHash).toMatch(/^hmac-sha256\$[0-9a-f]{8}\$/);
+    expect((await api.app.get(ClientSecrets).verify(stored, client_secret)).verified).toBe(true);
 
     const auth = await bearer('read:clients');
     const one = await http.get(`/api/v2/clients/${client_id}`).set('Authorization', auth).expect(200);
