@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
 import { Overloaded } from '@libs/database';
 import { BoundedConcurrency, hashSecret, verifySecret } from '@libs/security';
@@ -23,7 +23,8 @@ export class PasswordHashing {
   private readonly gate: BoundedConcurrency;
   private readonly retryAfterSeconds: number;
 
-  constructor(config: AppConfig | PasswordHashingLimits) {
+  // A union has no runtime type for Nest to read: the token is named (tests pass limits directly).
+  constructor(@Inject(AppConfig) config: AppConfig | PasswordHashingLimits) {
     const limits =
       'logins' in config
         ? {
