@@ -7,7 +7,8 @@ import {
   ClientRepository,
   type ManagementScope,
   PostgresClientRepository,
-  verifyClientSecret,
+  ClientSecrets,
+  PasswordHashing,
 } from '@libs/tenants';
 import { SecretKeys } from '@libs/security';
 import {
@@ -36,6 +37,7 @@ describe('Management API v2 (e2e)', () => {
   let keys: PostgresKeyStore;
   let issuer: ManagementTokenIssuer;
   let clients: ClientRepository;
+  let config: AppConfig;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -53,7 +55,7 @@ describe('Management API v2 (e2e)', () => {
     api = spawnApp('api', env);
     await waitForHealth(url, api);
 
-    const config: AppConfig = loadConfig(env);
+    config = loadConfig(env);
     sql = await new DataSource(dataSourceOptions(db.url)).initialize();
     keys = new PostgresKeyStore(sql, SecretKeys.fromConfig(config));
     await keys.onModuleInit();
@@ -87,7 +89,11 @@ describe('Management API v2 (e2e)', () => {
   it('seeds the configured management client at boot', async () => {
     const client = await clients.findById(MANAGEMENT_CLIENT_ID);
     expect(client).toMatchObject({ appType: 'non_interactive', grantTypes: ['client_credentials'] });
-    await expect(verifyClientSecret(client!, MANAGEMENT_CLIENT_SECRET)).resolves.toBe(true);
+    const secrets = new ClientSecrets(
+      SecretKeys.fromConfig(config),
+      new PasswordHashing({ concurrency: 1, queue: 0, retryAfterSeconds: 1 }),
+    );
+    expect(await secrets.verify(client!, MANAGEMENT_CLIENT_SECRET)).toEqual({ verified: true, rehash: null });
   });
 
   it('refuses a request without a token with 401 and the Management error body', async () => {

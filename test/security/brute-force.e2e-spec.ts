@@ -64,6 +64,13 @@ describe('security: guessing refresh tokens is slowed per address and per client
       const [app] = await clients(tenant, 'untrusted-grant', 1);
       expectLimited(await refreshGrant(tenant, app.client_id, guess(), {}, from('192.0.2.200')));
     });
+
+    it('issue 19 finding 4: says once, at error level, that X-Forwarded-For arrives while TRUST_PROXY is not set', () => {
+      const warnings = system.api.logs().filter((l) => l.event === 'untrusted_proxy_headers');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ level: 50 });
+      expect(String(warnings[0].msg)).toContain('TRUST_PROXY');
+    });
   });
 
   describe('behind a trusted proxy (TRUST_PROXY=loopback)', () => {

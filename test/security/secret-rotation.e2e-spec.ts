@@ -164,6 +164,14 @@ describe('rotating SERVER_SECRET (e2e)', () => {
       expect(await sealedPrefixes()).toEqual([ID_B, ID_B, ID_B]);
     });
 
+    it('issue 19 finding 2: has hashed the client secret anew under B (a keyed hash names its key id)', async () => {
+      const { rows } = await sql.query<{ hash: string }>(
+        `SELECT client_secret_hash AS hash FROM clients WHERE client_id = $1`,
+        [web.client_id],
+      );
+      expect(rows[0].hash.split('$').slice(0, 2)).toEqual(['hmac-sha256', ID_B]);
+    });
+
     it('counts the uses of A’s keys in previous_secret_key_uses_total', async () => {
       const text = await (await fetch(`http://127.0.0.1:${system.env.METRICS_PORT}/metrics`)).text();
       const uses = new RegExp(

@@ -37,6 +37,8 @@ export abstract class AppConfig {
   abstract readonly tracing: { otlpEndpoint: string | null };
   abstract readonly managementClient: { clientId: string; clientSecret: string };
   abstract readonly rateLimits: { delegationPerMinute: number; failuresPerMinute: number };
+  /** Failed logins per address and hour (0: off), and the bounded password hashing (issue 19, finding 2). */
+  abstract readonly logins: { failuresPerAddressPerHour: number; hashConcurrency: number; hashQueue: number };
   /** Where every limiter counts (ADR 0010): Redis at `redisUrl`, or each process's memory when null. */
   abstract readonly limits: { redisUrl: string | null; keyPrefix: string };
   /** Admission control and bounded queues on the hot path (docs/operations.md, "Overload"); 0 = off. */
@@ -152,6 +154,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     rateLimits: {
       delegationPerMinute: dto.DELEGATION_RATE_LIMIT_PER_MINUTE,
       failuresPerMinute: dto.DELEGATION_FAILURE_LIMIT_PER_MINUTE,
+    },
+    logins: {
+      failuresPerAddressPerHour: dto.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR,
+      hashConcurrency: dto.PASSWORD_HASH_CONCURRENCY,
+      hashQueue: dto.PASSWORD_HASH_QUEUE,
     },
     limits: { redisUrl: dto.REDIS_URL || null, keyPrefix: dto.LIMITS_KEY_PREFIX },
     overload: {

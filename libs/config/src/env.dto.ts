@@ -212,6 +212,35 @@ export class EnvDto {
   DELEGATION_FAILURE_LIMIT_PER_MINUTE = 30;
 
   /**
+   * Failed logins per hour from one address, whatever the emails (Auth0's suspicious IP throttling:
+   * 100), beside the 10 per 15 minutes per address and email; then 429 `too_many_attempts` until the
+   * hour ends. 0: no per-address budget.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = 100;
+
+  /**
+   * Password hashes (scrypt, ~32 MiB and tens to hundreds of ms of one core each) computed at once per
+   * process; keep it under the cores and under libuv's thread pool (4 by default), which also runs the
+   * id_token signatures: password work never starves the exchange.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PASSWORD_HASH_CONCURRENCY = 1;
+
+  /** Password checks waiting for a hashing slot; the next one is answered 503 `temporarily_unavailable`. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  PASSWORD_HASH_QUEUE = 16;
+
+  /**
    * Redis that every limit and brute-force counter is kept in, shared by every replica (ADR 0010):
    * `redis://[user:password@]host:port[/db]` or `rediss://` (TLS). Empty (default): each process counts
    * in its own memory. While Redis is down the limits fail open to per-process counts.

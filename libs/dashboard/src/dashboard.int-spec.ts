@@ -66,6 +66,8 @@ describe('dashboard (HTTP, real PostgreSQL)', () => {
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalFilters(new OAuthExceptionFilter());
+    // As TRUST_PROXY=loopback: the limiter tests below come from addresses of their own (X-Forwarded-For).
+    app.getHttpAdapter().getInstance().set('trust proxy', 'loopback');
     await app.init();
     http = request(app.getHttpServer());
     sql = app.get(DataSource);
@@ -254,6 +256,37 @@ describe('dashboard (HTTP, real PostgreSQL)', () => {
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
       expect(res.text).toContain('Too many failed attempts');
       expect((await login()).status).toBe(303); // another email is not affected
+    });
+
+    const loginFrom = async (address: string, email: string, password: string) => {
+      const page = await openLoginPage();
+      return postLogin({ csrf_token: page.csrf, email, password }, page.cookie, {
+        'X-Forwarded-For': address,
+      });
+    };
+
+    it('issue 19 finding 3: of 20 wrong passwords at once, exactly 5 are checked; the rest get 429 before any hashing', async () => {
+      const pages = [];
+      for (let i = 0; i < 20; i++) pages.push(await openLoginPage());
+      const answers = await Promise.all(
+        pages.map((page, i) =>
+          postLogin({ csrf_token: page.csrf, email: ADMIN.email, password: `wrong ${i}` }, page.cookie, {
+            'X-Forwarded-For': '198.51.100.7',
+          }),
+        ),
+      );
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses).toEqual([...Array<number>(5).fill(200), ...Array<number>(15).fill(429)]);
+      expect((await loginFrom('198.51.100.7', ADMIN.email, ADMIN.password)).status).toBe(429);
+      expect((await loginFrom('198.51.100.8', ADMIN.email, ADMIN.password)).status).toBe(303);
+    });
+
+    it('issue 19 finding 3: counts the addresses of one IPv6 /64 as one address', async () => {
+      for (let i = 1; i <= 5; i++) {
+        expect((await loginFrom(`2001:db8:5:6::${i}`, ADMIN.email, 'wrong')).status).toBe(200);
+      }
+      expect((await loginFrom('2001:db8:5:6:ffff::9', ADMIN.email, ADMIN.password)).status).toBe(429);
+      expect((await loginFrom('2001:db8:5:7::1', ADMIN.email, ADMIN.password)).status).toBe(303);
     });
 
     it('keeps the first administrator: a later environment does not overwrite it', async () => {

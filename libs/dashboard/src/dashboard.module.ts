@@ -15,6 +15,8 @@ import { PostgresDashboardSessions } from './sessions/postgres-dashboard-session
 
 /** 5 failed logins per 15 minutes per address and email: one administrator account, few legitimate typos. */
 const DASHBOARD_LOGIN_LIMITS = { maxFailures: 5, windowMs: 15 * 60 * 1000 };
+/** 20 per 15 minutes per address whatever the emails: a few administrators, each allowed a few typos. */
+const DASHBOARD_ADDRESS_LIMITS = { maxFailures: 20, windowMs: 15 * 60 * 1000 };
 
 /**
  * The administrators' dashboard at `PUBLIC_URL/dashboard`. Relies on the global `AppConfig`, `DataSource`,
@@ -36,7 +38,11 @@ const DASHBOARD_LOGIN_LIMITS = { maxFailures: 5, windowMs: 15 * 60 * 1000 };
       provide: LoginAttemptLimiter,
       inject: [LimitStore],
       useFactory: (store: LimitStore) =>
-        new LoginAttemptLimiter(DASHBOARD_LOGIN_LIMITS, { store, name: 'dashboard-login-failures' }),
+        new LoginAttemptLimiter(
+          DASHBOARD_LOGIN_LIMITS,
+          { store, name: 'dashboard-login-failures' },
+          DASHBOARD_ADDRESS_LIMITS,
+        ),
     },
     DashboardGuard,
     DashboardExceptionFilter,

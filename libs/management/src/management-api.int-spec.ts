@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { issuerFor, JoseTokenSigner, PostgresKeyStore, TokenSigner } from '@libs/jwt';
-import { MANAGEMENT_SCOPES, verifyClientSecret, type ManagementScope } from '@libs/tenants';
+import { ClientSecrets, MANAGEMENT_SCOPES, type Client, type ManagementScope } from '@libs/tenants';
 import { MANAGEMENT_API, managementErrorBody, useManagementApi, type ManagementApi } from '@libs/testing';
 import { ManagementClientSeeder } from './clients/management-client.seeder';
 
@@ -23,6 +23,8 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
   let clients: ManagementApi['clients'];
   let managementClient: ManagementApi['managementClient'];
   beforeAll(() => ({ http, app, config, issuer, clients, managementClient } = api));
+  const verified = async (client: Client, secret: string) =>
+    (await app.get(ClientSecrets).verify(client, secret)).verified;
 
   describe('bootstrap management client', () => {
     it('is seeded at boot: non_interactive, client_secret_post, client_credentials, every Management scope', async () => {
@@ -33,7 +35,7 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
         grantTypes: ['client_credentials'],
         managementScopes: [...MANAGEMENT_SCOPES],
       });
-      await expect(verifyClientSecret(managementClient, MANAGEMENT_CLIENT_SECRET)).resolves.toBe(true);
+      expect(await verified(managementClient, MANAGEMENT_CLIENT_SECRET)).toBe(true);
     });
 
     it('keeps the hash while the configured secret verifies, and re-hashes when it changed', async () => {
@@ -46,14 +48,14 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
         ...config,
         managementClient: { clientId: MANAGEMENT_CLIENT_ID, clientSecret: 'a-brand-new-secret-value' },
       };
-      await new ManagementClientSeeder(clients, rotated).seed();
+      await new ManagementClientSeeder(clients, rotated, app.get(ClientSecrets)).seed();
       const after = (await clients.findById(MANAGEMENT_CLIENT_ID))!;
-      await expect(verifyClientSecret(after, 'a-brand-new-secret-value')).resolves.toBe(true);
-      await expect(verifyClientSecret(after, MANAGEMENT_CLIENT_SECRET)).resolves.toBe(false);
+      expect(await verified(after, 'a-brand-new-secret-value')).toBe(true);
+      expect(await verified(after, MANAGEMENT_CLIENT_SECRET)).toBe(false);
 
       await app.get(ManagementClientSeeder).seed();
       managementClient = (await clients.findById(MANAGEMENT_CLIENT_ID))!;
-      await expect(verifyClientSecret(managementClient, MANAGEMENT_CLIENT_SECRET)).resolves.toBe(true);
+      expect(await verified(managementClient, MANAGEMENT_CLIENT_SECRET)).toBe(true);
     });
 
     it('is safe when several instances seed at once', async () => {
@@ -61,9 +63,11 @@ describe('Management API v2 (HTTP, real PostgreSQL)', () => {
         ...config,
         managementClient: { clientId: 'concurrent-seed', clientSecret: 'concurrent-secret-0123' },
       };
-      await Promise.all([1, 2, 3].map(() => new ManagementClientSeeder(clients, fresh).seed()));
+      await Promise.all(
+        [1, 2, 3].map(() => new ManagementClientSeeder(clients, fresh, app.get(ClientSecrets)).seed()),
+      );
       const seeded = (await clients.findById('concurrent-seed'))!;
-      await expect(verifyClientSecret(seeded, 'concurrent-secret-0123')).resolves.toBe(true);
+      expect(await verified(seeded, 'concurrent-secret-0123')).toBe(true);
     });
   });
 

@@ -4,6 +4,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppConfig, InvalidConfigError, configFromEnvironment } from '@libs/config';
 import { answerClientErrors } from './http/client-errors';
 import { Metrics } from './metrics/metrics';
+import { warnOfUntrustedProxy } from './http/forwarded-headers';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { OAuthExceptionFilter } from './http/oauth-exception.filter';
 import { securityHeaders, securityHeadersMiddleware } from './http/security-headers.middleware';
@@ -51,6 +52,7 @@ export async function boot(options: BootOptions): Promise<INestApplication> {
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // X-Forwarded-For is believed only from configured proxies (TRUST_PROXY); by default never.
   app.getHttpAdapter().getInstance().set('trust proxy', config.trustProxy);
+  if (config.trustProxy === false) app.use(warnOfUntrustedProxy(new Logger('TrustProxy')));
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   await options.configure?.(app, config);
   if (metrics && options.metricsPort) {

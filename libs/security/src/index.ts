@@ -1,4 +1,4 @@
-export { SecretKeys, type KeyVersion, type PreviousKeyListener } from './secret-keys';
+export { SecretKeys, type ClientSecretMatch, type KeyVersion, type PreviousKeyListener } from './secret-keys';
 export {
   constantTimeEqual,
   deriveKey,
@@ -16,9 +16,12 @@ export {
   AttemptLimiter,
   attemptKey,
   DEFAULT_LOGIN_ATTEMPT_LIMITS,
+  LoginAttempt,
   LoginAttemptLimiter,
   loginAttemptKey,
+  type AddressLimits,
   type LoginAttemptLimits,
+  type LoginRefusal,
 } from './rate-limit/attempt-limiter';
 export { FailedLookupLimiter } from './rate-limit/failed-lookup-limiter';
 export { RateLimiter, type RateLimitDecision } from './rate-limit/rate-limiter';
@@ -43,3 +46,4 @@ export {
   type DpopVerifyOptions,
   type VerifiedDpopProof,
 } from './dpop/dpop-proof.verifier';
+export { BoundedConcurrency } from './bounded-concurrency';

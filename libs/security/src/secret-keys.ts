@@ -1,6 +1,6 @@
 import { AppConfig } from '@libs/config';
 import { openSecret, sealSecret, SealedSecretError } from './sealed-secret';
-import { deriveKey, keyedHash, secretKeyId, type KeyPurpose } from './secrets';
+import { constantTimeEqual, deriveKey, keyedHash, secretKeyId, type KeyPurpose } from './secrets';
 
 /** One server secret's key for a purpose, named by the secret's public id. */
 export interface KeyVersion {
@@ -14,6 +14,11 @@ export type PreviousKeyListener = (use: { purpose: KeyPurpose; keyId: string }) 
 
 // A sealed value names its key by a `<key id>.` prefix to `sealSecret`'s `v1.…`; none: sealed before key ids.
 const KEY_ID = /^[0-9a-f]{8}$/;
+/** `clientSecretHash`'s output: the scheme, the key id, the MAC. */
+const CLIENT_SECRET_HASH = /^hmac-sha256\$([0-9a-f]{8})\$([A-Za-z0-9_-]{43})$/;
+
+/** What `verifyClientSecretHash` found: a match under the current key, under a previous one, or none. */
+export type ClientSecretMatch = 'current' | 'previous' | false;
 
 /**
  * The per-purpose keys of this process (HKDF, derived once per purpose) of `SERVER_SECRET` and of each of
@@ -169,6 +174,39 @@ export class SecretKeys {
     return this.open('client-secret-encryption', clientId, sealed);
   }
 
+  /**
+   * The stored form of a client secret: HMAC-SHA-256 under the current `client-secret-hash` key over the
+   * client id and the secret, `hmac-sha256$<key id>$<mac>`. A client secret is 384 random bits
+   * (`newClientSecret`): a slow hash adds nothing against guessing it, and made every check of one a
+   * scrypt run a stranger could ask for (issue 19, finding 2). Bound to the client id: a hash copied onto
+   * another client does not verify there.
+   */
+  clientSecretHash(clientId: string, secret: string): string {
+    return `hmac-sha256$${this.keyId}$${keyedHash(this.key('client-secret-hash'), clientMac(clientId, secret))}`;
+  }
+
+  /** Whether `stored` is `clientSecretHash`'s output (else: an scrypt hash from before issue 19). */
+  static isClientSecretHash(stored: string): boolean {
+    return CLIENT_SECRET_HASH.test(stored);
+  }
+
+  /**
+   * Checks `secret` against `clientSecretHash`'s output, in constant time: `current` under the current
+   * key, `previous` under a previous secret's (hash it anew), `false` for a mismatch, a key id no accepted
+   * secret has, or a value of another form.
+   */
+  verifyClientSecretHash(clientId: string, secret: string, stored: string): ClientSecretMatch {
+    const match = CLIENT_SECRET_HASH.exec(stored);
+    if (!match) return false;
+    const [, keyId, mac] = match;
+    const version = this.acceptedKeys('client-secret-hash').find((k) => k.keyId === keyId);
+    if (!version || !constantTimeEqual(keyedHash(version.key, clientMac(clientId, secret)), mac))
+      return false;
+    if (keyId === this.keyId) return 'current';
+    this.notePreviousKeyUse('client-secret-hash', keyId);
+    return 'previous';
+  }
+
   /** Calls `listener` each time a hash or a sealed value is accepted under a previous secret's key. */
   onPreviousKeyUse(listener: PreviousKeyListener): void {
     this.listeners.push(listener);
@@ -187,3 +225,6 @@ export class SecretKeys {
     for (const listener of this.listeners) listener({ purpose, keyId });
   }
 }
+
+// NUL cannot occur in a client id (the repository refuses it), so no two (id, secret) pairs share a message.
+const clientMac = (clientId: string, secret: string) => `${clientId}\0${secret}`;

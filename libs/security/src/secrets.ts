@@ -21,6 +21,7 @@ export type KeyPurpose =
   | 'authorization-code-hash'
   | 'signing-key-encryption'
   | 'client-secret-encryption'
+  | 'client-secret-hash'
   | 'csrf'
   | 'session'
   | 'audit-chain'
@@ -66,7 +67,10 @@ export function constantTimeEqual(a: string, b: string): boolean {
 const SCRYPT = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const SCRYPT_KEYLEN = 32;
 
-/** Hashes a password or client secret with scrypt and a random salt: `scrypt$N$r$p$salt$hash`. */
+/**
+ * Hashes a password with scrypt and a random salt: `scrypt$N$r$p$salt$hash`. (Client secrets are random and
+ * take a keyed hash instead: `SecretKeys.clientSecretHash`.)
+ */
 export async function hashSecret(secret: string): Promise<string> {
   const salt = randomBytes(16);
   const hash = await scrypt(secret, salt, SCRYPT_KEYLEN, SCRYPT);

@@ -20,8 +20,13 @@ import { SecretKeys } from './secret-keys';
     { provide: LimitStore, inject: [AppConfig], useFactory: limitStoreFromConfig },
     {
       provide: LoginAttemptLimiter,
-      inject: [LimitStore],
-      useFactory: (store: LimitStore) => new LoginAttemptLimiter({}, { store, name: 'login-failures' }),
+      inject: [LimitStore, AppConfig],
+      useFactory: (store: LimitStore, config: AppConfig) =>
+        new LoginAttemptLimiter(
+          {},
+          { store, name: 'login-failures' },
+          { maxFailures: config.logins.failuresPerAddressPerHour, windowMs: 60 * 60 * 1000 },
+        ),
     },
     { provide: DpopNonces, inject: [SecretKeys], useFactory: DpopNonces.fromKeys },
     {

@@ -18,7 +18,6 @@ export {
   newClientId,
   newClientSecret,
   TOKEN_ENDPOINT_AUTH_METHODS,
-  verifyClientSecret,
   type AppType,
   type Client,
   type GrantType,
@@ -26,7 +25,9 @@ export {
   type TokenEndpointAuthMethod,
 } from './clients/client';
 export { ClientAuthentication, type AuthenticatedClient } from './clients/client-authentication';
+export { ClientSecrets, type ClientSecretCheck } from './clients/client-secrets';
 export { ClientCache } from './clients/client-cache';
+export { PasswordHashing, type PasswordHashingLimits } from './passwords/password-hashing';
 export { Hs256SecretUnavailable, IdTokenKeys } from './clients/id-token-keys';
 export { ClientRepository, type ClientListQuery, type ClientOriginList } from './clients/client.repository';
 export { PostgresClientRepository } from './clients/postgres-client.repository';

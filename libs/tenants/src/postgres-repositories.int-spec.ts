@@ -1,11 +1,13 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@libs/database';
 import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
-import { hashSecret } from '@libs/security';
+import { hashSecret, SecretKeys } from '@libs/security';
 import { createTestDatabase, type TestDatabase } from '@libs/testing';
-import { newClientId, verifyClientSecret, type NewClient } from './clients/client';
+import { newClientId, type NewClient } from './clients/client';
+import { ClientSecrets } from './clients/client-secrets';
 import { PostgresClientRepository } from './clients/postgres-client.repository';
 import { TenantError } from './errors/tenant.error';
+import { PasswordHashing } from './passwords/password-hashing';
 import { PostgresUserRepository } from './users/postgres-user.repository';
 import { newUserId, type User } from './users/user';
 import type { NewUser } from './users/user.repository';
@@ -15,12 +17,14 @@ describe('Postgres repositories (real PostgreSQL)', () => {
   let dataSource: DataSource;
   let clients: PostgresClientRepository;
   let users: PostgresUserRepository;
+  const passwords = new PasswordHashing({ concurrency: 1, queue: 16, retryAfterSeconds: 1 });
+  const secrets = new ClientSecrets(new SecretKeys('a-server-secret-for-this-spec-0123456789'), passwords);
 
   beforeAll(async () => {
     db = await createTestDatabase();
     dataSource = await new DataSource(dataSourceOptions(db.url)).initialize();
     clients = new PostgresClientRepository(dataSource);
-    users = new PostgresUserRepository(dataSource);
+    users = new PostgresUserRepository(dataSource, passwords);
   });
   afterAll(async () => {
     await dataSource?.destroy();
@@ -85,8 +89,12 @@ describe('Postgres repositories (real PostgreSQL)', () => {
       expect(created).toEqual({ ...input, createdAt: expect.any(Date) });
       const found = await clients.findById(input.clientId);
       expect(found).toEqual(created);
-      await expect(verifyClientSecret(found!, 'the-client-secret-value')).resolves.toBe(true);
-      await expect(verifyClientSecret(found!, 'another-secret')).resolves.toBe(false);
+      // A secret stored before issue 19 (scrypt) still verifies, and says what to store instead.
+      expect(await secrets.verify(found!, 'the-client-secret-value')).toEqual({
+        verified: true,
+        rehash: secrets.hash(input.clientId, 'the-client-secret-value'),
+      });
+      expect(await secrets.verify(found!, 'another-secret')).toEqual({ verified: false });
     });
 
     it('replaces a secret’s hash and sealed form together, and answers null for an unknown id', async () => {
@@ -95,6 +103,24 @@ describe('Postgres repositories (real PostgreSQL)', () => {
       const updated = await clients.updateSecret(input.clientId, 'new-hash', 'v1.new');
       expect(updated).toMatchObject({ clientSecretHash: 'new-hash', clientSecretCipher: 'v1.new' });
       await expect(clients.updateSecret('no-such-client', 'h', 'c')).resolves.toBeNull();
+    });
+
+    it('replaces a secret’s stored hash only while it is the one expected (issue 19, finding 2: the upgrade)', async () => {
+      const input = newClient({ appType: 'regular_web', tokenEndpointAuthMethod: 'client_secret_post' });
+      await clients.create({ ...input, clientSecretHash: 'scrypt$old', clientSecretCipher: 'v1.sealed' });
+      await expect(clients.replaceSecretHash(input.clientId, 'scrypt$other', 'hmac$new')).resolves.toBe(
+        false,
+      );
+      await expect(clients.replaceSecretHash(input.clientId, 'scrypt$old', 'hmac$new')).resolves.toBe(true);
+      expect(await clients.findById(input.clientId)).toMatchObject({
+        clientSecretHash: 'hmac$new',
+        clientSecretCipher: 'v1.sealed',
+      });
+      expect(await clients.listSecrets()).toContainEqual({
+        clientId: input.clientId,
+        hash: 'hmac$new',
+        sealed: 'v1.sealed',
+      });
     });
 
     it('answers null for an unknown id and refuses a taken id', async () => {

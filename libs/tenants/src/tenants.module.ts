@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ClientAuthentication } from './clients/client-authentication';
 import { ClientCache } from './clients/client-cache';
+import { ClientSecrets } from './clients/client-secrets';
 import { ClientRepository } from './clients/client.repository';
 import { IdTokenKeys } from './clients/id-token-keys';
 import { PostgresClientRepository } from './clients/postgres-client.repository';
+import { PasswordHashing } from './passwords/password-hashing';
 import { PostgresUserRepository } from './users/postgres-user.repository';
 import { UserRepository } from './users/user.repository';
 
@@ -18,7 +20,17 @@ import { UserRepository } from './users/user.repository';
     ClientCache,
     ClientAuthentication,
     IdTokenKeys,
+    PasswordHashing,
+    ClientSecrets,
   ],
-  exports: [ClientRepository, UserRepository, ClientCache, ClientAuthentication, IdTokenKeys],
+  exports: [
+    ClientRepository,
+    UserRepository,
+    ClientCache,
+    ClientAuthentication,
+    IdTokenKeys,
+    PasswordHashing,
+    ClientSecrets,
+  ],
 })
 export class TenantsModule {}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { hashSecret, randomToken, verifySecret } from '@libs/security';
+import { randomToken } from '@libs/security';
+import { PasswordHashing } from '@libs/tenants';
 import { DashboardAdmins, type DashboardAdmin } from './dashboard-admins';
 
 /** `DashboardAdmins` over the `dashboard_admins` table. */
@@ -9,7 +10,10 @@ import { DashboardAdmins, type DashboardAdmin } from './dashboard-admins';
 export class PostgresDashboardAdmins extends DashboardAdmins {
   private dummyHash?: Promise<string>;
 
-  constructor(private readonly db: DataSource) {
+  constructor(
+    private readonly db: DataSource,
+    private readonly passwords: PasswordHashing,
+  ) {
     super();
   }
 
@@ -20,9 +24,9 @@ export class PostgresDashboardAdmins extends DashboardAdmins {
       `SELECT admin_id, email, password_hash FROM dashboard_admins WHERE lower(email) = lower($1)`,
       [email.trim()],
     );
-    // An unknown email costs the same scrypt run as a known one.
-    this.dummyHash ??= hashSecret(randomToken());
-    const matches = await verifySecret(password, row?.password_hash ?? (await this.dummyHash));
+    // An unknown email costs the same scrypt run as a known one, in the process's bounded hashing.
+    this.dummyHash ??= this.passwords.hash(randomToken());
+    const matches = await this.passwords.verify(password, row?.password_hash ?? (await this.dummyHash));
     return row && matches ? { adminId: row.admin_id, email: row.email } : null;
   }
 
@@ -36,7 +40,7 @@ export class PostgresDashboardAdmins extends DashboardAdmins {
       `INSERT INTO dashboard_admins (admin_id, email, password_hash)
        SELECT $1, lower($2), $3 WHERE NOT EXISTS (SELECT 1 FROM dashboard_admins)
        ON CONFLICT DO NOTHING RETURNING admin_id`,
-      [randomUUID(), email, await hashSecret(password)],
+      [randomUUID(), email, await this.passwords.hash(password)],
     );
     return inserted.length > 0;
   }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { Overloaded } from '@libs/database';
 import { isDependencyOutage } from '@libs/platform';
 import { renderErrorPage, type ErrorPageView } from '../pages/error.page';
 import { DashboardPaths } from './dashboard-paths';
@@ -48,11 +49,13 @@ export class DashboardExceptionFilter implements ExceptionFilter {
       return;
     }
     const [status, code, text] = this.describe(exception);
-    if (status >= 500) this.logger.error({ msg: 'dashboard request failed', err: exception });
+    if (exception instanceof Overloaded) this.logger.warn({ msg: 'dashboard request shed', code });
+    else if (status >= 500) this.logger.error({ msg: 'dashboard request failed', err: exception });
     else this.logger.warn({ msg: 'dashboard request refused', code });
     if (res.headersSent) return;
     if (exception instanceof DashboardError) res.set(exception.headers);
-    if (status === 503) res.set('Retry-After', '5');
+    if (status === 503)
+      res.set('Retry-After', String(exception instanceof Overloaded ? exception.retryAfterSeconds : 5));
     res
       .status(status)
       .type('html')
@@ -75,6 +78,16 @@ export class DashboardExceptionFilter implements ExceptionFilter {
       return status === 404
         ? [404, 'not_found', { title: 'Page not found', description: 'There is nothing at this address.' }]
         : [status, 'bad_request', TEXT[DashboardErrorCode.BadRequest]];
+    }
+    if (exception instanceof Overloaded) {
+      return [
+        503,
+        'temporarily_unavailable',
+        {
+          title: 'Temporarily unavailable',
+          description: 'Too many logins are being checked right now. Try again in a moment.',
+        },
+      ];
     }
     if (isDependencyOutage(exception)) {
       return [

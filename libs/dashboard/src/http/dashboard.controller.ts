@@ -125,9 +125,10 @@ export class DashboardController {
     const password = text(form.password);
     if (!email || !password) return this.showLogin(req, res, 200, email, 'Enter your email and password.');
 
-    const attemptKey = `${req.ip ?? req.socket.remoteAddress ?? ''}\n${email.toLowerCase()}`;
-    const retryAfter = await this.limiter.retryAfterSeconds(attemptKey);
-    if (retryAfter !== null) {
+    // Counted before scrypt runs, in one atomic step (issue 19, finding 3), keyed by the address's /64 for
+    // IPv6 (`attemptKey`): parallel guesses cannot all pass a check made before any of them failed.
+    const attempt = await this.limiter.begin(req.ip ?? req.socket.remoteAddress ?? '', email);
+    if (attempt.refusal) {
       return this.showLogin(
         req,
         res,
@@ -135,17 +136,22 @@ export class DashboardController {
         email,
         'Too many failed attempts. Wait a few minutes, then try again.',
         {
-          'Retry-After': String(retryAfter),
+          'Retry-After': String(attempt.refusal.retryAfterSeconds),
         },
       );
     }
-    const admin = await this.admins.verifyPassword(email, password);
+    let admin;
+    try {
+      admin = await this.admins.verifyPassword(email, password);
+    } catch (error) {
+      await attempt.abandoned();
+      throw error;
+    }
     if (!admin) {
-      await this.limiter.recordFailure(attemptKey);
       this.logger.warn({ msg: 'dashboard login failed' });
       return this.showLogin(req, res, 200, email, WRONG_CREDENTIALS);
     }
-    await this.limiter.reset(attemptKey);
+    await attempt.succeeded();
     // A fresh session token at every login: a token planted before the login is never promoted.
     const { token } = await this.sessions.start(admin, new Date());
     res.cookie(this.cookies.session.name, token, this.cookies.session.options);

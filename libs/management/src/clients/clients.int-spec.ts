@@ -1,5 +1,15 @@
+import type { Request } from 'express';
 import { DataSource } from 'typeorm';
-import { verifyClientSecret } from '@libs/tenants';
+import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
+import { hashSecret, SecretKeys } from '@libs/security';
+import {
+  ClientAuthentication,
+  ClientCache,
+  ClientSecrets,
+  newClientId,
+  newClientSecret,
+} from '@libs/tenants';
+import { ClientSecretResealer } from './client-secret.resealer';
 import { managementErrorBody, useManagementApi, type ManagementApi } from '@libs/testing';
 
 // Auth0's refresh_token object of a client that never set one: no rotation, no expiry.
@@ -21,6 +31,56 @@ describe('Management API v2: /api/v2/clients (HTTP, real PostgreSQL)', () => {
   let clients: ManagementApi['clients'];
   let issuer: ManagementApi['issuer'];
   beforeAll(() => ({ http, clients, issuer } = api));
+
+  it('issue 19 finding 2: hashes scrypt secrets of before anew, from the sealed copy at boot, else at the first successful authentication', async () => {
+    const keys = api.app.get(SecretKeys);
+    const legacy = async (sealed: boolean) => {
+      const clientId = newClientId();
+      const secret = newClientSecret();
+      await clients.create({
+        clientId,
+        name: 'Legacy',
+        description: '',
+        appType: 'regular_web',
+        callbacks: [],
+        webOrigins: [],
+        allowedOrigins: [],
+        grantTypes: ['client_credentials'],
+        tokenEndpointAuthMethod: 'client_secret_post',
+        clientSecretHash: await hashSecret(secret),
+        clientSecretCipher: sealed ? keys.sealClientSecret(clientId, secret) : null,
+        idTokenLifetimeSeconds: 36_000,
+        idTokenAlg: 'RS256',
+        managementScopes: [],
+        refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY },
+      });
+      return { clientId, secret };
+    };
+    const current = new RegExp(`^hmac-sha256\\$${keys.keyId}\\$`);
+    const storedHash = async (clientId: string) => (await clients.findById(clientId))!.clientSecretHash;
+    const [sealed, unsealed] = [await legacy(true), await legacy(false)];
+
+    const outcome = await api.app.get(ClientSecretResealer).rehash();
+    expect(outcome.pending).toContain(unsealed.clientId);
+    expect(outcome.pending).not.toContain(sealed.clientId);
+    expect(await storedHash(sealed.clientId)).toMatch(current);
+    expect(await storedHash(unsealed.clientId)).toMatch(/^scrypt\$/);
+
+    const request = { headers: {}, ip: '192.0.2.9' } as unknown as Request;
+    const authenticate = (clientId: string, secret: string) =>
+      api.app.get(ClientAuthentication).authenticate(request, { client_id: clientId, client_secret: secret });
+    await expect(authenticate(unsealed.clientId, 'wrong')).rejects.toMatchObject({ error: 'invalid_client' });
+    expect(await storedHash(unsealed.clientId)).toMatch(/^scrypt\$/);
+    await expect(authenticate(unsealed.clientId, unsealed.secret)).resolves.toMatchObject({
+      confidential: true,
+    });
+    expect(await storedHash(unsealed.clientId)).toMatch(current);
+    api.app.get(ClientCache).forget(unsealed.clientId);
+    await expect(authenticate(unsealed.clientId, unsealed.secret)).resolves.toMatchObject({
+      confidential: true,
+    });
+    await expect(authenticate(sealed.clientId, sealed.secret)).resolves.toMatchObject({ confidential: true });
+  });
 
   it('creates a confidential client and returns its secret once; GETs never do', async () => {
     const created = await http
@@ -50,8 +110,9 @@ describe('Management API v2: /api/v2/clients (HTTP, real PostgreSQL)', () => {
     const { client_id, client_secret } = created.body as { client_id: string; client_secret: string };
 
     const stored = (await clients.findById(client_id))!;
-    expect(stored.clientSecretHash).toMatch(/^scrypt\$/);
-    await expect(verifyClientSecret(stored, client_secret)).resolves.toBe(true);
+    // Issue 19, finding 2: a keyed hash (HMAC under a key of SERVER_SECRET), not scrypt.
+    expect(stored.clientSecretHash).toMatch(/^hmac-sha256\$[0-9a-f]{8}\$/);
+    expect((await api.app.get(ClientSecrets).verify(stored, client_secret)).verified).toBe(true);
 
     const auth = await bearer('read:clients');
     const one = await http.get(`/api/v2/clients/${client_id}`).set('Authorization', auth).expect(200);

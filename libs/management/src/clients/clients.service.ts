@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { hashSecret, SealedSecretError, SecretKeys } from '@libs/security';
+import { SealedSecretError, SecretKeys } from '@libs/security';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
 import {
   type Client,
   type ClientListQuery,
   ClientRepository,
+  ClientSecrets,
   newClientId,
   newClientSecret,
   type Page,
@@ -36,11 +37,12 @@ export class ClientsService {
     private readonly clients: ClientRepository,
     private readonly origins: ClientOriginIndex,
     private readonly keys: SecretKeys,
+    private readonly secrets: ClientSecrets,
   ) {}
 
   /**
-   * Registers an application; a confidential one gets a fresh secret, stored as its scrypt hash (to
-   * authenticate the client) and sealed (to sign its HS256 id_tokens).
+   * Registers an application; a confidential one gets a fresh secret, stored as its keyed hash (to
+   * authenticate the client: `ClientSecrets`) and sealed (to sign its HS256 id_tokens).
    */
   async createClient(input: ClientSettingsInput): Promise<CreatedClient> {
     const settings = resolveClientSettings(input);
@@ -49,7 +51,7 @@ export class ClientsService {
     const client = await this.clients.create({
       ...settings,
       clientId,
-      clientSecretHash: clientSecret ? await hashSecret(clientSecret) : null,
+      clientSecretHash: clientSecret ? this.secrets.hash(clientId, clientSecret) : null,
       clientSecretCipher: clientSecret ? this.keys.sealClientSecret(clientId, clientSecret) : null,
     });
     this.origins.invalidate();
@@ -94,7 +96,7 @@ export class ClientsService {
     const clientSecret = newClientSecret();
     const client = await this.clients.updateSecret(
       clientId,
-      await hashSecret(clientSecret),
+      this.secrets.hash(clientId, clientSecret),
       this.keys.sealClientSecret(clientId, clientSecret),
     );
     if (!client)

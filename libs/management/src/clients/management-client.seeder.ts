@@ -1,8 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
 import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
-import { hashSecret } from '@libs/security';
-import { ClientRepository, MANAGEMENT_SCOPES, type NewClient, verifyClientSecret } from '@libs/tenants';
+import { ClientRepository, ClientSecrets, MANAGEMENT_SCOPES, type NewClient } from '@libs/tenants';
 
 /** The name the bootstrap machine-to-machine application is shown under. */
 export const MANAGEMENT_CLIENT_NAME = 'Management API (bootstrap)';
@@ -18,18 +17,19 @@ export class ManagementClientSeeder implements OnApplicationBootstrap {
   constructor(
     private readonly clients: ClientRepository,
     private readonly config: AppConfig,
+    private readonly secrets: ClientSecrets,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.seed();
   }
 
-  /** Inserts or updates the bootstrap client; its secret is re-hashed only when the configured one no longer verifies. */
+  /** Inserts or updates the bootstrap client, its secret hashed under the current server secret. */
   async seed(): Promise<void> {
     const { clientId, clientSecret } = this.config.managementClient;
     const existing = await this.clients.findById(clientId);
-    // scrypt salts every hash, so re-hashing an unchanged secret would rewrite the row on every boot.
-    const keep = existing?.clientSecretHash && (await verifyClientSecret(existing, clientSecret));
+    // The keyed hash is deterministic: an unchanged secret under an unchanged server secret keeps its hash.
+    const keep = this.secrets.isCurrent(clientId, clientSecret, existing?.clientSecretHash ?? null);
     const client: NewClient = {
       clientId,
       name: MANAGEMENT_CLIENT_NAME,
@@ -41,7 +41,7 @@ export class ManagementClientSeeder implements OnApplicationBootstrap {
       allowedOrigins: [],
       grantTypes: ['client_credentials'],
       tokenEndpointAuthMethod: 'client_secret_post',
-      clientSecretHash: keep ? existing.clientSecretHash : await hashSecret(clientSecret),
+      clientSecretHash: this.secrets.hash(clientId, clientSecret),
       idTokenLifetimeSeconds: 36_000,
       idTokenAlg: 'RS256',
       managementScopes: [...MANAGEMENT_SCOPES],

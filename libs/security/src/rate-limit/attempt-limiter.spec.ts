@@ -13,7 +13,7 @@ describe('failed attempt limiting (per address and subject, in memory)', () => {
     const l = limiter();
     for (let i = 0; i < 3; i++) {
       expect(await l.retryAfterSeconds('k')).toBeNull();
-      await l.recordFailure('k');
+      expect(await l.consume('k')).toBeNull();
       clock += 1_000;
     }
     expect(await l.retryAfterSeconds('k')).toBe(57);
@@ -25,7 +25,7 @@ describe('failed attempt limiting (per address and subject, in memory)', () => {
 
   it('counts keys apart, and forgets a key on reset (a successful login)', async () => {
     const l = limiter();
-    for (let i = 0; i < 3; i++) await l.recordFailure('a');
+    for (let i = 0; i < 3; i++) await l.consume('a');
     expect(await l.retryAfterSeconds('a')).not.toBeNull();
     expect(await l.retryAfterSeconds('b')).toBeNull();
     await l.reset('a');
@@ -34,7 +34,7 @@ describe('failed attempt limiting (per address and subject, in memory)', () => {
 
   it('keeps at most maxKeys windows, forgetting the oldest first', async () => {
     const l = limiter({ maxKeys: 2 });
-    for (const key of ['old', 'mid', 'new']) for (let i = 0; i < 3; i++) await l.recordFailure(key);
+    for (const key of ['old', 'mid', 'new']) for (let i = 0; i < 3; i++) await l.consume(key);
     expect(await l.retryAfterSeconds('old')).toBeNull();
     expect(await l.retryAfterSeconds('mid')).not.toBeNull();
     expect(await l.retryAfterSeconds('new')).not.toBeNull();
@@ -42,7 +42,7 @@ describe('failed attempt limiting (per address and subject, in memory)', () => {
 
   it('defaults to 10 failures per 15 minutes', async () => {
     const l = new LoginAttemptLimiter({ now: () => clock });
-    for (let i = 0; i < 10; i++) await l.recordFailure('k');
+    for (let i = 0; i < 10; i++) await l.consume('k');
     expect(await l.retryAfterSeconds('k')).toBe(15 * 60);
   });
 
@@ -68,12 +68,90 @@ describe('failed attempt limiting (per address and subject, in memory)', () => {
       loginAttemptKey('10.0.0.2', 'Ada@Example.com'),
       loginAttemptKey('10.0.0.1', 'bob@example.com'),
     ];
-    for (let i = 0; i < 3; i++) for (const key of [a1, a2, b]) await l.recordFailure(key);
-    await l.recordFailure(loginAttemptKey('10.0.0.3', 'ada@example.com'));
+    for (let i = 0; i < 3; i++) for (const key of [a1, a2, b]) await l.consume(key);
+    await l.consume(loginAttemptKey('10.0.0.3', 'ada@example.com'));
     expect((await l.blockedAddresses(' ADA@example.com')).sort()).toEqual(['10.0.0.1', '10.0.0.2']);
     expect(await l.forget('ada@example.com')).toBe(2);
     expect([await l.retryAfterSeconds(a1), await l.retryAfterSeconds(a2)]).toEqual([null, null]);
     expect(await l.retryAfterSeconds(b)).not.toBeNull();
     expect(await l.blockedAddresses('ada@example.com')).toEqual([]);
+  });
+
+  it('issue 19 finding 3: of N attempts reserved at once, exactly the limit go on; the rest wait out the window', async () => {
+    const l = limiter();
+    const outcomes = await Promise.all(Array.from({ length: 12 }, () => l.consume('k')));
+    expect(outcomes.filter((o) => o === null)).toHaveLength(3);
+    expect(outcomes.filter((o) => o === 60)).toHaveLength(9);
+  });
+
+  it('gives an attempt back on release, never below zero', async () => {
+    const l = limiter();
+    for (let i = 0; i < 3; i++) await l.consume('k');
+    await l.release('k');
+    expect(await l.consume('k')).toBeNull();
+    expect(await l.consume('k')).not.toBeNull();
+    await l.reset('k');
+    await l.release('k');
+    for (let i = 0; i < 3; i++) expect(await l.consume('k')).toBeNull();
+    expect(await l.consume('k')).not.toBeNull();
+  });
+});
+
+describe('login attempts under two budgets (issue 19, findings 2 and 3)', () => {
+  let clock = 0;
+  const limiter = () =>
+    new LoginAttemptLimiter({ maxFailures: 3, windowMs: 60_000, now: () => clock }, undefined, {
+      maxFailures: 5,
+      windowMs: 3_600_000,
+    });
+  beforeEach(() => {
+    clock = 1_000_000;
+  });
+
+  it('issue 19 finding 2: refuses an address that failed for many emails, whatever the next email', async () => {
+    const l = limiter();
+    for (let i = 0; i < 5; i++)
+      expect((await l.begin('10.0.0.1', `user-${i}@example.com`)).refusal).toBeNull();
+    expect((await l.begin('10.0.0.1', 'fresh@example.com')).refusal).toEqual({
+      reason: 'address',
+      retryAfterSeconds: 3_600,
+    });
+    expect((await l.begin('10.0.0.2', 'fresh@example.com')).refusal).toBeNull();
+  });
+
+  it('refuses an email after its own budget from one address, before the address budget is spent', async () => {
+    const l = limiter();
+    for (let i = 0; i < 3; i++) expect((await l.begin('10.0.0.1', 'ada@example.com')).refusal).toBeNull();
+    expect((await l.begin('10.0.0.1', 'ada@example.com')).refusal).toMatchObject({ reason: 'subject' });
+    expect((await l.begin('10.0.0.1', 'bob@example.com')).refusal).toBeNull();
+  });
+
+  it('issue 19 finding 3: of N concurrent logins exactly the budget goes on', async () => {
+    const l = limiter();
+    const attempts = await Promise.all(
+      Array.from({ length: 20 }, () => l.begin('10.0.0.1', 'ada@example.com')),
+    );
+    expect(attempts.filter((a) => a.refusal === null)).toHaveLength(3);
+  });
+
+  it('gives the address its attempt back on success, and both on an abandoned check', async () => {
+    const l = limiter();
+    for (let i = 0; i < 10; i++) await (await l.begin('10.0.0.1', `ok-${i}@example.com`)).succeeded();
+    for (let i = 0; i < 10; i++) await (await l.begin('10.0.0.1', 'ada@example.com')).abandoned();
+    for (let i = 0; i < 3; i++) expect((await l.begin('10.0.0.1', 'ada@example.com')).refusal).toBeNull();
+    for (let i = 0; i < 2; i++) expect((await l.begin('10.0.0.1', `x-${i}@example.com`)).refusal).toBeNull();
+    expect((await l.begin('10.0.0.1', 'y@example.com')).refusal).toMatchObject({ reason: 'address' });
+  });
+
+  it('counts the addresses of one IPv6 /64 as one address for both budgets', async () => {
+    const l = limiter();
+    for (let i = 1; i <= 3; i++) await l.begin(`2001:db8:1:2::${i}`, 'ada@example.com');
+    expect((await l.begin('2001:db8:1:2:ffff::9', 'ada@example.com')).refusal).toMatchObject({
+      reason: 'subject',
+    });
+    for (let i = 1; i <= 2; i++) await l.begin(`2001:db8:1:2::${i}`, `other-${i}@example.com`);
+    expect((await l.begin('2001:db8:1:2::77', 'new@example.com')).refusal).toMatchObject({
+      reason: 'address',
+    });
   });
 });

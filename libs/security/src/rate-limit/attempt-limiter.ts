@@ -28,10 +28,14 @@ export const DEFAULT_LOGIN_ATTEMPT_LIMITS: LoginAttemptLimits = {
  * one account or client. Auth0's brute-force protection: after `maxFailures` the address is blocked for
  * that subject until the window ends or an administrator unblocks it (`forget`); a success ends the run
  * (`reset`).
+ *
+ * An attempt is counted before its work runs (`consume`), in the store's one atomic step: checking first
+ * and counting after the work would let every attempt that runs at once pass the check (issue 19, finding
+ * 3). An attempt that turns out not to be a failure gives its count back (`release`, `reset`).
  */
 export class AttemptLimiter {
   private readonly counter: LimitCounter;
-  private readonly limits: LoginAttemptLimits;
+  protected readonly limits: LoginAttemptLimits;
 
   constructor(limits: Partial<LoginAttemptLimits> = {}, shared?: { store: LimitStore; name: string }) {
     this.limits = { ...DEFAULT_LOGIN_ATTEMPT_LIMITS, ...limits };
@@ -43,16 +47,26 @@ export class AttemptLimiter {
     this.counter = counterFor(shared ?? this.limits.now, options);
   }
 
-  /** Seconds until the key may try again, or `null` when it may try now. */
+  /** Seconds until the key may try again, or `null` when it may try now; counts nothing. */
   async retryAfterSeconds(key: string): Promise<number | null> {
     const window = await this.counter.get(key);
     if (!window || window.count < this.limits.maxFailures) return null;
-    return Math.max(1, Math.ceil((window.resetAt - this.limits.now()) / 1000));
+    return this.secondsUntil(window.resetAt);
   }
 
-  /** Counts one failed attempt for the key. */
-  async recordFailure(key: string): Promise<void> {
-    await this.counter.hit(key);
+  /**
+   * Counts one attempt for the key, before its work: `null` when it is within the budget (it stays counted
+   * as a failure unless given back), else the seconds until the key may try again. Of N concurrent calls
+   * exactly the budget's remainder get `null`.
+   */
+  async consume(key: string): Promise<number | null> {
+    const window = await this.counter.hit(key);
+    return window.count <= this.limits.maxFailures ? null : this.secondsUntil(window.resetAt);
+  }
+
+  /** Gives back one attempt `consume` counted: it did not fail (its work was refused, or it succeeded). */
+  async release(key: string): Promise<void> {
+    await this.counter.release(key);
   }
 
   /** Forgets the key's failures: a successful login ends the run. */
@@ -81,10 +95,107 @@ export class AttemptLimiter {
     const keys = await this.counter.keysEndingWith(`\n${normalSubject(subject)}`);
     return keys.filter((key) => splitKey(key)[1] === normalSubject(subject));
   }
+
+  private secondsUntil(resetAt: number): number {
+    return Math.max(1, Math.ceil((resetAt - this.limits.now()) / 1000));
+  }
 }
 
-/** The failed logins of users: the login page, the password grant and `/oauth/ro` share one count. */
-export class LoginAttemptLimiter extends AttemptLimiter {}
+/** Why a login attempt is refused before its password is checked. */
+export interface LoginRefusal {
+  /** `subject`: this address failed too often for this email; `address`: for any emails. */
+  reason: 'subject' | 'address';
+  retryAfterSeconds: number;
+}
+
+/**
+ * One login attempt, counted under both budgets before its password is checked. A wrong password leaves
+ * it counted (the failure); `succeeded` ends the email's run and gives the address's count back;
+ * `abandoned` gives both back (the check never ran, e.g. the hashing queue was full).
+ */
+export class LoginAttempt {
+  constructor(
+    /** Non-null: refused, nothing to check and nothing counted. */
+    readonly refusal: LoginRefusal | null,
+    private readonly settle: { succeeded(): Promise<void>; abandoned(): Promise<void> },
+  ) {}
+
+  succeeded(): Promise<void> {
+    return this.settle.succeeded();
+  }
+
+  abandoned(): Promise<void> {
+    return this.settle.abandoned();
+  }
+}
+
+/** Failed logins allowed per address for any emails, and their window, beside the per-email budget. */
+export interface AddressLimits {
+  /** 0: no per-address budget. */
+  maxFailures: number;
+  windowMs: number;
+}
+
+const NOTHING_TO_SETTLE = { succeeded: () => Promise.resolve(), abandoned: () => Promise.resolve() };
+
+/**
+ * The failed logins of users: the login page, the password grant and `/oauth/ro` share one count. Two
+ * budgets: per address and email (Auth0's brute-force protection: 10 per 15 minutes), and per address
+ * whatever the email (Auth0's suspicious IP throttling): without the second, each new username buys a
+ * fresh budget, and an unknown username costs the same scrypt run as a known one (issue 19, finding 2).
+ */
+export class LoginAttemptLimiter extends AttemptLimiter {
+  private readonly perAddress: AttemptLimiter | null;
+
+  constructor(
+    limits: Partial<LoginAttemptLimits> = {},
+    shared?: { store: LimitStore; name: string },
+    addressLimits?: AddressLimits,
+  ) {
+    super(limits, shared);
+    this.perAddress =
+      addressLimits && addressLimits.maxFailures > 0
+        ? new AttemptLimiter(
+            { ...this.limits, ...addressLimits },
+            shared && { store: shared.store, name: `${shared.name}-address` },
+          )
+        : null;
+  }
+
+  /**
+   * Counts a login of `subject` from `ip` under both budgets before its password is checked: refused
+   * (nothing counted) when either is spent. Of N concurrent attempts exactly the budget's remainder go on.
+   */
+  async begin(ip: string, subject: string): Promise<LoginAttempt> {
+    const key = attemptKey(ip, subject);
+    const bySubject = await this.consume(key);
+    if (bySubject !== null) {
+      await this.release(key);
+      return new LoginAttempt({ reason: 'subject', retryAfterSeconds: bySubject }, NOTHING_TO_SETTLE);
+    }
+    const perAddress = this.perAddress;
+    if (!perAddress) {
+      return new LoginAttempt(null, {
+        succeeded: () => this.reset(key),
+        abandoned: () => this.release(key),
+      });
+    }
+    const address = addressKey(ip);
+    const byAddress = await perAddress.consume(address);
+    if (byAddress !== null) {
+      await Promise.all([this.release(key), perAddress.release(address)]);
+      return new LoginAttempt({ reason: 'address', retryAfterSeconds: byAddress }, NOTHING_TO_SETTLE);
+    }
+    return new LoginAttempt(null, {
+      succeeded: async () => {
+        await Promise.all([this.reset(key), perAddress.release(address)]);
+      },
+      abandoned: async () => {
+        await Promise.all([this.release(key), perAddress.release(address)]);
+      },
+    });
+  }
+}
 
 /**
  * The limiter key of an attempt: the client's address (an IPv6 address by its /64, see `addressKey`)

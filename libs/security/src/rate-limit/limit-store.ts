@@ -7,8 +7,16 @@ export interface WindowCount {
 
 /** Fixed-window counters of one purpose (failed logins, delegations per user, ...), keyed by strings. */
 export interface LimitCounter {
-  /** Counts one event for `key` and returns the window after it. */
+  /**
+   * Counts one event for `key` and returns the window after it, atomically: of N concurrent hits each
+   * sees its own count (1..N), so a limiter deciding on the returned count lets exactly `limit` through.
+   */
   hit(key: string): Promise<WindowCount>;
+  /**
+   * Takes one event back from `key`'s live window (an attempt reserved by `hit` that turned out not to
+   * count: a success, work refused); nothing when the window has ended meanwhile.
+   */
+  release(key: string): Promise<void>;
   /** The key's live window, without counting; `null` when it has none. */
   get(key: string): Promise<WindowCount | null>;
   /** Forgets the key's window. */

@@ -33,6 +33,12 @@ export class MemoryCounter implements LimitCounter {
     return Promise.resolve({ ...window });
   }
 
+  release(key: string): Promise<void> {
+    const window = this.live(key);
+    if (window && window.count > 0) window.count--;
+    return Promise.resolve();
+  }
+
   get(key: string): Promise<WindowCount | null> {
     const window = this.live(key);
     return Promise.resolve(window ? { ...window } : null);

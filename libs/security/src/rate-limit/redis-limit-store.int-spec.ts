@@ -47,15 +47,30 @@ describe('RedisLimitStore (rate-limiter-flexible on a real Redis)', () => {
     const a = new AttemptLimiter(limits, { store: one, name: 'login' });
     const b = new AttemptLimiter(limits, { store: two, name: 'login' });
     const key = '10.0.0.1\nada@example.com';
-    await a.recordFailure(key);
-    await b.recordFailure(key);
-    await b.recordFailure('10.0.0.2\nbob@example.com');
+    await a.consume(key);
+    await b.consume(key);
+    await b.consume('10.0.0.2\nbob@example.com');
     expect(await a.retryAfterSeconds(key)).toBeNull();
-    await a.recordFailure(key);
+    await a.consume(key);
     expect(await b.retryAfterSeconds(key)).toBeGreaterThan(55);
     expect(await b.blockedAddresses('ADA@example.com')).toEqual(['10.0.0.1']);
     expect(await a.forget('ada@example.com')).toBe(1);
     expect(await b.retryAfterSeconds(key)).toBeNull();
+  });
+
+  it('issue 19 finding 3: of attempts reserved at once on two replicas, exactly the limit go on; release gives one back', async () => {
+    const [one, two] = await replicas();
+    const limits = { maxFailures: 10, windowMs: 60_000 };
+    const a = new AttemptLimiter(limits, { store: one, name: 'secrets' });
+    const b = new AttemptLimiter(limits, { store: two, name: 'secrets' });
+    const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).consume('k')));
+    expect(outcomes.filter((o) => o === null)).toHaveLength(10);
+    expect(outcomes.filter((o) => o !== null && o > 55)).toHaveLength(20);
+    await a.reset('k');
+    for (let i = 0; i < 10; i++) await b.consume('k');
+    await a.release('k');
+    expect(await b.consume('k')).toBeNull();
+    expect(await a.consume('k')).not.toBeNull();
   });
 
   it('fails open to per-process counts when Redis is down, and keeps limiting there', async () => {

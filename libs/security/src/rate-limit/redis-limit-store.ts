@@ -11,7 +11,8 @@ const globEscaped = (text: string) => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`
 
 /**
  * Counts shared by every replica, in Redis, through rate-limiter-flexible's `RateLimiterRedis` (one
- * atomic Lua `SET NX` + `INCRBY` + `PTTL` per hit: one round trip). When Redis is down or slow, each
+ * atomic Lua `SET NX` + `INCRBY` + `PTTL` per hit: one round trip, and each concurrent hit sees its own
+ * count, which is what lets the limiters reserve an attempt before the work). When Redis is down or slow, each
  * counter falls back to its `insuranceLimiter`, a `RateLimiterMemory` of the same limit: limits fail open
  * to per-process budgets (ADR 0010), a warning is logged once per outage, and Redis is used again as soon
  * as it answers.
@@ -83,6 +84,11 @@ export class RedisLimitStore extends LimitStore implements OnApplicationShutdown
     });
     return {
       hit: async (key) => window(await limiter.penalty(key, 1)),
+      release: async (key) => {
+        const res = await limiter.reward(key, 1);
+        // The window ended between the hit and its release: `reward` opened a new one at -1, a free attempt.
+        if (res.consumedPoints < 0) await limiter.delete(key);
+      },
       get: async (key) => {
         const res = await limiter.get(key);
         return res ? window(res) : null;

@@ -24,4 +24,9 @@ export class ClientCache {
     this.entries.set(clientId, { client, until: now + TTL_MS });
     return client;
   }
+
+  /** Drops this process's copy of a client it changed itself (its secret's stored form hashed anew). */
+  forget(clientId: string): void {
+    this.entries.delete(clientId);
+  }
 }

@@ -31,6 +31,13 @@ export abstract class ClientRepository {
   /** Replaces a client's secret (hash and sealed form); `null` when no client has this id. */
   abstract updateSecret(clientId: string, secretHash: string, secretCipher: string): Promise<Client | null>;
   /**
+   * Replaces a client's stored secret hash with `next` if it is still `expected` (a compare-and-set: a
+   * secret rotated meanwhile stays); whether it did. The secret itself is unchanged (hashed anew).
+   */
+  abstract replaceSecretHash(clientId: string, expected: string, next: string): Promise<boolean>;
+  /** Every client with a secret: its id, stored hash and sealed copy (the boot upgrade reads them). */
+  abstract listSecrets(): Promise<{ clientId: string; hash: string; sealed: string | null }[]>;
+  /**
    * Replaces each client's sealed secret with what `reseal` makes of it, where that differs (a
    * compare-and-set per row: a secret rotated meanwhile stays); resolves with the clients changed and the
    * ids of those `reseal` threw for.

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { RefreshTokenPolicy } from '@libs/domain';
 import type { IdTokenAlg } from '@libs/jwt';
-import { randomToken, verifySecret } from '@libs/security';
+import { randomToken } from '@libs/security';
 import type { ManagementScope } from './management-scopes';
 
 /** Auth0's application types. */
@@ -41,7 +41,10 @@ export interface Client {
   allowedOrigins: string[];
   grantTypes: GrantType[];
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
-  /** scrypt hash of the client secret; `null` for a public client. Never leaves the service. */
+  /**
+   * The client secret's stored form (`ClientSecrets`): a keyed hash, or an scrypt hash stored before
+   * issue 19 until it is hashed anew; `null` for a public client. Never leaves the service.
+   */
   clientSecretHash: string | null;
   /**
    * The same secret sealed with AES-256-GCM (`SecretKeys.sealClientSecret`), for HS256 id_tokens; `null`
@@ -66,18 +69,6 @@ export interface Client {
 
 /** A client about to be stored: everything but the timestamps the database sets. */
 export type NewClient = Omit<Client, 'createdAt'>;
-
-/**
- * Checks a presented client secret against the stored scrypt hash in constant time; always false for a
- * public client (`token_endpoint_auth_method: none`), which has no secret to present.
- *
- * @example
- * if (!(await verifyClientSecret(client, body.client_secret))) throw invalidClient();
- */
-export async function verifyClientSecret(client: Client, secret: string): Promise<boolean> {
-  if (client.tokenEndpointAuthMethod === 'none' || !client.clientSecretHash) return false;
-  return verifySecret(secret, client.clientSecretHash);
-}
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** Auth0-style client ids: 32 alphanumeric characters. */

@@ -137,6 +137,21 @@ export class PostgresClientRepository extends ClientRepository {
     return rows[0][0] ? toClient(rows[0][0]) : null;
   }
 
+  async replaceSecretHash(clientId: string, expected: string, next: string): Promise<boolean> {
+    const [, changed] = await this.db.query<[unknown[], number]>(
+      `UPDATE clients SET client_secret_hash = $3 WHERE client_id = $1 AND client_secret_hash = $2`,
+      [clientId, expected, next],
+    );
+    return changed > 0;
+  }
+
+  async listSecrets(): Promise<{ clientId: string; hash: string; sealed: string | null }[]> {
+    return this.db.query<{ clientId: string; hash: string; sealed: string | null }[]>(
+      `SELECT client_id AS "clientId", client_secret_hash AS hash, client_secret_cipher AS sealed
+       FROM clients WHERE client_secret_hash IS NOT NULL ORDER BY client_id`,
+    );
+  }
+
   async resealSecrets(
     reseal: (clientId: string, sealed: string) => string,
   ): Promise<{ resealed: number; failed: string[] }> {

@@ -1,9 +1,10 @@
 import { pgPool, StatementBatcher } from '@libs/database';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { hashSecret, randomToken, verifySecret } from '@libs/security';
+import { randomToken } from '@libs/security';
 import { TenantError, TenantErrorCode } from '../errors/tenant.error';
 import type { Page } from '../page';
+import { PasswordHashing } from '../passwords/password-hashing';
 import { USER_CONNECTION, type User } from './user';
 import {
   UserRepository,
@@ -136,7 +137,10 @@ export class PostgresUserRepository extends UserRepository {
     return new Map(rows.map((row) => [row.user_id, toUser(row)]));
   });
 
-  constructor(private readonly db: DataSource) {
+  constructor(
+    private readonly db: DataSource,
+    private readonly passwords: PasswordHashing,
+  ) {
     super();
   }
 
@@ -157,7 +161,7 @@ export class PostgresUserRepository extends UserRepository {
   }
 
   async create(user: NewUser): Promise<User> {
-    const passwordHash = await hashSecret(user.password);
+    const passwordHash = await this.passwords.hash(user.password);
     const rows = await this.db
       .query<UserRow[]>(
         `INSERT INTO users (user_id, connection, email, email_verified, name, nickname, picture, password_hash, blocked)
@@ -187,7 +191,7 @@ export class PostgresUserRepository extends UserRepository {
       assignments.push(`${column} = ${expression(`$${params.length}`)}`);
     };
     if (changes.email !== undefined) set('email', changes.email, (p) => `lower(${p})`);
-    if (changes.password !== undefined) set('password_hash', await hashSecret(changes.password));
+    if (changes.password !== undefined) set('password_hash', await this.passwords.hash(changes.password));
     if (changes.emailVerified !== undefined) set('email_verified', changes.emailVerified);
     if (changes.name !== undefined) set('name', changes.name);
     if (changes.nickname !== undefined) set('nickname', changes.nickname);
@@ -243,10 +247,10 @@ export class PostgresUserRepository extends UserRepository {
     const row = rows[0];
     if (!row) {
       // The same scrypt work as for a real user, so an unknown email is not answered faster.
-      await verifySecret(password, await this.unknownUserHash());
+      await this.passwords.verify(password, await this.unknownUserHash());
       return null;
     }
-    return (await verifySecret(password, row.password_hash)) ? toUser(row) : null;
+    return (await this.passwords.verify(password, row.password_hash)) ? toUser(row) : null;
   }
 
   async recordLogin(userId: string): Promise<void> {
@@ -257,7 +261,7 @@ export class PostgresUserRepository extends UserRepository {
   }
 
   private unknownUserHash(): Promise<string> {
-    this.dummyHash ??= hashSecret(randomToken());
+    this.dummyHash ??= this.passwords.hash(randomToken());
     return this.dummyHash;
   }
 }

@@ -8,7 +8,7 @@ import {
   UnauthorizedClient,
   type OAuthParams,
 } from '@libs/platform';
-import { loginAttemptKey, LoginAttemptLimiter } from '@libs/security';
+import { LoginAttemptLimiter, type LoginRefusal } from '@libs/security';
 import {
   assertDeviceForOfflineAccess,
   UserTokens,
@@ -21,7 +21,8 @@ import {
  * that enable it: `username`, `password`, `scope`, and `device` when asking for `offline_access`.
  * Auth0's brute-force protection applies here, so every endpoint reusing this flow has it: 10 consecutive
  * failures for one username from one address block that address for it (429 `too_many_attempts`), with
- * the same count as the login page, until the window ends or `DELETE /api/v2/user-blocks` lifts it.
+ * the same count as the login page, until the window ends or `DELETE /api/v2/user-blocks` lifts it; and
+ * `LOGIN_FAILURES_PER_ADDRESS_PER_HOUR` failures from one address for any usernames block it for all.
  */
 @Injectable()
 export class PasswordGrant {
@@ -45,21 +46,19 @@ export class PasswordGrant {
     const device = stringParam(params, 'device', { max: 255 });
     assertDeviceForOfflineAccess(scope, device);
 
-    const attemptKey = loginAttemptKey(context.ip, username);
-    const retryAfter = await this.attempts.retryAfterSeconds(attemptKey);
-    // Refused before scrypt runs: a blocked run costs no hashing.
-    if (retryAfter !== null) {
-      throw new TooManyAttempts(
-        'Your account has been blocked after multiple consecutive login attempts.',
-        retryAfter,
-      );
+    // Counted before scrypt runs (issue 19, finding 3): a blocked run costs no hashing, and attempts
+    // running at once cannot all pass a check made before any of them failed.
+    const attempt = await this.attempts.begin(context.ip, username);
+    if (attempt.refusal) throw tooManyAttempts(attempt.refusal);
+    let user;
+    try {
+      user = await this.users.verifyPassword(username, password);
+    } catch (error) {
+      await attempt.abandoned();
+      throw error;
     }
-    const user = await this.users.verifyPassword(username, password);
-    if (!user) {
-      await this.attempts.recordFailure(attemptKey);
-      throw new InvalidGrant('Wrong email or password.');
-    }
-    await this.attempts.reset(attemptKey);
+    if (!user) throw new InvalidGrant('Wrong email or password.');
+    await attempt.succeeded();
     if (user.blocked) throw new OAuthError(401, 'unauthorized', 'user is blocked');
     await this.users.recordLogin(user.userId);
     const issued = await this.tokens.issue(
@@ -68,4 +67,14 @@ export class PasswordGrant {
     );
     return issued.response;
   }
+}
+
+/** Auth0's answers: an address blocked for one user, and an address blocked for its many failures. */
+function tooManyAttempts(refusal: LoginRefusal): TooManyAttempts {
+  return new TooManyAttempts(
+    refusal.reason === 'subject'
+      ? 'Your account has been blocked after multiple consecutive login attempts.'
+      : 'We have detected suspicious login behavior and further attempts will be blocked.',
+    refusal.retryAfterSeconds,
+  );
 }
