@@ -244,6 +244,25 @@ describe('POST /oauth/introspect (e2e)', () => {
     expect(userinfo.status).toBe(401);
   });
 
+  it('issue 19 finding 8: an access token stops at /userinfo and introspection once its family is idle past its lifetime, before any exchange recorded it', async () => {
+    const app = await webApp('introspect-idle', rotating({ idle_token_lifetime: 1 }));
+    const { tokens } = await login(app);
+    const userinfo = () =>
+      tenant.json('GET', '/userinfo', undefined, { authorization: `Bearer ${tokens.access_token}` });
+    expect((await userinfo()).status).toBe(200);
+    const { device_credential_id: credentialId } = (await introspect(app, { token: tokens.access_token }))
+      .body as { device_credential_id: string };
+
+    await new Promise((r) => setTimeout(r, 1_200));
+    // The access token itself lives a day; its family's idle lifetime (1 s) has passed.
+    expect((await introspect(app, { token: tokens.access_token })).body).toEqual({ active: false });
+    const refused = await userinfo();
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error: 'invalid_token' });
+    // Decided by the decider's rules on read: nothing recorded, the exchange still records the expiry.
+    expect(await streamTypes(credentialId)).toEqual(['TokenIssued']);
+  });
+
   it('garbage, an unknown token or an unknown hint: 200 {"active": false}', async () => {
     const app = await webApp('introspect-garbage');
     const cases: Record<string, string>[] = [

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Client } from 'pg';
 import { eventTopic } from '@libs/messaging';
@@ -10,7 +10,14 @@ import {
   testKafka,
   type RunningSystem,
 } from '@libs/testing';
-import { INVALID_REFRESH_TOKEN, nativeClient, PASSWORD, passwordLogin, refreshGrant } from './fixtures/oauth';
+import {
+  delegate,
+  INVALID_REFRESH_TOKEN,
+  nativeClient,
+  PASSWORD,
+  passwordLogin,
+  refreshGrant,
+} from './fixtures/oauth';
 
 /** A rotating, expiring policy (Auth0's `refresh_token` client object); `changes` override it. */
 const rotating = (changes: Record<string, unknown> = {}) => ({
@@ -261,13 +268,41 @@ describe('refresh-token safety: rotation, expiry, limits, DPoP (e2e)', () => {
       const { publicKey, privateKey } = await generateKeyPair('ES256');
       const jwk = await exportJWK(publicKey);
       return {
-        proof: (htm = 'POST', url = htu()) =>
-          new SignJWT({ htm, htu: url, jti: randomUUID() })
+        proof: (htm = 'POST', url = htu(), claims: Record<string, unknown> = {}) =>
+          new SignJWT({ htm, htu: url, jti: randomUUID(), ...claims })
             .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
             .setIssuedAt()
             .sign(privateKey),
       };
     }
+    /** A proof for `GET /userinfo` with `accessToken` (RFC 9449 §4.2 `ath`). */
+    const userinfoProof = (key: Awaited<ReturnType<typeof keyPair>>, accessToken: string) =>
+      key.proof('GET', `${system.url}/userinfo`, {
+        ath: createHash('sha256').update(accessToken).digest('base64url'),
+      });
+    const userinfo = (headers: Record<string, string>) => tenant.json('GET', '/userinfo', undefined, headers);
+    /** A native client that requires proof of possession (Auth0's `require_proof_of_possession`). */
+    async function dpopOnlyClient(name: string) {
+      const { client_id: clientId } = await nativeClient(tenant, name, undefined, {
+        require_proof_of_possession: true,
+      });
+      const user = await tenant.createUser(`${name}-${randomUUID()}@example.com`, PASSWORD);
+      return { clientId, user };
+    }
+    const resourceOwner = (clientId: string, email: string, headers: Record<string, string> = {}) =>
+      tenant.form(
+        '/oauth/ro',
+        {
+          client_id: clientId,
+          username: email,
+          password: PASSWORD,
+          connection: 'Username-Password-Authentication',
+          grant_type: 'password',
+          scope: 'openid offline_access',
+          device: 'Legacy phone',
+        },
+        headers,
+      );
 
     it('is advertised in discovery', async () => {
       const discovery = await tenant.json('GET', '/.well-known/openid-configuration');
@@ -325,6 +360,134 @@ describe('refresh-token safety: rotation, expiry, limits, DPoP (e2e)', () => {
         { DPoP: await key.proof() },
       );
       expect((bound as { token_type?: string }).token_type).toBe('DPoP');
+    });
+
+    it('issue 19 finding 7: a DPoP-only client gets no bearer token at /oauth/ro, nor an id_token at /delegation', async () => {
+      const { clientId, user } = await dpopOnlyClient('dpop-only-legacy');
+      const key = await keyPair();
+      const unauthorized = expect.objectContaining({ error: 'unauthorized_client' });
+      // /oauth/ro issues bearer tokens only: refused, with or without a proof.
+      for (const headers of [
+        {} as Record<string, string>,
+        { DPoP: await key.proof('POST', `${system.url}/oauth/ro`) },
+      ]) {
+        const ro = await resourceOwner(clientId, user.email, headers);
+        expect({ status: ro.status, body: ro.body }).toEqual({ status: 403, body: unauthorized });
+      }
+      // /delegation cannot carry a proof: neither form renews anything for such a client.
+      const bound = await passwordLogin(
+        tenant,
+        clientId,
+        user.email,
+        'Pixel 9',
+        {},
+        { DPoP: await key.proof() },
+      );
+      for (const extra of [{} as Record<string, string>, { id_token: bound.id_token }]) {
+        const refreshToken = 'id_token' in extra ? undefined : bound.refresh_token;
+        const delegated = await delegate(tenant, clientId, refreshToken, extra, { DPoP: await key.proof() });
+        expect({ status: delegated.status, body: delegated.body }).toEqual({
+          status: 403,
+          body: unauthorized,
+        });
+      }
+      // Only key-bound tokens, at /oauth/token with a proof.
+      const refreshed = await refreshGrant(
+        tenant,
+        clientId,
+        bound.refresh_token,
+        {},
+        { DPoP: await key.proof() },
+      );
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body.token_type).toBe('DPoP');
+      const types = (await streamOf(clientId)).types;
+      expect(types.filter((t) => t === 'IdTokenDelegated')).toHaveLength(1);
+    });
+
+    it('issue 19 finding 7: a bearer family issued before its client required proof of possession is exchanged by no key', async () => {
+      const { client_id: clientId } = await nativeClient(tenant, 'dpop-later');
+      const user = await tenant.createUser(`dpop-later-${randomUUID()}@example.com`, PASSWORD);
+      const bearer = await passwordLogin(tenant, clientId, user.email);
+      const patched = await tenant.management('PATCH', `/clients/${clientId}`, {
+        require_proof_of_possession: true,
+      });
+      expect(patched.status).toBe(200);
+      const key = await keyPair();
+      // The client cache applies the change within 5 s.
+      await eventually(async () => {
+        const res = await refreshGrant(
+          tenant,
+          clientId,
+          bearer.refresh_token,
+          {},
+          { DPoP: await key.proof() },
+        );
+        expect({ status: res.status, body: res.body }).toEqual({ status: 403, body: INVALID_REFRESH_TOKEN });
+        return true;
+      }, 15_000);
+      expect((await delegate(tenant, clientId, bearer.refresh_token)).status).toBe(403);
+      expect((await resourceOwner(clientId, user.email)).status).toBe(403);
+    }, 30_000);
+
+    it('issue 19 finding 8: /userinfo takes a bound access token only as DPoP, with a proof of its key for this request', async () => {
+      const key = await keyPair();
+      const { tokens } = await login('dpop-userinfo', undefined, { DPoP: await key.proof() });
+      const token = tokens.access_token;
+      const challenge = (res: Awaited<ReturnType<typeof userinfo>>) => ({
+        status: res.status,
+        error: (res.body as { error?: string }).error,
+        scheme: res.headers.get('www-authenticate')?.split(' ')[0],
+      });
+
+      const proof = await userinfoProof(key, token);
+      const ok = await userinfo({ authorization: `DPoP ${token}`, DPoP: proof });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({ sub: expect.any(String) });
+      expect(ok.headers.get('www-authenticate')).toBeNull();
+
+      // RFC 9449 §7.1: as Bearer, without a proof, replayed, for another request, another token or key.
+      const stranger = await keyPair();
+      const refusals = {
+        bearer: await userinfo({ authorization: `Bearer ${token}` }),
+        bearerWithProof: await userinfo({
+          authorization: `Bearer ${token}`,
+          DPoP: await userinfoProof(key, token),
+        }),
+        noProof: await userinfo({ authorization: `DPoP ${token}` }),
+        replayed: await userinfo({ authorization: `DPoP ${token}`, DPoP: proof }),
+        noAth: await userinfo({
+          authorization: `DPoP ${token}`,
+          DPoP: await key.proof('GET', `${system.url}/userinfo`),
+        }),
+        otherUrl: await userinfo({ authorization: `DPoP ${token}`, DPoP: await key.proof('GET', htu()) }),
+        otherKey: await userinfo({
+          authorization: `DPoP ${token}`,
+          DPoP: await userinfoProof(stranger, token),
+        }),
+      };
+      const seen = Object.fromEntries(Object.entries(refusals).map(([name, res]) => [name, challenge(res)]));
+      const invalidToken = { status: 401, error: 'invalid_token', scheme: 'DPoP' };
+      const invalidProof = { status: 401, error: 'invalid_dpop_proof', scheme: 'DPoP' };
+      expect(seen).toEqual({
+        bearer: invalidToken,
+        bearerWithProof: invalidToken,
+        noProof: invalidProof,
+        replayed: invalidProof,
+        noAth: invalidProof,
+        otherUrl: invalidProof,
+        otherKey: invalidToken,
+      });
+      expect(refusals.bearer.headers.get('www-authenticate')).toMatch(
+        /^DPoP error="invalid_token".*algs="[^"]*ES256/,
+      );
+
+      // A bearer token stays a Bearer one.
+      const { tokens: plain } = await login('bearer-userinfo');
+      expect((await userinfo({ authorization: `Bearer ${plain.access_token}` })).status).toBe(200);
+      expect(challenge(await userinfo({ authorization: `DPoP ${plain.access_token}` }))).toEqual(
+        invalidToken,
+      );
     });
 
     it('refuses a bad or replayed proof with invalid_dpop_proof', async () => {

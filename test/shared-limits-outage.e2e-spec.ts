@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { eventTopic } from '@libs/messaging';
 import {
   DedicatedRedis,
@@ -11,7 +12,7 @@ import {
   uniqueLimitsPrefix,
   type RunningSystem,
 } from '@libs/testing';
-import { delegate, nativeClient, passwordLogin } from './fixtures/oauth';
+import { delegate, nativeClient, PASSWORD, passwordLogin } from './fixtures/oauth';
 
 const PER_USER_LIMIT = 5;
 
@@ -84,5 +85,51 @@ describe('shared limits with their Redis down (e2e, a Redis of its own stopped a
     expect(
       system.api.logs().filter((l) => String(l.msg).startsWith('limits store unreachable')),
     ).toHaveLength(1);
+  }, 60_000);
+
+  it('issue 19 finding 13: DPoP proofs fail closed while Redis is down (503 temporarily_unavailable), bearer logins go on', async () => {
+    const app = await nativeClient(tenant, 'outage-dpop');
+    const user = await tenant.createUser(`outage-dpop-${randomUUID().slice(0, 8)}@example.com`);
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = await exportJWK(publicKey);
+    const proof = () =>
+      new SignJWT({ htm: 'POST', htu: `${system.url}/oauth/token`, jti: randomUUID() })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+        .setIssuedAt()
+        .sign(privateKey);
+    const login = async (headers: Record<string, string> = {}) =>
+      tenant.form(
+        '/oauth/token',
+        {
+          grant_type: 'password',
+          client_id: app.client_id,
+          username: user.email,
+          password: PASSWORD,
+          scope: 'openid',
+        },
+        headers,
+      );
+
+    const count = (start: string) => system.api.logs().filter((l) => String(l.msg).startsWith(start)).length;
+    const recoveries = count('DPoP replay cache reachable again');
+    expect((await login({ DPoP: await proof() })).status).toBe(200);
+    await redis.stop();
+    try {
+      // Each replica would remember only its own proofs: one proof, replayed once per replica.
+      const refused = await login({ DPoP: await proof() });
+      expect({ status: refused.status, body: refused.body }).toEqual({
+        status: 503,
+        body: { error: 'temporarily_unavailable', error_description: expect.any(String) },
+      });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await login()).status).toBe(200);
+      expect(logged('DPoP replay cache unreachable')).toBe(true);
+    } finally {
+      await redis.start();
+    }
+    await eventually(() => count('DPoP replay cache reachable again') > recoveries, 15_000);
+    const again = await proof();
+    expect((await login({ DPoP: again })).status).toBe(200);
+    expect((await login({ DPoP: again })).body).toMatchObject({ error: 'invalid_dpop_proof' });
   }, 60_000);
 });

@@ -52,11 +52,17 @@ export class CredentialResolver {
   }
 
   /**
-   * Why `clientId` may no longer use the credential a token names (revoked, another client's, unknown),
-   * or null: what `/userinfo` asks of an access token bound to a credential.
+   * Why `clientId` may no longer use the credential a token names (revoked, expired, another client's,
+   * unknown), or null: what `/userinfo` and introspection ask of an access token bound to a credential.
+   * The family's absolute and idle lifetimes count as of `now` — the decider's rules, before any exchange
+   * has recorded `TokenExpired` (issue 19 finding 8); a read, so nothing is recorded here either.
    */
-  async refusalById(credentialId: string, clientId: string): Promise<RefusalReason | null> {
-    return refusalOf((await this.byId(credentialId)).state, clientId);
+  async refusalById(
+    credentialId: string,
+    clientId: string,
+    now: Date = new Date(),
+  ): Promise<RefusalReason | null> {
+    return refusalOf((await this.byId(credentialId)).state, clientId, undefined, { now });
   }
 
   private async streamOf(found: FoundCredential): Promise<ResolvedStream> {

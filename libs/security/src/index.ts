@@ -35,9 +35,16 @@ export {
 export { counterFor, MemoryCounter, MemoryLimitStore } from './rate-limit/memory-limit-store';
 export { RedisLimitStore } from './rate-limit/redis-limit-store';
 export { limitStoreFromConfig } from './rate-limit/limit-store.factory';
-export { DpopError, DpopProofError, UseDpopNonce } from './dpop/dpop-errors';
+export { DpopError, DpopProofError, DpopProofsUnavailable, UseDpopNonce } from './dpop/dpop-errors';
+export {
+  DpopReplayCache,
+  MAX_REMEMBERED_PROOFS,
+  MemoryDpopReplayCache,
+  RedisDpopReplayCache,
+} from './dpop/dpop-replay-cache';
 export { DPOP_NONCE_WINDOW_MS, DpopNonces, type DpopNonceOptions } from './dpop/dpop-nonces';
 export {
+  DPOP_CLOCK_TOLERANCE_SECONDS,
   DPOP_IAT_WINDOW_SECONDS,
   DPOP_SIGNING_ALGS,
   DpopProofVerifier,

@@ -2,6 +2,7 @@ import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
 import { DpopNonces } from './dpop/dpop-nonces';
 import { DpopProofVerifier } from './dpop/dpop-proof.verifier';
+import { DpopReplayCache, dpopReplayCacheFromConfig } from './dpop/dpop-replay-cache';
 import { LoginAttemptLimiter } from './rate-limit/attempt-limiter';
 import { LimitStore } from './rate-limit/limit-store';
 import { limitStoreFromConfig } from './rate-limit/limit-store.factory';
@@ -11,7 +12,7 @@ import { SecretKeys } from './secret-keys';
  * Makes the derived secret keys injectable, the store every limiter counts in (Redis at `REDIS_URL`, or
  * memory: ADR 0010), and the one count of users' failed logins that the login page, the password grant
  * and the Management API's user-blocks share; and the DPoP proof checks (RFC 9449), whose replay cache is
- * that store too.
+ * in the same Redis (or memory) but fails closed where the limits fail open.
  */
 @Global()
 @Module({
@@ -29,10 +30,11 @@ import { SecretKeys } from './secret-keys';
         ),
     },
     { provide: DpopNonces, inject: [SecretKeys], useFactory: DpopNonces.fromKeys },
+    { provide: DpopReplayCache, inject: [AppConfig], useFactory: dpopReplayCacheFromConfig },
     {
       provide: DpopProofVerifier,
-      inject: [LimitStore, DpopNonces],
-      useFactory: (store: LimitStore, nonces: DpopNonces) => new DpopProofVerifier(store, nonces),
+      inject: [DpopReplayCache, DpopNonces],
+      useFactory: (cache: DpopReplayCache, nonces: DpopNonces) => new DpopProofVerifier(cache, nonces),
     },
   ],
   exports: [SecretKeys, LimitStore, LoginAttemptLimiter, DpopNonces, DpopProofVerifier],

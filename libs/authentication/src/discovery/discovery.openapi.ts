@@ -69,7 +69,11 @@ export const ApiUserinfo = () =>
     ApiSecurity(USER_ACCESS_TOKEN),
     ApiResponse({ status: 200, description: 'Claims by the token’s scope.', schema: USERINFO }),
     ApiOAuthErrors({
-      401: '`invalid_token`: missing, malformed, expired or foreign token, or a blocked or deleted user.',
-      503: '`temporarily_unavailable`.',
+      401:
+        '`invalid_token`: missing, malformed, expired or foreign token, its refresh token revoked or past its ' +
+        "lifetimes, a blocked or deleted user; a DPoP-bound token as `Bearer` or with another key's proof " +
+        '(`WWW-Authenticate: DPoP`). `invalid_dpop_proof`, `use_dpop_nonce`: the `DPoP` proof of ' +
+        '`Authorization: DPoP <token>` (RFC 9449 §7.1).',
+      503: '`temporarily_unavailable` (also: the DPoP replay cache cannot be reached).',
     }),
   );

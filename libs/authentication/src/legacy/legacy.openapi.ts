@@ -86,7 +86,9 @@ export const ApiResourceOwner = () =>
     ApiOAuthErrors({
       400: '`invalid_request` (missing parameter, unknown connection, offline_access without device), `unsupported_grant_type`.',
       401: '`invalid_client`, or `unauthorized` for a blocked user.',
-      403: '`invalid_grant` "Wrong email or password.", `unauthorized_client` (password grant not enabled).',
+      403:
+        '`invalid_grant` "Wrong email or password.", `unauthorized_client` (password grant not enabled; a ' +
+        'client that requires DPoP-bound tokens).',
       503: '`temporarily_unavailable`.',
     }),
   );

@@ -2,7 +2,14 @@ import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ClientAuthentication, USER_CONNECTION } from '@libs/tenants';
-import { API_TAGS, InvalidRequest, oauthParams, stringParam, UnsupportedGrantType } from '@libs/platform';
+import {
+  API_TAGS,
+  InvalidRequest,
+  oauthParams,
+  stringParam,
+  UnauthorizedClient,
+  UnsupportedGrantType,
+} from '@libs/platform';
 import { PasswordGrant } from '../token/grants/password.grant';
 import { ApiResourceOwner } from './legacy.openapi';
 
@@ -18,6 +25,7 @@ export interface ResourceOwnerResponse {
  * `POST /oauth/ro`, Auth0's legacy resource-owner endpoint. It is the password grant under another
  * address and answer shape: the same client authentication, the same `PasswordGrant` (enabled per
  * client, `device` required with `offline_access`, the same protections), so the two cannot drift.
+ * Its tokens are bearer tokens: a client that requires proof of possession is refused here.
  */
 @ApiTags(API_TAGS.authentication)
 @Controller('oauth/ro')
@@ -43,6 +51,13 @@ export class ResourceOwnerController {
     }
     const client = await this.clients.authenticate(req, params);
     res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
+    // Before the password is checked: Auth0 issues such a client no token without a proof (issue 19 finding 7).
+    if (client.client.requireProofOfPossession) {
+      throw new UnauthorizedClient(
+        'This client requires DPoP-bound tokens (require_proof_of_possession): use the password grant at ' +
+          '/oauth/token with a DPoP proof (RFC 9449).',
+      );
+    }
     // The same context /oauth/token passes: the password grant's protections key on the address.
     const context = { correlationId: String(req.id), ip: req.ip ?? 'unknown' };
     const tokens = await this.password.handle(params, client, context);

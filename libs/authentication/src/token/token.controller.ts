@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AppConfig } from '@libs/config';
-import { DpopProofError, DpopProofVerifier } from '@libs/security';
+import { DpopProofVerifier } from '@libs/security';
 import { ClientAuthentication } from '@libs/tenants';
 import { API_TAGS, oauthParams, stringParam, UnsupportedGrantType } from '@libs/platform';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
@@ -10,7 +10,7 @@ import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
 import { ApiTokenEndpoint } from './token.openapi';
-import type { TokenContext } from './user-tokens';
+import { assertProofOfPossession, type TokenContext } from './user-tokens';
 
 /** The grant types `/oauth/token` serves (also listed in the discovery document). */
 export const SUPPORTED_GRANT_TYPES = [
@@ -51,9 +51,7 @@ export class TokenController {
       jkt: grantType === 'client_credentials' ? undefined : await this.proofKey(req),
     };
     // A client that requires proof of possession gets key-bound tokens only.
-    if (client.client.requireProofOfPossession && grantType !== 'client_credentials' && !context.jkt) {
-      throw new DpopProofError('This client requires a DPoP proof (RFC 9449) with every token request.');
-    }
+    if (grantType !== 'client_credentials') assertProofOfPossession(client.client, context.jkt);
     switch (grantType as (typeof SUPPORTED_GRANT_TYPES)[number]) {
       case 'authorization_code':
         return this.authorizationCode.handle(params, client, context);

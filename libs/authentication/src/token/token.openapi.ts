@@ -172,7 +172,8 @@ export const ApiTokenEndpoint = () =>
     ApiOAuthErrors({
       400:
         '`invalid_request` (missing, repeated, non-string or over-long parameter; two client authentication ' +
-        'methods; offline_access without device), `unsupported_grant_type`, `invalid_scope`.',
+        'methods; offline_access without device), `unsupported_grant_type`, `invalid_scope`; ' +
+        '`invalid_dpop_proof` (a bad DPoP proof, or none from a client that requires one), `use_dpop_nonce`.',
       401:
         '`invalid_client` (unknown client, wrong secret, a secret from a public client, malformed Basic ' +
         'credentials); `unauthorized` "user is blocked" (password grant).',
@@ -180,6 +181,6 @@ export const ApiTokenEndpoint = () =>
         '`invalid_grant` (unusable code or refresh token, wrong password, redirect_uri or PKCE mismatch), ' +
         '`unauthorized_client` (grant not enabled), `access_denied` (client_credentials: wrong audience or scope).',
       429: '`too_many_requests` (refresh_token grant: per IP and user, and failed look-ups per IP and client).',
-      503: '`temporarily_unavailable`: PostgreSQL is unreachable.',
+      503: '`temporarily_unavailable`: PostgreSQL is unreachable, or (a request with a DPoP proof) the DPoP replay cache.',
     }),
   );

@@ -14,6 +14,7 @@ import type { IssuingGrant } from '@libs/domain';
 import type { WriteContext } from '@libs/event-store';
 import { TokenSigner } from '@libs/jwt';
 import { InvalidRequest } from '@libs/platform';
+import { DpopProofError } from '@libs/security';
 
 /** Access tokens for users live a day, like Auth0's default API token lifetime. */
 export const USER_ACCESS_TOKEN_LIFETIME_SECONDS = 86_400;
@@ -54,6 +55,17 @@ export interface UserTokenRequest {
   credentialId?: string;
 }
 
+/**
+ * Auth0's `require_proof_of_possession`: such a client's user tokens are DPoP-bound, or not issued
+ * (RFC 9449; issue 19 finding 7). Every endpoint asks before its grant does any work; `UserTokens` asks
+ * again before it signs, so no path can mint a bearer token for such a client.
+ */
+export function assertProofOfPossession(client: Client, jkt: string | undefined): void {
+  if (client.requireProofOfPossession && jkt === undefined) {
+    throw new DpopProofError('This client requires a DPoP proof (RFC 9449) with every token request.');
+  }
+}
+
 /** The device name is required with offline_access (Auth0's legacy model: a token per device). */
 export function assertDeviceForOfflineAccess(scope: string, device: string | null | undefined): void {
   if (scopeValues(scope).has('offline_access') && !device?.trim()) {
@@ -86,6 +98,7 @@ export class UserTokens {
     credentialId?: string,
     jkt?: string,
   ): Promise<string> {
+    assertProofOfPossession(client, jkt);
     const claims = {
       sub: user.userId,
       aud: `${this.config.publicUrl}/userinfo`,

@@ -43,6 +43,7 @@ import {
 } from './exchange-refresh-token.command';
 import {
   exchangeOutcome,
+  ProofOfPossessionRequired,
   RateLimited,
   ScopeNotGranted,
   TargetNotAllowed,
@@ -124,6 +125,10 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
   ): Promise<ExchangeResult> {
     const limited = await this.failures.refusal(request.ip, request.client.clientId);
     if (limited) throw new RateLimited(limited);
+    // Auth0's `require_proof_of_possession`: no token for such a client without a proof (issue 19 finding 7).
+    if (request.client.requireProofOfPossession && request.dpopJkt === undefined) {
+      throw new ProofOfPossessionRequired();
+    }
 
     const grant = await this.admit(request).catch(async (caught: unknown) => {
       const error = await this.ownerDeleted(caught);
@@ -217,10 +222,16 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
     };
   }
 
-  private admit(request: ExchangeRequest): Promise<Grant> {
-    return request.idToken !== undefined
+  private async admit(request: ExchangeRequest): Promise<Grant> {
+    const grant = await (request.idToken !== undefined
       ? this.admitIdToken(request.idToken, request.client)
-      : this.admitRefreshToken(request.refreshToken, request.client.clientId);
+      : this.admitRefreshToken(request.refreshToken, request.client.clientId));
+    // A family issued as a bearer token before its client required proof of possession stays one: any
+    // key's proof would exchange it. The decider checks a bound family's key; this, the client's policy.
+    if (request.client.requireProofOfPossession && grant.stream && grant.stream.state.jkt === null) {
+      throw new RefreshTokenRefused('dpop_key_mismatch', grant.stream.state);
+    }
+    return grant;
   }
 
   /**

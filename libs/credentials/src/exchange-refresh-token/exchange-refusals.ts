@@ -26,6 +26,7 @@ export function exchangeOutcome(error: unknown): { outcome: string; reason: stri
   if (error instanceof UnknownTarget) return { outcome: 'refused', reason: 'unknown_target' };
   if (error instanceof TargetNotAllowed) return { outcome: 'refused', reason: 'target_not_allowed' };
   if (error instanceof ScopeNotGranted) return { outcome: 'refused', reason: 'scope_not_granted' };
+  if (error instanceof ProofOfPossessionRequired) return { outcome: 'refused', reason: 'dpop_required' };
   if (error instanceof DomainError) return { outcome: 'refused', reason: error.code };
   return { outcome: 'error', reason: '' };
 }
@@ -42,6 +43,19 @@ export class UnknownTarget extends Error {}
 
 /** Refused because the target client does not accept the jwt-bearer grant (delegation). */
 export class TargetNotAllowed extends Error {}
+
+/**
+ * Refused because the client requires proof of possession (Auth0's `require_proof_of_possession`) and the
+ * request carries no DPoP proof: `/delegation` never can, so such a client gets no token there.
+ */
+export class ProofOfPossessionRequired extends Error {
+  constructor() {
+    super(
+      'This client requires DPoP-bound tokens (require_proof_of_possession): exchange its refresh tokens ' +
+        'at /oauth/token with a DPoP proof (RFC 9449).',
+    );
+  }
+}
 
 /** Refused because the request asked for scope the credential was not granted. */
 export class ScopeNotGranted extends Error {
@@ -74,5 +88,6 @@ export function translateExchangeError(error: unknown, res: Response): unknown {
     return new UnauthorizedClient('The target client does not accept delegation (jwt-bearer grant).');
   }
   if (error instanceof ScopeNotGranted) return new InvalidScope(error.message);
+  if (error instanceof ProofOfPossessionRequired) return new UnauthorizedClient(error.message);
   return error;
 }

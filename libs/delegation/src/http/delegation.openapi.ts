@@ -78,7 +78,7 @@ const ERRORS = {
   403:
     '`invalid_grant` "Unknown or invalid refresh token." (unknown, revoked or foreign token; blocked or ' +
     'deleted user) or "Invalid id_token."; `unauthorized_client` (delegation not enabled for the client ' +
-    'or the target).',
+    'or the target; a client that requires DPoP, which /delegation cannot carry).',
   429:
     '`too_many_requests`: per IP and user, and failed look-ups per IP and client; `too_many_attempts`: ' +
     'wrong client secrets per IP and client.',

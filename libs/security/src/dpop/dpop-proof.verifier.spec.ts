@@ -1,20 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
-import { LimitStore, type LimitCounter } from '../rate-limit/limit-store';
-import { MemoryCounter, MemoryLimitStore } from '../rate-limit/memory-limit-store';
-import { DpopProofError, UseDpopNonce } from './dpop-errors';
+import { DpopProofError, DpopProofsUnavailable, UseDpopNonce } from './dpop-errors';
 import { DpopNonces } from './dpop-nonces';
 import { DPOP_SIGNING_ALGS, DpopProofVerifier, type DpopRequest } from './dpop-proof.verifier';
-
-/** One counter per name, whoever asks: what Redis is to the replicas. */
-class SharedStore extends LimitStore {
-  readonly kind = 'memory';
-  private readonly counters = new Map<string, LimitCounter>();
-  counter(name: string): LimitCounter {
-    if (!this.counters.has(name)) this.counters.set(name, new MemoryCounter({ windowMs: 120_000 }));
-    return this.counters.get(name)!;
-  }
-}
+import { DpopReplayCache, MemoryDpopReplayCache } from './dpop-replay-cache';
 
 const TOKEN_URL = 'https://auth.example.com/oauth/token';
 const POST: DpopRequest = { method: 'POST', url: TOKEN_URL };
@@ -23,8 +12,8 @@ const NONCE_WINDOW_MS = 300_000;
 let now = 1_750_000_000_000;
 const clock = () => now;
 const nonces = new DpopNonces(Buffer.alloc(32, 7), { windowMs: NONCE_WINDOW_MS, now: clock });
-const verifier = (store: LimitStore = new MemoryLimitStore()) =>
-  new DpopProofVerifier(store, nonces, { now: clock });
+const verifier = (cache: DpopReplayCache = new MemoryDpopReplayCache({ now: clock })) =>
+  new DpopProofVerifier(cache, nonces, { now: clock });
 
 let privateKey: CryptoKey;
 let publicJwk: JWK;
@@ -209,7 +198,7 @@ describe('DpopProofVerifier', () => {
     });
 
     it('takes its window from the options', async () => {
-      const strict = new DpopProofVerifier(new MemoryLimitStore(), nonces, {
+      const strict = new DpopProofVerifier(new MemoryDpopReplayCache(), nonces, {
         now: clock,
         iatWindowSeconds: 5,
       });
@@ -226,11 +215,11 @@ describe('DpopProofVerifier', () => {
       await expectRefused(v.verify(signed, POST), /used before/);
     });
 
-    it('refuses on one replica a proof another replica accepted (a shared store)', async () => {
-      const store = new SharedStore();
+    it('refuses on one replica a proof another replica accepted (a shared cache)', async () => {
+      const shared = new MemoryDpopReplayCache({ now: clock });
       const signed = await proof();
-      await verifier(store).verify(signed, POST);
-      await expectRefused(verifier(store).verify(signed, POST), /used before/);
+      await verifier(shared).verify(signed, POST);
+      await expectRefused(verifier(shared).verify(signed, POST), /used before/);
     });
 
     it('keeps the jtis of different keys apart', async () => {
@@ -252,6 +241,59 @@ describe('DpopProofVerifier', () => {
 
     it('refuses a proof without jti', async () => {
       await expectRefused(verifier().verify(await proof({ claims: { jti: undefined } }), POST), /"jti"/);
+    });
+  });
+
+  describe('issue 19 finding 13: the jti cache is never flushed and fails closed', () => {
+    async function unavailable(result: Promise<unknown>): Promise<DpopProofsUnavailable> {
+      const error = await result.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(DpopProofsUnavailable);
+      expect(error).toMatchObject({ error: 'temporarily_unavailable', status: 503 });
+      return error as DpopProofsUnavailable;
+    }
+
+    it('issue 19 finding 13: a full cache refuses new proofs (503) instead of forgetting one that could be replayed', async () => {
+      const v = verifier(new MemoryDpopReplayCache({ maxEntries: 3, now: clock }));
+      const first = await proof();
+      await v.verify(first, POST);
+      for (let i = 0; i < 2; i++) await v.verify(await proof(), POST);
+
+      // A flood of fresh proofs cannot push the first one out: they are refused while it could be replayed.
+      for (let i = 0; i < 5; i++) {
+        const refused = await unavailable(v.verify(await proof(), POST));
+        expect(Number(refused.headers['Retry-After'])).toBeGreaterThan(0);
+      }
+      await expectRefused(v.verify(first, POST), /used before/);
+    });
+
+    it('issue 19 finding 13: a proof is remembered until its iat leaves the window, then makes room', async () => {
+      const start = now;
+      const v = verifier(new MemoryDpopReplayCache({ maxEntries: 1, now: clock }));
+      const first = await proof();
+      await v.verify(first, POST);
+      // Still acceptable by its iat (60 s late): still remembered.
+      now = start + 60_000;
+      await expectRefused(v.verify(first, POST), /used before/);
+      const waiting = await unavailable(v.verify(await proof(), POST));
+      // Room once the first proof's iat, window and the replicas' clock tolerance (5 s) have passed.
+      expect(Number(waiting.headers['Retry-After'])).toBe(5);
+      now = start + 65_001;
+      await expect(v.verify(await proof(), POST)).resolves.toHaveProperty('jkt');
+      // The forgotten proof is refused by its iat: forgetting it opened no replay.
+      await expectRefused(v.verify(first, POST), /"iat"/);
+    });
+
+    it('issue 19 finding 13: a shared cache that cannot answer refuses the proof (503), never accepts it unchecked', async () => {
+      class DownCache extends DpopReplayCache {
+        firstUse(): Promise<boolean> {
+          return Promise.reject(new DpopProofsUnavailable('down', 5));
+        }
+      }
+      const refused = await unavailable(verifier(new DownCache()).verify(await proof(), POST));
+      expect(refused.headers).toEqual({ 'Retry-After': '5' });
     });
   });
 

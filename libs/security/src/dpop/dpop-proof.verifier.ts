@@ -10,9 +10,9 @@ import {
   type JWTPayload,
   type ProtectedHeaderParameters,
 } from 'jose';
-import type { LimitCounter, LimitStore } from '../rate-limit/limit-store';
 import { DpopProofError, UseDpopNonce } from './dpop-errors';
 import type { DpopNonces } from './dpop-nonces';
+import type { DpopReplayCache } from './dpop-replay-cache';
 
 /**
  * The algorithms a DPoP proof may be signed with: asymmetric only (RFC 9449 §4.3 step 5). Discovery
@@ -23,11 +23,14 @@ export const DPOP_SIGNING_ALGS = ['ES256', 'RS256', 'PS256', 'EdDSA'] as const;
 /** How far a proof's `iat` may lie from this server's clock, either way (RFC 9449 §11.1). */
 export const DPOP_IAT_WINDOW_SECONDS = 60;
 
+/**
+ * How much longer than its `iat` window a proof is remembered: the replicas sharing the cache may disagree
+ * on the time by this much without one of them accepting a proof another has already forgotten.
+ */
+export const DPOP_CLOCK_TOLERANCE_SECONDS = 5;
+
 // JWK members that only private or symmetric keys have (RFC 7518 §6, RFC 8037, draft ML-DSA `priv`).
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k', 'priv'];
-
-/** Proofs remembered at most per process without Redis: a flood of proofs forgets the oldest first. */
-const MAX_REMEMBERED_PROOFS = 100_000;
 
 /** The request a proof must be bound to. */
 export interface DpopRequest {
@@ -63,8 +66,10 @@ export interface DpopVerifierOptions {
  * it proves possession of. Every refusal is a `DpopProofError` (`invalid_dpop_proof`) or, for a missing
  * or stale server nonce, a `UseDpopNonce` carrying a fresh one.
  *
- * Each proof is accepted once: its `jti` is remembered in the limits store (ADR 0010), shared by every
- * replica when Redis is configured. While Redis is unreachable each replica remembers only its own.
+ * Each proof is accepted once: its `jti` is remembered in the `DpopReplayCache` (shared by every replica in
+ * Redis when `REDIS_URL` is set) until its `iat` leaves the accepted window, so a proof the cache no longer
+ * holds is refused by its `iat`. A cache that cannot remember it (Redis down, memory full) refuses it:
+ * 503 `temporarily_unavailable`, never accepted unchecked.
  *
  * @example
  * const { jkt } = await verifier.verify(req.headersDistinct.dpop, {
@@ -74,25 +79,16 @@ export interface DpopVerifierOptions {
  */
 @Injectable()
 export class DpopProofVerifier {
-  private readonly seen: LimitCounter;
   private readonly iatWindowSeconds: number;
   private readonly now: () => number;
 
   constructor(
-    store: LimitStore,
+    private readonly seen: DpopReplayCache,
     private readonly nonces: DpopNonces,
     options: DpopVerifierOptions = {},
   ) {
     this.iatWindowSeconds = options.iatWindowSeconds ?? DPOP_IAT_WINDOW_SECONDS;
     this.now = options.now ?? Date.now;
-    // A proof is acceptable from `iat - window` to `iat + window`: whenever it is first seen, remembering
-    // it for twice the window covers the rest of its life.
-    this.seen = store.counter('dpop-proofs', {
-      windowMs: 2 * this.iatWindowSeconds * 1000,
-      limit: 1,
-      maxKeys: MAX_REMEMBERED_PROOFS,
-      now: this.now,
-    });
   }
 
   /**
@@ -106,12 +102,12 @@ export class DpopProofVerifier {
   ): Promise<VerifiedDpopProof> {
     const { protectedHeader: header, payload } = await this.verifySignature(singleProof(proof));
     checkRequest(payload, request);
-    this.checkIat(payload.iat);
+    const iat = this.checkIat(payload.iat);
     this.checkNonce(payload.nonce, options.nonceRequired ?? false);
     const jwk = header.jwk as JWK;
     const jkt = await calculateJwkThumbprint(jwk, 'sha256');
     // Last, so that only a proof good in every other respect uses up its jti.
-    await this.checkFirstUse(jkt, payload.jti);
+    await this.checkFirstUse(jkt, payload.jti, iat);
     return { jkt, jwk };
   }
 
@@ -137,11 +133,12 @@ export class DpopProofVerifier {
     }
   }
 
-  private checkIat(iat: unknown): void {
+  private checkIat(iat: unknown): number {
     if (typeof iat !== 'number') throw new DpopProofError('The DPoP proof has no "iat" claim.');
     if (Math.abs(this.now() / 1000 - iat) > this.iatWindowSeconds) {
       throw new DpopProofError('The DPoP proof was issued too long ago or in the future ("iat").');
     }
+    return iat;
   }
 
   /** RFC 9449 §8: a nonce, when required or present, must be one we handed out recently. */
@@ -155,13 +152,18 @@ export class DpopProofVerifier {
     }
   }
 
-  /** RFC 9449 §11.1: a proof is used once. Keyed by the key too: two keys' jtis never collide. */
-  private async checkFirstUse(jkt: string, jti: unknown): Promise<void> {
+  /**
+   * RFC 9449 §11.1: a proof is used once. Keyed by the key too: two keys' jtis never collide. Remembered
+   * until `checkIat` refuses it anyway (its `iat` plus the window), and a clock tolerance longer.
+   */
+  private async checkFirstUse(jkt: string, jti: unknown, iat: number): Promise<void> {
     if (typeof jti !== 'string' || jti === '') throw new DpopProofError('The DPoP proof has no "jti" claim.');
     // Hashed: a jti of any length costs the store the same.
     const key = createHash('sha256').update(`${jkt}.${jti}`).digest('base64url');
-    const { count } = await this.seen.hit(key);
-    if (count > 1) throw new DpopProofError('The DPoP proof has been used before ("jti").');
+    const until = (iat + this.iatWindowSeconds + DPOP_CLOCK_TOLERANCE_SECONDS) * 1000;
+    if (!(await this.seen.firstUse(key, until))) {
+      throw new DpopProofError('The DPoP proof has been used before ("jti").');
+    }
   }
 }
 
