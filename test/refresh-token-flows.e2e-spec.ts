@@ -57,6 +57,8 @@ describe('refresh tokens: issue and exchange (e2e)', () => {
     app = await nativeClient(tenant, 'Mobile app', 'com.example.app://callback');
     other = await nativeClient(tenant, 'Other app', 'com.example.other://callback', {
       jwt_configuration: { lifetime_in_seconds: 600, alg: 'ES256' },
+      // Issue 19 finding 10: a target names the clients that may have tokens signed for it.
+      allowed_clients: [app.client_id],
     });
     web = await webClient(tenant, 'Web app');
     user = await tenant.createUser(`ada-${randomUUID().slice(0, 8)}@example.com`, password);

@@ -26,7 +26,6 @@ import {
   IdTokenKeys,
   idTokenClaims,
   intersectScope,
-  JWT_BEARER_GRANT,
   presentedScope,
   scopeValues,
   UserRepository,
@@ -36,18 +35,13 @@ import {
 import { CredentialResolver } from '../credential-resolver';
 import { CommandRunner, type LoadedStream } from '../runner/command-runner';
 import { DelegationFailureLog } from './delegation-failure-log';
+import { assertTargetAllows } from './delegation-target';
 import {
   ExchangeRefreshToken,
   type ExchangeRequest,
   type ExchangeResult,
 } from './exchange-refresh-token.command';
-import {
-  exchangeOutcome,
-  RateLimited,
-  ScopeNotGranted,
-  TargetNotAllowed,
-  UnknownTarget,
-} from './exchange-refusals';
+import { exchangeOutcome, RateLimited, ScopeNotGranted, UnknownTarget } from './exchange-refusals';
 
 type ActiveState = Extract<CredentialState, { credentialId: string }>;
 
@@ -140,9 +134,7 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
     const targetId = request.target ?? request.client.clientId;
     const target = targetId === request.client.clientId ? request.client : await this.clients.get(targetId);
     if (!target) throw new UnknownTarget(targetId);
-    if (request.via === 'delegation' && !target.grantTypes.includes(JWT_BEARER_GRANT)) {
-      throw new TargetNotAllowed(targetId);
-    }
+    assertTargetAllows(target, request.client, request.via);
 
     if (request.strictScope && request.scope) {
       const granted = scopeValues(grant.scope);

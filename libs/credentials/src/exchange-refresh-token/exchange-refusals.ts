@@ -40,8 +40,18 @@ export class RateLimited extends Error {
 /** Refused because the target client does not exist. */
 export class UnknownTarget extends Error {}
 
-/** Refused because the target client does not accept the jwt-bearer grant (delegation). */
-export class TargetNotAllowed extends Error {}
+/**
+ * Refused because the target client does not accept this delegation: it lacks the jwt-bearer grant, or
+ * its `allowed_clients` does not name the client asking (`rule`).
+ */
+export class TargetNotAllowed extends Error {
+  constructor(
+    readonly targetId: string,
+    readonly rule: 'jwt_bearer_grant' | 'allowed_clients' = 'jwt_bearer_grant',
+  ) {
+    super(`Target ${targetId} refuses the delegation (${rule}).`);
+  }
+}
 
 /** Refused because the request asked for scope the credential was not granted. */
 export class ScopeNotGranted extends Error {
@@ -71,7 +81,11 @@ export function translateExchangeError(error: unknown, res: Response): unknown {
   }
   if (error instanceof UnknownTarget) return new InvalidRequest('Unknown target client.');
   if (error instanceof TargetNotAllowed) {
-    return new UnauthorizedClient('The target client does not accept delegation (jwt-bearer grant).');
+    return new UnauthorizedClient(
+      error.rule === 'allowed_clients'
+        ? 'The target client does not allow delegation from this client (allowed_clients).'
+        : 'The target client does not accept delegation (jwt-bearer grant).',
+    );
   }
   if (error instanceof ScopeNotGranted) return new InvalidScope(error.message);
   return error;
