@@ -218,6 +218,9 @@ describe('legacy endpoints and formats (e2e)', () => {
       const secret = new TextEncoder().encode(trusting.client_secret);
       const { payload } = await jwtVerify(res.body.id_token, secret, { audience: trusting.client_id });
       expect(payload.azp).toBe(app.client_id);
+      // Issue 19 finding 9: an HS256 delegation to another target is recorded, so /tokeninfo believes it.
+      const info = await tenant.json('POST', '/tokeninfo', { id_token: res.body.id_token });
+      expect([info.status, info.body.user_id]).toEqual([200, user.user_id]);
     });
 
     it('refuses HS256 for a public client with a 400', async () => {

@@ -12,6 +12,7 @@ import { RelayTailsTheEventTable1764101500000 } from './1764101500000-RelayTails
 import { RefreshTokenRotation1764101600000 } from './1764101600000-RefreshTokenRotation';
 import { AddClientRefreshTokenPolicy1764101700000 } from './1764101700000-AddClientRefreshTokenPolicy';
 import { AddClientAllowedClients1764101910000 } from './1764101910000-AddClientAllowedClients';
+import { CreateIssuedIdTokens1764101920000 } from './1764101920000-CreateIssuedIdTokens';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   RefreshTokenRotation1764101600000,
   AddClientRefreshTokenPolicy1764101700000,
   AddClientAllowedClients1764101910000,
+  CreateIssuedIdTokens1764101920000,
 ];
