@@ -53,6 +53,7 @@ describe('the published events follow docs/asyncapi.yaml (e2e)', () => {
       app_type: 'native',
       callbacks: ['com.example.target://callback'],
       grant_types: ['refresh_token', JWT_BEARER, 'password'],
+      allowed_clients: [app.client_id],
     });
     // Issue 13: a rotating family (rotated, then reused after its leeway) and an expiring token.
     const policy = {

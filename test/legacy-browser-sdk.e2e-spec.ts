@@ -59,7 +59,7 @@ describe('legacy browser SDKs: auth0-js v7 and v9 across origins (e2e)', () => {
   let tlsDomain: string;
   let user: { email: string };
 
-  const refreshToken = async (device = 'Browser') => {
+  const login = async (device = 'Browser') => {
     const res = await tenant.form('/oauth/token', {
       grant_type: 'password',
       client_id: appId,
@@ -69,13 +69,17 @@ describe('legacy browser SDKs: auth0-js v7 and v9 across origins (e2e)', () => {
       device,
     });
     expect(res.status).toBe(200);
-    return res.body.refresh_token as string;
+    return res.body as { refresh_token: string; id_token: string };
   };
-  const revoked = async () => {
-    const token = await refreshToken('Revoked');
-    expect((await tenant.form('/oauth/revoke', { client_id: appId, token })).status).toBe(200);
-    return token;
+  const refreshToken = async (device?: string) => (await login(device)).refresh_token;
+  /** A login's tokens once its refresh token is revoked (its id_token names that credential). */
+  const revokedLogin = async () => {
+    const tokens = await login('Revoked');
+    const revoke = await tenant.form('/oauth/revoke', { client_id: appId, token: tokens.refresh_token });
+    expect(revoke.status).toBe(200);
+    return tokens;
   };
+  const revoked = async () => (await revokedLogin()).refresh_token;
 
   /** Opens the test page at `origin` and runs `script` (an async function body) in it. */
   const inPage = async (origin: string, script: string, arg: Record<string, unknown>): Promise<Outcome> => {
@@ -102,18 +106,26 @@ describe('legacy browser SDKs: auth0-js v7 and v9 across origins (e2e)', () => {
       { domain: system.url, clientID: appId, grant: JWT_BEARER, token },
     );
 
-  // auth0-js v7: new Auth0({ domain, clientID }).refreshToken(token, cb) — a form POST, or JSONP.
-  const v7RefreshToken = (origin: string, token: string, forceJSONP = false) =>
+  // auth0-js v7: new Auth0({ domain, clientID }).refreshToken(token, cb) — a form POST, or JSONP; or
+  // .renewIdToken(idToken, cb), the same call with the id_token.
+  const v7Delegation = (
+    method: 'refreshToken' | 'renewIdToken',
+    origin: string,
+    token: string,
+    forceJSONP = false,
+  ) =>
     inPage(
       origin,
       `const auth = new Auth0({ domain: arg.domain, clientID: arg.clientID, forceJSONP: arg.forceJSONP });
-       return await new Promise((done) => auth.refreshToken(arg.token, (err, result) => done({
+       return await new Promise((done) => auth[arg.method](arg.token, (err, result) => done({
          err: err && { status: err.status, code: err.code, message: err.message, error: err.error,
                        error_description: err.error_description },
          result: result && JSON.parse(JSON.stringify(result)),
        })));`,
-      { domain: tlsDomain, clientID: appId, token, forceJSONP },
+      { domain: tlsDomain, clientID: appId, token, forceJSONP, method },
     );
+  const v7RefreshToken = (origin: string, token: string, forceJSONP = false) =>
+    v7Delegation('refreshToken', origin, token, forceJSONP);
 
   beforeAll(async () => {
     system = await startSystem();
@@ -250,16 +262,35 @@ describe('legacy browser SDKs: auth0-js v7 and v9 across origins (e2e)', () => {
       expect(err).toMatchObject({ status: 0 });
     });
 
-    it('works over JSONP (forceJSONP: GET /delegation?…&cbx=__auth0jp0)', async () => {
-      const { err, result } = await v7RefreshToken(allowedOrigin, await refreshToken(), true);
+    it('renews an id_token over JSONP (renewIdToken, forceJSONP: GET /delegation?…&cbx=__auth0jp0)', async () => {
+      const { err, result } = await v7Delegation(
+        'renewIdToken',
+        allowedOrigin,
+        (await login()).id_token,
+        true,
+      );
       expect(err).toBeNull();
       expect(result).toMatchObject({ token_type: 'Bearer', expires_in: 36000 });
+      expect(result!.id_token).toMatch(/^eyJ/);
     });
 
-    it('gets the 403 through the JSONP callback for a revoked token', async () => {
-      const { err, result } = await v7RefreshToken(allowedOrigin, await revoked(), true);
+    it('gets the 403 through the JSONP callback for an id_token whose refresh token is revoked', async () => {
+      const { id_token } = await revokedLogin();
+      const { err, result } = await v7Delegation('renewIdToken', allowedOrigin, id_token, true);
       expect(result).toBeUndefined();
-      expect(err).toMatchObject({ status: 403, message: INVALID });
+      expect(err).toMatchObject({ status: 403, message: 'Invalid id_token.' });
+    });
+
+    it('issue 19 finding 11: gets a 400 through the JSONP callback for a refresh token in the URL', async () => {
+      const token = await refreshToken();
+      const { err, result } = await v7RefreshToken(allowedOrigin, token, true);
+      expect(result).toBeUndefined();
+      expect(err).toMatchObject({
+        status: 400,
+        message: 'refresh_token must not be sent in a URL: POST /delegation with them in the body.',
+      });
+      // Refused before it was looked up: the same token still works as v7 POSTs it.
+      expect((await v7RefreshToken(allowedOrigin, token)).err).toBeNull();
     });
   });
 

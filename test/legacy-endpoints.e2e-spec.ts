@@ -31,6 +31,7 @@ describe('legacy endpoints and formats (e2e)', () => {
   let app: { client_id: string };
   let noPassword: { client_id: string };
   let web: { client_id: string; client_secret?: string };
+  let trusting: { client_id: string; client_secret?: string };
   let user: { user_id: string; email: string };
   let jwks: ReturnType<typeof createRemoteJWKSet>;
 
@@ -69,6 +70,13 @@ describe('legacy endpoints and formats (e2e)', () => {
       app_type: 'regular_web',
       grant_types: grants,
       jwt_configuration: { alg: 'HS256' },
+    });
+    trusting = await tenant.createClient({
+      name: 'HS256 target that trusts the legacy app',
+      app_type: 'regular_web',
+      grant_types: grants,
+      jwt_configuration: { alg: 'HS256' },
+      allowed_clients: [app.client_id],
     });
     user = await tenant.createUser(`legacy-${randomUUID().slice(0, 8)}@example.com`, PASSWORD);
   }, 90_000);
@@ -193,13 +201,26 @@ describe('legacy endpoints and formats (e2e)', () => {
       expect([elsewhere.status, elsewhere.body.error]).toEqual([403, 'unauthorized_client']);
     });
 
-    it('signs /delegation id_tokens for an HS256 target with the target’s secret', async () => {
+    it('issue 19 finding 10: signs for an HS256 target with its secret only when its allowed_clients names the client', async () => {
       const refreshToken = (await ro({})).body.refresh_token;
-      const res = await delegate({ refresh_token: refreshToken, target: web.client_id });
+      // `web` names no client: a public client cannot have tokens signed with web's secret.
+      const refused = await delegate({ refresh_token: refreshToken, target: web.client_id });
+      expect([refused.status, refused.body]).toEqual([
+        403,
+        {
+          error: 'unauthorized_client',
+          error_description:
+            'The target client does not allow delegation from this client (allowed_clients).',
+        },
+      ]);
+      const res = await delegate({ refresh_token: refreshToken, target: trusting.client_id });
       expect(res.status).toBe(200);
-      const secret = new TextEncoder().encode(web.client_secret);
-      const { payload } = await jwtVerify(res.body.id_token, secret, { audience: web.client_id });
+      const secret = new TextEncoder().encode(trusting.client_secret);
+      const { payload } = await jwtVerify(res.body.id_token, secret, { audience: trusting.client_id });
       expect(payload.azp).toBe(app.client_id);
+      // Issue 19 finding 9: an HS256 delegation to another target is recorded, so /tokeninfo believes it.
+      const info = await tenant.json('POST', '/tokeninfo', { id_token: res.body.id_token });
+      expect([info.status, info.body.user_id]).toEqual([200, user.user_id]);
     });
 
     it('refuses HS256 for a public client with a 400', async () => {

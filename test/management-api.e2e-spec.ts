@@ -109,6 +109,61 @@ describe('Management API v2 (e2e)', () => {
     });
   });
 
+  it('issue 19 finding 10: allowed_clients is created, read and updated; empty unless given', async () => {
+    const plain = await call('POST', '/api/v2/clients', await bearer('create:clients'), { name: 'Plain' });
+    expect(plain).toMatchObject({ status: 201, body: { allowed_clients: [] } });
+    const created = await call('POST', '/api/v2/clients', await bearer('create:clients'), {
+      name: 'Delegation target',
+      allowed_clients: ['callerA', 'callerB', 'callerA'],
+    });
+    expect(created).toMatchObject({ status: 201, body: { allowed_clients: ['callerA', 'callerB'] } });
+    const path = `/api/v2/clients/${created.body!.client_id as string}`;
+    expect((await call('GET', path, await bearer('read:clients'))).body).toMatchObject({
+      allowed_clients: ['callerA', 'callerB'],
+    });
+    const updated = await call('PATCH', path, await bearer('update:clients'), {
+      allowed_clients: ['callerC'],
+    });
+    expect(updated).toMatchObject({ status: 200, body: { allowed_clients: ['callerC'] } });
+    const renamed = await call('PATCH', path, await bearer('update:clients'), { name: 'Renamed target' });
+    expect(renamed.body).toMatchObject({ allowed_clients: ['callerC'] });
+    const invalid = await call('POST', '/api/v2/clients', await bearer('create:clients'), {
+      name: 'Bad',
+      allowed_clients: 'callerA',
+    });
+    expect(invalid).toMatchObject({ status: 400, body: { errorCode: 'invalid_body' } });
+  });
+
+  it.each([
+    ['https://*.co.uk', /public suffix/],
+    ['https://*.github.io', /public suffix/],
+    ['http://*.example.com', /must use https/],
+  ])('issue 19 finding 12: refuses the wildcard origin %s with 400 invalid_body', async (origin, message) => {
+    for (const field of ['web_origins', 'allowed_origins']) {
+      const res = await call('POST', '/api/v2/clients', await bearer('create:clients'), {
+        name: 'Wildcard',
+        app_type: 'spa',
+        [field]: [origin],
+      });
+      expect(res).toMatchObject({ status: 400, body: { statusCode: 400, errorCode: 'invalid_body' } });
+      expect(res.body!.message).toMatch(message);
+      expect(res.body!.message).toContain(field);
+    }
+    const ok = await call('POST', '/api/v2/clients', await bearer('create:clients'), {
+      name: 'Wildcard ok',
+      app_type: 'spa',
+      web_origins: ['https://*.example.co.uk'],
+    });
+    expect(ok.status).toBe(201);
+    const patched = await call(
+      'PATCH',
+      `/api/v2/clients/${ok.body!.client_id as string}`,
+      await bearer('update:clients'),
+      { allowed_origins: [origin] },
+    );
+    expect(patched.status).toBe(400);
+  });
+
   it('creates a client and a user, blocks and deletes the user; no secret or password reaches the logs', async () => {
     const createdClient = await call('POST', '/api/v2/clients', await bearer('create:clients'), {
       name: 'E2E backend',

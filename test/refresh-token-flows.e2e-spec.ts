@@ -57,6 +57,8 @@ describe('refresh tokens: issue and exchange (e2e)', () => {
     app = await nativeClient(tenant, 'Mobile app', 'com.example.app://callback');
     other = await nativeClient(tenant, 'Other app', 'com.example.other://callback', {
       jwt_configuration: { lifetime_in_seconds: 600, alg: 'ES256' },
+      // Issue 19 finding 10: a target names the clients that may have tokens signed for it.
+      allowed_clients: [app.client_id],
     });
     web = await webClient(tenant, 'Web app');
     user = await tenant.createUser(`ada-${randomUUID().slice(0, 8)}@example.com`, password);
@@ -158,11 +160,11 @@ describe('refresh tokens: issue and exchange (e2e)', () => {
       expect(payload.email).toBe(user.email); // passthrough: the credential's own scope
     });
 
-    it('accepts GET with a query string, and JSONP with a callback', async () => {
+    it('accepts GET with a query string, and JSONP with a callback (the id_token form)', async () => {
       const query = new URLSearchParams({
         grant_type: JWT_BEARER,
         client_id: app.client_id,
-        refresh_token: refreshToken,
+        id_token: (await delegate(refreshToken)).body.id_token,
       });
       const plain = await fetch(`${system.url}/delegation?${query}`);
       expect(plain.status).toBe(200);
@@ -174,6 +176,38 @@ describe('refresh tokens: issue and exchange (e2e)', () => {
       expect(await jsonp.text()).toMatch(
         /^\/\*\*\/ typeof handleToken === 'function' && handleToken\(\{"token_type":"Bearer"/,
       );
+    });
+
+    it('issue 19 finding 11: refuses a refresh token or client secret in a GET query string with 400', async () => {
+      const refused = {
+        refresh_token: 'refresh_token must not be sent in a URL: POST /delegation with them in the body.',
+        client_secret: 'client_secret must not be sent in a URL: POST /delegation with them in the body.',
+      };
+      const base = { grant_type: JWT_BEARER, client_id: web.client_id };
+      for (const [name, value] of [
+        ['refresh_token', refreshToken],
+        ['client_secret', web.client_secret!],
+      ] as const) {
+        const query = new URLSearchParams({ ...base, [name]: value });
+        if (name === 'client_secret') query.set('id_token', (await delegate(refreshToken)).body.id_token);
+        const plain = await fetch(`${system.url}/delegation?${query}`);
+        expect([plain.status, await plain.json()]).toEqual([
+          400,
+          { error: 'invalid_request', error_description: refused[name] },
+        ]);
+        query.set('cbx', '__auth0jp0');
+        const jsonp = await fetch(`${system.url}/delegation?${query}`);
+        expect(jsonp.status).toBe(200);
+        expect(await jsonp.text()).toBe(
+          `/**/ typeof __auth0jp0 === 'function' && __auth0jp0(${JSON.stringify({
+            status: 400,
+            error: 'invalid_request',
+            error_description: refused[name],
+          })});`,
+        );
+      }
+      // The same refresh token still works in a POST body: nothing about it was used or recorded.
+      expect((await delegate(refreshToken)).status).toBe(200);
     });
 
     it('issues for another target client with its lifetime and algorithm', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  decodeJwt,
   exportJWK,
   exportSPKI,
   generateKeyPair,
@@ -15,7 +16,7 @@ import { dataSourceOptions } from '@libs/database';
 import { issuerFor, JoseTokenSigner, PostgresKeyStore, type SigningAlg } from '@libs/jwt';
 import { SecretKeys } from '@libs/security';
 import { MANAGEMENT, startSystem, TenantClient, type RunningSystem } from '@libs/testing';
-import { delegateIdToken, nativeClient, outcome, PASSWORD, passwordLogin } from '../fixtures/oauth';
+import { delegate, delegateIdToken, nativeClient, outcome, PASSWORD, passwordLogin } from '../fixtures/oauth';
 
 jest.setTimeout(120_000);
 
@@ -260,6 +261,91 @@ describe('security: only untampered, unexpired tokens of this tenant, for this a
     it('refuses a Management API access token presented as an id_token', async () => {
       const token = await forge.ours(managementClaims, { typ: 'at+jwt' });
       expect((await delegateIdToken(tenant, app.client_id, token)).status).toBe(403);
+    });
+  });
+
+  describe('issue 19 finding 9: an HS256 client secret is no master key', () => {
+    const INVALID_ID_TOKEN = { error: 'invalid_grant', error_description: 'Invalid id_token.' };
+    const INVALID_TOKEN = { error: 'invalid_token', error_description: 'Invalid id_token.' };
+    let web: { client_id: string; client_secret?: string };
+    const tokeninfo = (idToken: string) => tenant.json('POST', '/tokeninfo', { id_token: idToken });
+    const webDelegation = (idToken: string) =>
+      delegate(tenant, web.client_id, undefined, { id_token: idToken, client_secret: web.client_secret! });
+    /** What the holder of web's secret can sign: any claims, a valid signature, a fresh jti. */
+    const forgeWithSecret = (claims: JWTPayload) =>
+      new SignJWT({ scope: 'openid profile email', ...claims })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(forge.issuer)
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .setJti(randomUUID())
+        .sign(new TextEncoder().encode(web.client_secret));
+
+    beforeAll(async () => {
+      web = await tenant.createClient({
+        name: 'HS256 backend',
+        app_type: 'regular_web',
+        grant_types: ['password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
+        jwt_configuration: { alg: 'HS256' },
+      });
+    });
+
+    it('accepts the id_tokens it issued: a login without offline_access, and its renewals (the control)', async () => {
+      const login = await passwordLogin(tenant, web.client_id, user.email, 'unused', {
+        scope: 'openid email',
+        client_secret: web.client_secret!,
+      });
+      expect(login.refresh_token).toBeUndefined();
+      expect((await tokeninfo(login.id_token)).status).toBe(200);
+      const renewed = await webDelegation(login.id_token);
+      expect(renewed.status).toBe(200);
+      expect((await tokeninfo(renewed.body.id_token)).body.user_id).toBe(user.user_id);
+      expect((await webDelegation(renewed.body.id_token)).status).toBe(200);
+    });
+
+    it('refuses an id_token signed with the client’s secret for any user: 401 at /tokeninfo, 403 at /delegation', async () => {
+      const bound = await passwordLogin(tenant, app.client_id, user.email, 'Victim phone');
+      const victimCredential = decodeJwt(bound.id_token).credential_id;
+      expect(victimCredential).toEqual(expect.stringMatching(/^dcr_/));
+      const forgeries = [
+        await forgeWithSecret({ sub: user.user_id, aud: web.client_id, azp: web.client_id }),
+        // Bound to the victim's real credential at another client: not a credential of this audience.
+        await forgeWithSecret({
+          sub: user.user_id,
+          aud: web.client_id,
+          azp: app.client_id,
+          credential_id: victimCredential,
+        }),
+        await forgeWithSecret({
+          sub: user.user_id,
+          aud: web.client_id,
+          azp: web.client_id,
+          credential_id: victimCredential,
+        }),
+      ];
+      for (const token of forgeries) {
+        expect({ token, ...outcome(await tokeninfo(token)) }).toEqual({
+          token,
+          status: 401,
+          body: INVALID_TOKEN,
+        });
+        expect({ token, ...outcome(await webDelegation(token)) }).toEqual({
+          token,
+          status: 403,
+          body: INVALID_ID_TOKEN,
+        });
+      }
+    });
+
+    it('refuses at /tokeninfo an id_token whose refresh token is revoked', async () => {
+      const login = await passwordLogin(tenant, app.client_id, user.email, 'Revoked phone');
+      expect((await tokeninfo(login.id_token)).status).toBe(200);
+      const revoke = await tenant.form('/oauth/revoke', {
+        client_id: app.client_id,
+        token: login.refresh_token,
+      });
+      expect(revoke.status).toBe(200);
+      expect(outcome(await tokeninfo(login.id_token))).toEqual({ status: 401, body: INVALID_TOKEN });
     });
   });
 });

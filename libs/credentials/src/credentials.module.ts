@@ -7,6 +7,8 @@ import { CredentialResolver } from './credential-resolver';
 import { DeviceCredentialQueries } from './device-credential.queries';
 import { DelegationFailureLog } from './exchange-refresh-token/delegation-failure-log';
 import { ExchangeRefreshTokenHandler } from './exchange-refresh-token/exchange-refresh-token.handler';
+import { IdTokenProvenance } from './id-token-provenance/id-token-provenance';
+import { IssuedIdTokens } from './id-token-provenance/issued-id-tokens';
 import { IssueCredentialHandler } from './issue-credential/issue-credential.handler';
 import { RevokeCredentialHandler } from './revoke-credential/revoke-credential.handler';
 import { RevokeCredentialsHandler } from './revoke-credentials/revoke-credentials.handler';
@@ -28,12 +30,14 @@ import { CommandRunner } from './runner/command-runner';
     CredentialResolver,
     DeviceCredentialQueries,
     DelegationFailureLog,
+    IdTokenProvenance,
+    IssuedIdTokens,
     IssueCredentialHandler,
     ExchangeRefreshTokenHandler,
     RevokeCredentialHandler,
     RevokeCredentialsHandler,
     RevokeRefreshTokenHandler,
   ],
-  exports: [DeviceCredentialQueries, CredentialResolver],
+  exports: [DeviceCredentialQueries, CredentialResolver, IdTokenProvenance],
 })
 export class CredentialsModule {}

@@ -9,6 +9,7 @@ export {
 } from './runner/command-runner';
 export { CredentialLookup, type FoundCredential } from './credential-lookup';
 export { CredentialResolver, type ActiveCredential } from './credential-resolver';
+export { IdTokenProvenance } from './id-token-provenance/id-token-provenance';
 export {
   DeviceCredentialQueries,
   type DeviceCredentialFilter,

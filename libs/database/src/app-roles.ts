@@ -13,6 +13,7 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
  * `SELECT … FOR UPDATE` needs UPDATE, hence the projector's.
  * The projector reads `events` to confirm an unkeyed (pre-keyed-chain) event from the topic is the
  * store's before applying it; the api reads `projection_streams` to refuse a view row the store contradicts.
+ * The api prunes expired `issued_id_tokens` rows as it inserts (`FOR UPDATE SKIP LOCKED`, hence UPDATE).
  * A table or view a migration adds must be listed here (app-roles.int-spec checks it).
  */
 export const TABLE_PRIVILEGES: Record<string, Record<AppRole, Privilege[]>> = {
@@ -29,6 +30,7 @@ export const TABLE_PRIVILEGES: Record<string, Record<AppRole, Privilege[]>> = {
   authorization_codes: { api: ['SELECT', 'INSERT', 'UPDATE'], projector: [] },
   dashboard_admins: { api: ['SELECT', 'INSERT'], projector: [] },
   dashboard_sessions: { api: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'], projector: [] },
+  issued_id_tokens: { api: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'], projector: [] },
   schema_migrations: { api: [], projector: [] },
 };
 

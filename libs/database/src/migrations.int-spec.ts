@@ -42,6 +42,7 @@ describe('migrations (real PostgreSQL)', () => {
       'delegation_failures',
       'device_credentials',
       'events',
+      'issued_id_tokens',
       'outbox',
       'projection_checkpoints',
       'projection_streams',

@@ -84,6 +84,7 @@ describe('Postgres repositories (real PostgreSQL)', () => {
         idTokenLifetimeSeconds: 600,
         managementScopes: ['read:users'],
         requireProofOfPossession: true,
+        allowedClients: ['caller-1', 'caller-2'],
       });
       const created = await clients.create(input);
       expect(created).toEqual({ ...input, createdAt: expect.any(Date) });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@libs/config';
 import { CommandBus } from '@nestjs/cqrs';
-import { IssueCredential, newCredentialId } from '@libs/credentials';
+import { IdTokenProvenance, IssueCredential, newCredentialId } from '@libs/credentials';
 import {
   CREDENTIAL_CLAIM,
   IdTokenKeys,
@@ -85,6 +85,7 @@ export class UserTokens {
     private readonly commands: CommandBus,
     private readonly config: AppConfig,
     private readonly idTokenKeys: IdTokenKeys,
+    private readonly provenance: IdTokenProvenance,
   ) {}
 
   /**
@@ -142,6 +143,8 @@ export class UserTokens {
         }),
         this.idTokenKeys.signOptions(client),
       );
+      // An HS256 id_token bound to no credential is believed later only by its recorded jti (issue 19 finding 9).
+      await this.provenance.recordSigned(idToken, client, user.userId, credentialId && client.clientId);
       response.id_token = idToken.token;
     }
     if (withRefreshToken && request.device) {

@@ -26,7 +26,6 @@ import {
   IdTokenKeys,
   idTokenClaims,
   intersectScope,
-  JWT_BEARER_GRANT,
   presentedScope,
   scopeValues,
   UserRepository,
@@ -34,8 +33,10 @@ import {
   type User,
 } from '@libs/tenants';
 import { CredentialResolver } from '../credential-resolver';
+import { IdTokenProvenance } from '../id-token-provenance/id-token-provenance';
 import { CommandRunner, type LoadedStream } from '../runner/command-runner';
 import { DelegationFailureLog } from './delegation-failure-log';
+import { assertTargetAllows } from './delegation-target';
 import {
   ExchangeRefreshToken,
   type ExchangeRequest,
@@ -46,7 +47,6 @@ import {
   ProofOfPossessionRequired,
   RateLimited,
   ScopeNotGranted,
-  TargetNotAllowed,
   UnknownTarget,
 } from './exchange-refusals';
 
@@ -71,8 +71,8 @@ interface Grant {
  *
  * An id_token bound to a credential (`CREDENTIAL_CLAIM`) is resolved like its refresh token: refused once
  * that is revoked, renewed only by the credential's own client, recorded on its stream. An unbound one
- * (a login without `offline_access`) has no stream to record on: its renewal records nothing, and the new
- * token never outlives it (`exp` ≤ the presented `exp`), so it cannot be renewed forever.
+ * (a login without `offline_access`) has no stream to record on: its renewal records no event (an HS256
+ * one must carry a recorded jti and its renewal's is recorded: `IdTokenProvenance`), and the new token never outlives it (`exp` ≤ the presented `exp`), so it cannot be renewed forever.
  */
 @CommandHandler(ExchangeRefreshToken)
 export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefreshToken> {
@@ -91,6 +91,7 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
     private readonly failureLog: DelegationFailureLog,
     private readonly metrics: Metrics,
     private readonly keys: SecretKeys,
+    private readonly provenance: IdTokenProvenance,
     config: AppConfig,
     limits: LimitStore,
   ) {
@@ -145,9 +146,7 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
     const targetId = request.target ?? request.client.clientId;
     const target = targetId === request.client.clientId ? request.client : await this.clients.get(targetId);
     if (!target) throw new UnknownTarget(targetId);
-    if (request.via === 'delegation' && !target.grantTypes.includes(JWT_BEARER_GRANT)) {
-      throw new TargetNotAllowed(targetId);
-    }
+    assertTargetAllows(target, request.client, request.via);
 
     if (request.strictScope && request.scope) {
       const granted = scopeValues(grant.scope);
@@ -172,6 +171,7 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
         }
         throw error;
       });
+    await this.provenance.recordSigned(signed, target, user.userId, stream?.state.clientId);
     // A rotating family's exchange at the token endpoint issues its next token (`/delegation` cannot
     // return one: the decider refuses a rotating token there).
     const next =
@@ -269,6 +269,10 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
     }
     const scope = presentedScope(claims);
     if (credentialId === undefined) {
+      // Issue 19 finding 9: an unbound HS256 token is ours only if we recorded its jti.
+      if (!(await this.provenance.isRecorded(idToken, claims, client.clientId))) {
+        throw new RefreshTokenRefused('invalid_id_token');
+      }
       const user = await this.users.findById(claims.sub);
       if (!user || user.blocked) throw new RefreshTokenRefused(user ? 'user_blocked' : 'user_missing');
       return { user, scope, notAfter: claims.exp };

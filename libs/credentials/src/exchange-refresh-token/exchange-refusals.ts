@@ -41,8 +41,18 @@ export class RateLimited extends Error {
 /** Refused because the target client does not exist. */
 export class UnknownTarget extends Error {}
 
-/** Refused because the target client does not accept the jwt-bearer grant (delegation). */
-export class TargetNotAllowed extends Error {}
+/**
+ * Refused because the target client does not accept this delegation: it lacks the jwt-bearer grant, or
+ * its `allowed_clients` does not name the client asking (`rule`).
+ */
+export class TargetNotAllowed extends Error {
+  constructor(
+    readonly targetId: string,
+    readonly rule: 'jwt_bearer_grant' | 'allowed_clients' = 'jwt_bearer_grant',
+  ) {
+    super(`Target ${targetId} refuses the delegation (${rule}).`);
+  }
+}
 
 /**
  * Refused because the client requires proof of possession (Auth0's `require_proof_of_possession`) and the
@@ -85,7 +95,11 @@ export function translateExchangeError(error: unknown, res: Response): unknown {
   }
   if (error instanceof UnknownTarget) return new InvalidRequest('Unknown target client.');
   if (error instanceof TargetNotAllowed) {
-    return new UnauthorizedClient('The target client does not accept delegation (jwt-bearer grant).');
+    return new UnauthorizedClient(
+      error.rule === 'allowed_clients'
+        ? 'The target client does not allow delegation from this client (allowed_clients).'
+        : 'The target client does not accept delegation (jwt-bearer grant).',
+    );
   }
   if (error instanceof ScopeNotGranted) return new InvalidScope(error.message);
   if (error instanceof ProofOfPossessionRequired) return new UnauthorizedClient(error.message);

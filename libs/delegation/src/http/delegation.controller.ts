@@ -23,6 +23,14 @@ const JSONP_CALLBACK = /^[A-Za-z_$][\w$.]{0,63}$/;
 // auth0.js v7 loads /delegation with the `jsonp` package configured as `{ param: 'cbx' }`; `callback` is the
 // name most other JSONP clients use.
 const JSONP_CALLBACK_PARAMS = ['cbx', 'callback'];
+// RFC 6750 §2.3, RFC 9700 §4.3.2: a URL ends up in browser history, proxy and server logs and Referer
+// headers, so a GET never carries a long-lived secret (issue 19 finding 11). What auth0.js 7.6.1 sends
+// here (`getDelegationToken`, `index.js`; a JSONP GET when `forceJSONP` is set or the browser has no CORS):
+// `grant_type`, `client_id`, `target`, `api_type`, the caller's options — `renewIdToken` adds `id_token`,
+// `scope=passthrough`, `api_type=auth0` — and the `jsonp` package's `cbx`. It never has a client secret (a
+// browser SDK holds none); its `refreshToken` puts the refresh token in the URL, which is refused: it POSTs
+// the same fields as a form without `forceJSONP`. auth0.js v8/v9 `delegation` POSTs JSON and never uses GET.
+const URL_FORBIDDEN_PARAMS = ['client_secret', 'refresh_token'];
 
 /**
  * `/delegation`, Auth0's legacy endpoint: a refresh token (or a still-valid id_token) for a fresh
@@ -62,11 +70,13 @@ export class DelegationController {
     const params = oauthParams(req.query);
     const callback = jsonpCallback(params);
     if (!callback) {
+      assertNoSecretInUrl(params);
       const body = await this.delegate(params, req, res);
       return res.set('Cache-Control', 'no-store').json(body);
     }
     let payload: object;
     try {
+      assertNoSecretInUrl(params);
       payload = await this.delegate(params, req, res);
     } catch (error) {
       const [status, body] = describeError(error);
@@ -124,6 +134,16 @@ export class DelegationController {
 }
 
 const INVALID_ID_TOKEN = 'Invalid id_token.';
+
+/** Refuses a GET whose query string carries a client secret or a refresh token, before either is used. */
+function assertNoSecretInUrl(params: OAuthParams): void {
+  const found = URL_FORBIDDEN_PARAMS.filter((name) => params[name] !== undefined);
+  if (found.length > 0) {
+    throw new InvalidRequest(
+      `${found.join(' and ')} must not be sent in a URL: POST /delegation with them in the body.`,
+    );
+  }
+}
 
 /** The JSONP callback a GET names, or `undefined`; a name that is not a plain JavaScript path is refused. */
 function jsonpCallback(params: Record<string, unknown>): string | undefined {

@@ -120,12 +120,13 @@ export const ApiDelegationGet = () =>
       summary: 'The JSONP-era form of POST /delegation: parameters in the query string',
       description:
         'With `cbx` (auth0.js v7) or `callback`, the body is `cbx({...})` as text/javascript, status 200 also ' +
-        'for errors, which reach the callback as `{status, error, error_description}`.',
+        'for errors, which reach the callback as `{status, error, error_description}`. The id_token form ' +
+        'only: `client_secret` or `refresh_token` in the URL is refused with 400 `invalid_request` ' +
+        '(RFC 6750 §2.3, RFC 9700 §4.3.2) — POST them.',
     }),
     query('client_id', { type: 'string', maxLength: 128 }, true),
     ApiQuery({ name: 'grant_type', required: true, schema: { type: 'string', enum: [JWT_BEARER_GRANT] } }),
-    query('refresh_token', { type: 'string', maxLength: 512 }),
-    query('id_token', { type: 'string', maxLength: 8192 }),
+    query('id_token', { type: 'string', maxLength: 8192 }, true),
     query('target', { type: 'string', maxLength: 128 }),
     query('scope', { type: 'string', maxLength: 1024 }),
     query('api_type', { type: 'string', enum: ['app', 'auth0'], default: 'app' }),

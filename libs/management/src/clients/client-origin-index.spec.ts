@@ -17,6 +17,15 @@ describe('OriginTable', () => {
     expect(table.lists('https://pr-7.preview.example.com', 'admin')).toBe(false);
   });
 
+  it('issue 19 finding 12: ignores a stored wildcard now refused, keeping the client’s other origins', () => {
+    const stored = new OriginTable([
+      { clientId: 'old', origins: ['https://*.co.uk', 'http://*.example.org', 'https://app.example.org'] },
+    ]);
+    expect(stored.lists('https://shop.co.uk')).toBe(false);
+    expect(stored.lists('http://app.example.org')).toBe(false);
+    expect(stored.lists('https://app.example.org', 'old')).toBe(true);
+  });
+
   it('lists nothing else', () => {
     expect(table.lists('https://evil.example.net')).toBe(false);
     expect(table.lists('https://app.example.com', 'unknown')).toBe(false);

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { ClientOrigins } from '@libs/platform';
 import { ClientRepository, type ClientOriginList } from '@libs/tenants';
-import { matchesSubdomain, originPattern, type OriginPattern } from './client-origins';
+import { clientOriginProblem, matchesSubdomain, originPattern, type OriginPattern } from './client-origins';
 
 /** How long another instance's client change may take to reach this one's index. */
 const TTL_MS = 5_000;
+
+const logger = new Logger('ClientOriginIndex');
 
 type SubdomainPattern = Extract<OriginPattern, { kind: 'subdomain' }>;
 
@@ -17,7 +19,11 @@ export class OriginTable {
     for (const { clientId, origins } of lists) {
       for (const origin of origins) {
         const pattern = originPattern(origin);
-        if (pattern.kind === 'subdomain') this.subdomains.push({ clientId, pattern });
+        // A wildcard stored before issue 19 finding 12 that is now refused (over a public suffix or plain
+        // http) is inert: it allowed pages nobody listed. The client's other origins still apply.
+        const problem = pattern.kind === 'subdomain' ? clientOriginProblem(origin) : undefined;
+        if (problem) logger.warn({ msg: 'ignoring a stored origin wildcard', clientId, problem });
+        else if (pattern.kind === 'subdomain') this.subdomains.push({ clientId, pattern });
         else if (this.exact.has(origin)) this.exact.get(origin)!.add(clientId);
         else this.exact.set(origin, new Set([clientId]));
       }

@@ -38,6 +38,26 @@ describe('client origins (web_origins, allowed_origins)', () => {
     expect(clientOriginProblem(value)).toMatch(reason);
   });
 
+  describe('issue 19 finding 12: wildcards over a public suffix or plain http', () => {
+    it.each([
+      ['https://*.co.uk', /public suffix/],
+      ['https://*.github.io', /public suffix/],
+      ['https://*.s3.amazonaws.com', /public suffix/],
+      ['https://*.xn--55qx5d.cn', /public suffix/],
+      ['http://*.example.com', /must use https/],
+      ['http://*.example.com:8080', /must use https/],
+    ])('refuses %s', (value, reason) => {
+      expect(clientOriginProblem(value)).toMatch(reason);
+    });
+
+    it.each(['https://*.example.co.uk', 'https://*.my-site.github.io', 'https://*.corp.internal'])(
+      'accepts %s (a registrable domain)',
+      (value) => {
+        expect(clientOriginProblem(value)).toBeUndefined();
+      },
+    );
+  });
+
   describe('a subdomain pattern', () => {
     const pattern = originPattern('https://*.example.com');
     if (pattern.kind !== 'subdomain') throw new Error('expected a subdomain pattern');

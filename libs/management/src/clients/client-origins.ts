@@ -1,3 +1,5 @@
+import { getDomain } from 'tldts';
+
 /**
  * The page origins a client lets call the Authentication API from a browser: Auth0's `allowed_origins`
  * ("Allowed Origins (CORS)") and `web_origins` ("Allowed Web Origins", which Auth0 uses for web_message
@@ -7,6 +9,10 @@
  * info; a single trailing `/` is tolerated and dropped. Auth0's subdomain placeholder is supported as the
  * whole leftmost label only: `https://*.example.com` matches `https://app.example.com`, not
  * `https://example.com` nor `https://a.b.example.com`, and needs at least two labels after it (no `*.com`).
+ * A wildcard is refused over a public suffix of the Public Suffix List, ICANN and private sections alike
+ * (`https://*.co.uk`, `https://*.github.io`: every site under it belongs to someone else), and over plain
+ * `http` (any network on the path can answer for a host it matches, so the pattern admits pages nobody
+ * listed); exact `http` origins such as `http://localhost:3000` stay allowed (issue 19 finding 12).
  * Stored normalized the way browsers write `Origin`: lower case, punycode, no default port.
  */
 
@@ -35,6 +41,17 @@ export function clientOriginProblem(value: string): string | undefined {
     return `${value}: a wildcard may only be the whole leftmost label (https://*.example.com)`;
   if (wildcard && domain.split('.').length < 2) {
     return `${value}: a wildcard needs a domain of at least two labels after it`;
+  }
+  if (wildcard) return wildcardProblem(value, url.protocol, domain);
+  return undefined;
+}
+
+/** Why the subdomain wildcard of `value` over `domain` is too wide, or `undefined` when it is not. */
+function wildcardProblem(value: string, protocol: string, domain: string): string | undefined {
+  if (protocol !== 'https:') return `${value}: a wildcard origin must use https`;
+  // `getDomain` answers null for a public suffix itself: nothing under it is registrable by one owner.
+  if (getDomain(domain, { allowPrivateDomains: true }) === null) {
+    return `${value}: a wildcard must not cover a public suffix (${domain} is on the Public Suffix List)`;
   }
   return undefined;
 }

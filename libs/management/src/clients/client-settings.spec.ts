@@ -44,6 +44,7 @@ describe('resolveClientSettings', () => {
       managementScopes: [],
       refreshToken: LEGACY_REFRESH_TOKEN_POLICY,
       requireProofOfPossession: false,
+      allowedClients: [],
     });
   });
 

@@ -30,6 +30,7 @@ export interface ClientSettingsInput {
   management_api_scopes?: ManagementScope[];
   refresh_token?: RefreshTokenPolicyInput;
   require_proof_of_possession?: boolean;
+  allowed_clients?: string[];
 }
 
 /** A client's settings once defaults are applied and cross-field rules hold: all but id and secret. */
@@ -173,6 +174,7 @@ export function resolveClientSettings(input: ClientSettingsInput): ClientSetting
     managementScopes,
     refreshToken: resolveRefreshTokenPolicy(input.refresh_token),
     requireProofOfPossession: input.require_proof_of_possession ?? false,
+    allowedClients: [...new Set(input.allowed_clients ?? [])],
   };
 }
 
@@ -191,5 +193,6 @@ export function settingsInputOf(client: Client): ClientSettingsInput {
     management_api_scopes: client.managementScopes,
     refresh_token: client.refreshToken,
     require_proof_of_possession: client.requireProofOfPossession ?? false,
+    allowed_clients: client.allowedClients ?? [],
   };
 }

@@ -33,6 +33,9 @@ import {
 import { MAX_CLIENT_ORIGIN_LENGTH, MAX_CLIENT_ORIGINS } from './client-origins';
 import type { ClientSettingsInput, RefreshTokenPolicyInput } from './client-settings';
 
+/** At most this many clients in `allowed_clients`. */
+const MAX_ALLOWED_CLIENTS = 100;
+
 /** `web_origins` and `allowed_origins`: the same schema, checked further by `clientOriginProblem`. */
 const OriginList = (description: string) =>
   applyDecorators(
@@ -238,6 +241,28 @@ export class CreateClientBody implements ClientSettingsInput {
   @IsOptional()
   @IsBoolean()
   require_proof_of_possession?: boolean;
+
+  /**
+   * Auth0's `allowed_clients`: who may target this client at `/delegation`. Unlike Auth0, empty means no
+   * other client (issue 19 finding 10): a client that signs with its own HS256 secret is never made to sign
+   * for a caller it did not name.
+   */
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: MAX_ALLOWED_CLIENTS,
+    items: { type: 'string', minLength: 1, maxLength: 128 },
+    default: [],
+    description:
+      'Client ids that may obtain delegation tokens for this client as their `target` at /delegation. ' +
+      'Empty (the default): none but the client itself — Auth0 reads empty as every client.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ALLOWED_CLIENTS)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(128, { each: true })
+  allowed_clients?: string[];
 }
 
 /**

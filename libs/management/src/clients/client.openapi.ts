@@ -86,6 +86,12 @@ export class ClientResponse {
   @ApiProperty({ description: 'Token requests must carry a DPoP proof (RFC 9449).' })
   require_proof_of_possession: boolean;
 
+  @ApiProperty({
+    type: [String],
+    description: 'Client ids that may obtain delegation tokens for this client as `target`; empty: none.',
+  })
+  allowed_clients: string[];
+
   @ApiProperty({ enum: [true] })
   is_first_party: true;
 

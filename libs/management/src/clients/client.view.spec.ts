@@ -46,6 +46,7 @@ describe('toClientView', () => {
         infinite_idle_token_lifetime: true,
       },
       require_proof_of_possession: false,
+      allowed_clients: [],
       is_first_party: true,
       oidc_conformant: true,
     });

@@ -16,6 +16,7 @@ export interface ClientView {
   management_api_scopes: string[];
   refresh_token: RefreshTokenPolicy;
   require_proof_of_possession: boolean;
+  allowed_clients: string[];
   is_first_party: true;
   oidc_conformant: true;
 }
@@ -36,6 +37,7 @@ export function toClientView(client: Client): ClientView {
     management_api_scopes: [...client.managementScopes],
     refresh_token: { ...client.refreshToken },
     require_proof_of_possession: client.requireProofOfPossession ?? false,
+    allowed_clients: [...(client.allowedClients ?? [])],
     is_first_party: true,
     oidc_conformant: true,
   };

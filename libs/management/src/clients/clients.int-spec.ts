@@ -104,6 +104,7 @@ describe('Management API v2: /api/v2/clients (HTTP, real PostgreSQL)', () => {
       management_api_scopes: [],
       refresh_token: LEGACY_POLICY,
       require_proof_of_possession: false,
+      allowed_clients: [],
       is_first_party: true,
       oidc_conformant: true,
     });

@@ -62,6 +62,12 @@ export interface Client {
    * expire. Always whole: the legacy defaults (`LEGACY_REFRESH_TOKEN_POLICY`) for a client that never set one.
    */
   refreshToken: RefreshTokenPolicy;
+  /**
+   * Auth0's `allowed_clients`: the other clients that may obtain delegation tokens for this one as their
+   * `target` at `/delegation`. Absent or empty: none (a client may always target itself). Auth0 reads an
+   * empty list as "every client of the tenant"; this service does not (issue 19 finding 10).
+   */
+  allowedClients?: string[];
   /** Auth0's `require_proof_of_possession`: token requests need a DPoP proof (RFC 9449); absent: false. */
   requireProofOfPossession?: boolean;
   createdAt: Date;

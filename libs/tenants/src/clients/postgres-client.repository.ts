@@ -23,12 +23,13 @@ interface ClientRow {
   /** `NULL` for a client that never set a policy: the legacy defaults. */
   refresh_token: RefreshTokenPolicy | null;
   require_proof_of_possession: boolean;
+  allowed_clients: string[];
   created_at: Date;
 }
 
 const COLUMNS = `client_id, name, description, app_type, callbacks, grant_types, token_endpoint_auth_method,
   client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes, web_origins, allowed_origins,
-  created_at, client_secret_cipher, refresh_token, require_proof_of_possession`;
+  created_at, client_secret_cipher, refresh_token, require_proof_of_possession, allowed_clients`;
 
 const toClient = (row: ClientRow): Client => ({
   clientId: row.client_id,
@@ -47,6 +48,7 @@ const toClient = (row: ClientRow): Client => ({
   managementScopes: row.management_scopes,
   refreshToken: { ...LEGACY_REFRESH_TOKEN_POLICY, ...row.refresh_token },
   requireProofOfPossession: row.require_proof_of_possession,
+  allowedClients: row.allowed_clients,
   createdAt: row.created_at,
 });
 
@@ -67,18 +69,20 @@ const values = (c: NewClient) => [
   c.clientSecretCipher ?? null,
   JSON.stringify(c.refreshToken),
   c.requireProofOfPossession ?? false,
+  c.allowedClients ?? [],
 ];
 
 const INSERT = `INSERT INTO clients (client_id, name, description, app_type, callbacks, grant_types,
     token_endpoint_auth_method, client_secret_hash, id_token_lifetime_seconds, id_token_alg, management_scopes,
-    web_origins, allowed_origins, client_secret_cipher, refresh_token, require_proof_of_possession)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16)`;
+    web_origins, allowed_origins, client_secret_cipher, refresh_token, require_proof_of_possession,
+    allowed_clients)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15::jsonb, $16, $17)`;
 
 // Every setting but the id, from the parameters of \`values()\`.
 const SET_ALL = `name = $2, description = $3, app_type = $4, callbacks = $5, grant_types = $6,
   token_endpoint_auth_method = $7, client_secret_hash = $8, id_token_lifetime_seconds = $9, id_token_alg = $10,
   management_scopes = $11, web_origins = $12, allowed_origins = $13, client_secret_cipher = $14,
-  refresh_token = $15::jsonb, require_proof_of_possession = $16, updated_at = now()`;
+  refresh_token = $15::jsonb, require_proof_of_possession = $16, allowed_clients = $17, updated_at = now()`;
 
 /** `ClientRepository` over the `clients` table, in raw SQL. */
 @Injectable()
