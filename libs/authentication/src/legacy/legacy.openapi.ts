@@ -99,14 +99,16 @@ export const ApiTokeninfo = () =>
     ApiOperation({
       summary: 'Legacy: the user profile for an id_token (Auth0 /tokeninfo; use /userinfo)',
       description:
-        'RS256/ES256 id_tokens verify with the tenant’s keys, HS256 ones with their client’s secret.',
+        'RS256/ES256 id_tokens verify with the tenant’s keys, HS256 ones with their client’s secret — and ' +
+        'count only when this service issued them (bound to a credential of that client and user, or a ' +
+        'recorded jti). A token whose refresh token (`credential_id`) is revoked or expired is refused.',
     }),
     ApiConsumes('application/json', 'application/x-www-form-urlencoded'),
     ApiBody({ type: TokeninfoRequest }),
     ApiResponse({ status: 200, description: 'The user’s profile.', type: TokeninfoResponse }),
     ApiOAuthErrors({
       400: '`invalid_request`: `id_token` missing or not a single string.',
-      401: '`invalid_token`: malformed, forged, expired or foreign id_token, or a blocked or deleted user.',
+      401: '`invalid_token`: malformed, forged, expired or foreign id_token, one not issued here, its credential revoked, or a blocked or deleted user.',
       503: '`temporarily_unavailable`.',
     }),
   );

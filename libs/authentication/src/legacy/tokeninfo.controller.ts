@@ -32,7 +32,8 @@ export class TokeninfoController {
   @ApiTokeninfo()
   async tokeninfo(@Req() req: Request): Promise<Omit<UserView, 'blocked'>> {
     const idToken = stringParam(oauthParams(req.body), 'id_token', { required: true, max: 8_192 });
-    // The audience picks the client, hence the key; the signature then decides whether to believe it.
+    // The audience picks the client, hence the key; the signature, then what this service recorded of the
+    // token (its credential, or for HS256 its jti), decide whether to believe it.
     const client = await this.clients.get(audienceOf(idToken));
     if (!client) throw invalidToken();
     let claims: JWTPayload;

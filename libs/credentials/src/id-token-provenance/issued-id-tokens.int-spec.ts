@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@libs/testing';
 import { IssuedIdTokens } from './issued-id-tokens';
 
 /** The jti record of issue 19 finding 9, on real PostgreSQL, as the api's own role writes it. */
-describe('IssuedIdTokens (real PostgreSQL)', () => {
+describe('IssuedIdTokens, issue 19 finding 9 (real PostgreSQL)', () => {
   let db: TestDatabase;
   let sql: DataSource;
   let issued: IssuedIdTokens;
