@@ -1,4 +1,5 @@
 import type { CommandBus } from '@nestjs/cqrs';
+import type { IdTokenProvenance } from '@libs/credentials';
 import type { AppConfig } from '@libs/config';
 import type { TokenSigner } from '@libs/jwt';
 import { DpopProofError } from '@libs/security';
@@ -34,7 +35,12 @@ function tokens() {
     signOptions: () => ({ alg: 'RS256', lifetimeSeconds: 36_000 }),
   } as unknown as IdTokenKeys;
   const config = { publicUrl: 'https://auth.example.com' } as AppConfig;
-  return { userTokens: new UserTokens(signer, commands, config, idTokenKeys), signed, recorded };
+  const provenance = { recordSigned: () => Promise.resolve() } as unknown as IdTokenProvenance;
+  return {
+    userTokens: new UserTokens(signer, commands, config, idTokenKeys, provenance),
+    signed,
+    recorded,
+  };
 }
 
 describe('UserTokens', () => {
