@@ -20,7 +20,9 @@ const credential = (changes: Partial<ActiveCredential> = {}): ActiveCredential =
   jkt: null,
   issuedAt: iso(-600),
   lastUsedAt: iso(-600),
-  tokens: { h0: null },
+  token: 'h0',
+  previous: null,
+  retries: 0,
   ...changes,
 });
 
@@ -99,11 +101,11 @@ describe('TokenIntrospection', () => {
     expect(await idle.service.introspect('opaque', 'web-app')).toEqual(INACTIVE);
     const rotating = { rotating: true, leeway: 30, expires_at: null, idle_lifetime: 3_600 };
     const reused = introspection({
-      state: credential({ terms: rotating, tokens: { h0: iso(-31), h1: null } }),
+      state: credential({ terms: rotating, token: 'h1', previous: { hash: 'h0', retiredAt: iso(-31) } }),
     });
     expect(await reused.service.introspect('opaque', 'web-app')).toEqual(INACTIVE);
     const retry = introspection({
-      state: credential({ terms: rotating, tokens: { h0: iso(-10), h1: null } }),
+      state: credential({ terms: rotating, token: 'h1', previous: { hash: 'h0', retiredAt: iso(-10) } }),
     });
     expect(await retry.service.introspect('opaque', 'web-app')).toMatchObject({ active: true });
   });

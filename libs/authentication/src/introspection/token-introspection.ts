@@ -58,11 +58,11 @@ export class TokenIntrospection {
   private async refreshToken(token: string, clientId: string): Promise<IntrospectionResponse | null> {
     const stream = await this.credentials.byRefreshToken(token);
     if (!stream) return null;
-    const { state, owner, tokenHash } = stream;
+    const { state, owner, tokenHash, retiredAt } = stream;
     // The credential's own rules first: its user is read only for a token this client may use.
     if (state.status === 'none' || refusalOf(state, clientId) !== null) return INACTIVE;
     const user = owner === undefined ? await this.users.findById(state.userId) : owner;
-    if (refusalOf(state, clientId, user, { tokenHash, now: new Date() }) !== null) return INACTIVE;
+    if (refusalOf(state, clientId, user, { tokenHash, retiredAt, now: new Date() }) !== null) return INACTIVE;
     return refreshTokenIntrospection(state, tokenHash!, this.issuer);
   }
 

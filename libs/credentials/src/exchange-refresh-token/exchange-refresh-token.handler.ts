@@ -57,6 +57,8 @@ interface Grant {
   stream?: LoadedStream<CredentialState> & { state: ActiveState };
   /** The keyed hash of the refresh token presented; none when an id_token was. */
   tokenHash?: string;
+  /** When the store says that token was retired, for an older token of its family (`Presentation`). */
+  retiredAt?: string;
   user: User;
   scope: string;
   /** Epoch seconds the new id_token must not outlive (an unbound id_token's own `exp`). */
@@ -190,6 +192,7 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
             via: request.via,
             scope,
             presentedTokenHash: grant.tokenHash,
+            presentedTokenRetiredAt: grant.retiredAt,
             dpopJkt: request.dpopJkt,
             rotateTo: next === undefined ? undefined : this.keys.refreshTokenHash(next),
             now,
@@ -231,7 +234,13 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
   private async admitRefreshToken(refreshToken: string, clientId: string): Promise<Grant> {
     const stream = await this.resolver.byRefreshToken(refreshToken);
     const { state, user } = await this.cleared(stream?.state ?? initialState, clientId, stream?.owner);
-    return { stream: { ...stream!, state }, tokenHash: stream?.tokenHash, user, scope: state.scope };
+    return {
+      stream: { ...stream!, state },
+      tokenHash: stream?.tokenHash,
+      retiredAt: stream?.retiredAt,
+      user,
+      scope: state.scope,
+    };
   }
 
   /**
