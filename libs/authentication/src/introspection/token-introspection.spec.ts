@@ -1,5 +1,6 @@
 import type { AppConfig } from '@libs/config';
-import type { ActiveCredential, CredentialResolver } from '@libs/credentials';
+import { RateLimited, type ActiveCredential, type CredentialResolver } from '@libs/credentials';
+import { MemoryLimitStore } from '@libs/security';
 import type { User, UserRepository } from '@libs/tenants';
 import type { AccessTokenInForce, UserAccessTokenVerifier } from '../token/user-access-token.verifier';
 import { INACTIVE } from './introspection-response';
@@ -48,9 +49,13 @@ function introspection(
       return access;
     },
   } as unknown as UserAccessTokenVerifier;
-  const service = new TokenIntrospection(credentials, users, accessTokens, {
-    publicUrl: 'https://tenant.example.com',
-  } as AppConfig);
+  const service = new TokenIntrospection(
+    credentials,
+    users,
+    accessTokens,
+    { publicUrl: 'https://tenant.example.com', rateLimits: { failuresPerMinute: 3 } } as AppConfig,
+    new MemoryLimitStore(),
+  );
   return { service, calls };
 }
 
@@ -131,5 +136,18 @@ describe('TokenIntrospection', () => {
     const garbage = introspection(null);
     expect(await garbage.service.introspect('garbage', 'web-app')).toEqual(INACTIVE);
     expect(garbage.calls).toEqual(['refresh', 'access:web-app']);
+  });
+
+  it('issue 19 finding 1: tokens naming nothing of the client count as failed look-ups; past the limit none is made', async () => {
+    const { service, calls } = introspection(null);
+    for (let i = 0; i < 3; i++)
+      expect(await service.introspect('guess', 'web-app', undefined, '203.0.113.9')).toEqual(INACTIVE);
+    calls.length = 0;
+    await expect(service.introspect('guess', 'web-app', undefined, '203.0.113.9')).rejects.toBeInstanceOf(
+      RateLimited,
+    );
+    expect(calls).toEqual([]); // refused before any look-up
+    // Another address keeps its own budget.
+    expect(await service.introspect('guess', 'web-app', undefined, '198.51.100.7')).toEqual(INACTIVE);
   });
 });

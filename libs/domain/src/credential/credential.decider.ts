@@ -95,7 +95,10 @@ export function evolve(state: CredentialState, event: CredentialEvent): Credenti
     case 'TokenExpired':
       return state.status === 'active' ? { ...state, status: 'expired' } : state;
     case 'IdTokenDelegated':
-      return state.status === 'none' ? state : { ...state, lastUsedAt: event.data.delegated_at };
+      // An id_token renewed is no use of the refresh token: the idle lifetime keeps counting.
+      return state.status === 'none' || event.data.via === 'delegation_id_token'
+        ? state
+        : { ...state, lastUsedAt: event.data.delegated_at };
     case 'TokenRotated':
       if (state.status === 'none') return state;
       return {
@@ -397,6 +400,11 @@ function delegate(command: DelegateIdToken, state: CredentialState): CredentialE
     return [reused(state, presented, now), revocation(state, 'refresh_token_reuse', 'system', now)];
   }
   if (refusal) throw new RefreshTokenRefused(refusal, state);
+  // A rotating family is exchanged only where its next token can be returned: not by `/delegation`'s
+  // id_token form either, which would renew it without rotation and reuse detection (finding 6).
+  if (state.terms.rotating && command.presentedTokenHash === undefined) {
+    throw new RefreshTokenRefused('rotation_unsupported', state);
+  }
   const rotation: TokenRotated[] = [];
   if (state.terms.rotating && command.presentedTokenHash !== undefined) {
     if (command.rotateTo === undefined) throw new RefreshTokenRefused('rotation_unsupported', state);

@@ -121,7 +121,8 @@ export function evolveDeviceCredential(
       if (!row) return null;
       return {
         ...row,
-        last_used_at: event.data.delegated_at,
+        // An id_token renewed is no use of the refresh token (the decider's idle lifetime agrees).
+        last_used_at: event.data.via === 'delegation_id_token' ? row.last_used_at : event.data.delegated_at,
         delegation_count: row.delegation_count + 1,
         version: event.stream_version,
       };
