@@ -384,3 +384,29 @@ describe('issue 19 finding 5: one active token per family; only the previous one
     expect(policyProblem({ ...ROTATING, infinite_token_lifetime: true })).toBeNull();
   });
 });
+
+describe("issue 19 finding 6: /delegation's id_token form on a credential's stream", () => {
+  /** The id_token form: an id_token bound to the credential presented, no refresh token. */
+  const renewal = (when: number): DelegateIdToken => ({
+    ...exchange('unused', when),
+    presentedTokenHash: undefined,
+    via: 'delegation_id_token',
+  });
+  const idle = issuedWith({ ...ROTATING, rotation_type: 'non-rotating', idle_token_lifetime: 100 });
+
+  it('issue 19 finding 6: is refused for a rotating family, as the refresh-token form at /delegation is', () =>
+    spec.given([rotatingIssued]).when(renewal(10)).thenThrows('invalid_refresh_token'));
+
+  it('issue 19 finding 6: is recorded, but is no use of the family: the idle lifetime keeps counting', () => {
+    const renewed = decide(renewal(60), replay([idle]));
+    expect(renewed).toMatchObject([{ type: 'IdTokenDelegated', data: { via: 'delegation_id_token' } }]);
+    expect(refusalOf(replay([idle, ...renewed]), 'spa', undefined, { tokenHash: 'h0', now: at(100) })).toBe(
+      'expired',
+    );
+    // A refresh-token exchange is a use.
+    const used = decide({ ...exchange('h0', 60), via: 'delegation' }, replay([idle]));
+    expect(
+      refusalOf(replay([idle, ...used]), 'spa', undefined, { tokenHash: 'h0', now: at(100) }),
+    ).toBeNull();
+  });
+});
