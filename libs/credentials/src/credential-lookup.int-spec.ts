@@ -1,5 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
+import { BACKFILL_PREVIOUS_TOKEN } from '@libs/database';
 import { refusalOf, type TokenRotated } from '@libs/domain';
 import { EventStore, EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
@@ -133,6 +134,45 @@ describe('CredentialLookup and CredentialResolver (real PostgreSQL)', () => {
     // The current one: no retirement.
     expect((await lookup.byTokenHash('f1-h3'))?.retiredAt).toBeUndefined();
     reads.mockRestore();
+  });
+
+  it('issue 19 finding 1: the migration fills the view rows of rotated families as the projection folds them', async () => {
+    const id = 'dcr_19190000000000000000000000000002';
+    const at = (s: number) => new Date(Date.parse('2026-12-01T11:00:00Z') + s * 1000).toISOString();
+    const terms = { rotating: true, leeway: 30, expires_at: null, idle_lifetime: 86_400 };
+    const who = { credential_id: id, user_id: 'auth0|u1', client_id: 'app-1' };
+    const rotated = (from: string, to: string, s: number): TokenRotated => ({
+      type: 'TokenRotated',
+      data: { ...who, previous_token_hash: from, token_hash: to, rotated_at: at(s) },
+    });
+    // A rotation, then the new token's rotation retried twice within the leeway.
+    const events = [
+      tokenIssued(id, { token_hash: 'f2-h0', issued_at: at(0), terms }),
+      rotated('f2-h0', 'f2-h1', 1),
+      rotated('f2-h1', 'f2-h2', 2),
+      rotated('f2-h1', 'f2-h2b', 3),
+      rotated('f2-h1', 'f2-h2c', 4),
+    ];
+    await stack.app.get(EventStore).append(id, { version: 0, hash: null }, events, { correlationId: 'it' });
+    await project(id);
+    const sql = stack.app.get(DataSource);
+    const columns = () =>
+      sql.query(
+        `SELECT id, previous_token_hash, previous_retired_at, retry_count FROM device_credentials
+          WHERE rotation_count > 0 ORDER BY id`,
+      );
+    const projected = await columns();
+    expect(projected.find((r: { id: string }) => r.id === id)).toEqual({
+      id,
+      previous_token_hash: 'f2-h1',
+      previous_retired_at: new Date(at(2)),
+      retry_count: 2,
+    });
+    await sql.query(
+      `UPDATE device_credentials SET previous_token_hash = NULL, previous_retired_at = NULL, retry_count = 0`,
+    );
+    await sql.query(BACKFILL_PREVIOUS_TOKEN);
+    expect(await columns()).toEqual(projected);
   });
 
   it('finds nothing for a token this service never issued', async () => {

@@ -13,6 +13,8 @@ import { RefreshTokenRotation1764101600000 } from './1764101600000-RefreshTokenR
 import { AddClientRefreshTokenPolicy1764101700000 } from './1764101700000-AddClientRefreshTokenPolicy';
 import { TrackPreviousRefreshToken1764101800000 } from './1764101800000-TrackPreviousRefreshToken';
 
+export { BACKFILL_PREVIOUS_TOKEN } from './1764101800000-TrackPreviousRefreshToken';
+
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
   CreateEventStore1764100000000,
