@@ -323,8 +323,8 @@ export function expiryOf(state: Known, now: Date): { lifetime: 'absolute' | 'idl
 
 /**
  * When the token `tokenHash` of a credential in force runs out of time if nothing else happens: the
- * earliest of the family's absolute end, its idle end (as of its last use) and, for a retired token of a
- * rotating family, the end of its retry leeway; null when only a revocation can end it. What
+ * earliest of the family's absolute end, its idle end (as of its last use) and, for the previous token of
+ * a rotating family, the end of its retry leeway; null when only a revocation can end it. What
  * introspection answers as `exp`; `refusalOf` with a presentation is what decides.
  */
 export function usableUntil(state: Known, tokenHash?: string): Date | null {
