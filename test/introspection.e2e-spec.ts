@@ -289,4 +289,50 @@ describe('POST /oauth/introspect (e2e)', () => {
       error_description: 'Missing required parameter: token',
     });
   });
+
+  // Issue 19 finding 1: looking up an unknown token costs the store a query (and, before the fix, could
+  // fold a whole family): /oauth/revoke and /oauth/introspect count them as the exchange does, per
+  // address and client, and refuse past the limit (DELEGATION_FAILURE_LIMIT_PER_MINUTE, 30 here).
+  describe('issue 19 finding 1: the failed-lookup limit', () => {
+    const bogus = () => randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, '');
+
+    it('issue 19 finding 1: 35 bogus tokens at /oauth/revoke from one address hit the limit', async () => {
+      const app = await webApp('revoke-guesser');
+      const { tokens } = await login(app);
+      const statuses: number[] = [];
+      let limited: Awaited<ReturnType<TenantClient['form']>> | undefined;
+      for (let i = 0; i < 35; i++) {
+        const res = await tenant.form('/oauth/revoke', {
+          client_id: app.client_id,
+          client_secret: app.client_secret,
+          token: bogus(),
+        });
+        statuses.push(res.status);
+        if (res.status === 429) limited ??= res;
+      }
+      expect(statuses.slice(0, 20)).toEqual(Array<number>(20).fill(200));
+      expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(30);
+      expect(statuses.slice(-5)).toEqual(Array<number>(5).fill(429));
+      expect(limited!.body).toMatchObject({ error: 'too_many_requests' });
+      expect(Number(limited!.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(limited!.headers.get('x-ratelimit-remaining')).toBe('0');
+      // Nothing was looked up past the limit: the client's own token is not revoked by a refused call.
+      const refused = await tenant.form('/oauth/revoke', {
+        client_id: app.client_id,
+        client_secret: app.client_secret,
+        token: tokens.refresh_token,
+      });
+      expect(refused.status).toBe(429);
+      expect((await introspect(app, { token: tokens.refresh_token })).body).toMatchObject({ active: true });
+    });
+
+    it('issue 19 finding 1: bogus tokens at /oauth/introspect from one address hit the limit', async () => {
+      const app = await webApp('introspect-guesser');
+      const statuses: number[] = [];
+      for (let i = 0; i < 35; i++) statuses.push((await introspect(app, { token: bogus() })).status);
+      expect(statuses[0]).toBe(200);
+      expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(30);
+      expect(statuses.slice(-5)).toEqual(Array<number>(5).fill(429));
+    });
+  });
 });

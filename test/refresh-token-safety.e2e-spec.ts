@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { Client } from 'pg';
 import { eventTopic } from '@libs/messaging';
 import {
@@ -12,6 +12,7 @@ import {
 } from '@libs/testing';
 import {
   delegate,
+  delegateIdToken,
   INVALID_REFRESH_TOKEN,
   nativeClient,
   PASSWORD,
@@ -98,6 +99,20 @@ describe('refresh-token safety: rotation, expiry, limits, DPoP (e2e)', () => {
       expect(res.status).toBe(400);
       expect(JSON.stringify(res.body)).toMatch(/expiring/);
     });
+
+    it('issue 19 finding 5: a leeway over 300 s, or rotation with both lifetimes infinite, is refused', async () => {
+      const create = (refresh_token: Record<string, unknown>) =>
+        tenant.management('POST', '/clients', { name: 'capped', app_type: 'native', refresh_token });
+      const long = await create(rotating({ leeway: 301 }));
+      expect(long.status).toBe(400);
+      expect(JSON.stringify(long.body)).toMatch(/refresh_token\.leeway/);
+      expect((await create(rotating({ leeway: 300 }))).status).toBe(201);
+      const forever = await create(
+        rotating({ infinite_token_lifetime: true, infinite_idle_token_lifetime: true }),
+      );
+      expect(forever.status).toBe(400);
+      expect(JSON.stringify(forever.body)).toMatch(/infinite/);
+    });
   });
 
   describe('rotation with reuse detection', () => {
@@ -172,21 +187,53 @@ describe('refresh-token safety: rotation, expiry, limits, DPoP (e2e)', () => {
       ]);
     }, 60_000);
 
-    it(`${N} concurrent uses within the leeway: all succeed with distinct tokens of one family, none revoked`, async () => {
+    // Auth0's rule: only the immediately previous token may be retried within the leeway, and a family has
+    // one usable token — each retry's new token replaces the one issued before it. Before issue 19 every
+    // retry minted another permanent, active branch of the family.
+    it(`issue 19 finding 5: ${N} concurrent uses within the leeway leave exactly one usable token`, async () => {
       const { clientId, tokens } = await login('race-leeway', rotating({ leeway: 60 }));
       const answers = await Promise.all(
         Array.from({ length: N }, () => refreshGrant(tenant, clientId, tokens.refresh_token)),
       );
-      expect(answers.map((a) => a.status)).toEqual(Array<number>(N).fill(200));
-      const issued = new Set(answers.map((a) => a.body.refresh_token as string));
-      expect(issued.size).toBe(N);
+      // One rotation and at most 5 retries (the cap) succeed; the rest are refused, nothing revoked.
+      const ok = answers.filter((a) => a.status === 200);
+      expect(ok).toHaveLength(6);
+      expect(answers.filter((a) => a.status === 403)).toHaveLength(N - 6);
       const stream = await streamOf(clientId);
-      expect(stream.types.filter((t) => t === 'TokenRotated')).toHaveLength(N);
+      expect(stream.types.filter((t) => t === 'TokenRotated')).toHaveLength(6);
       expect(stream.types).not.toContain('TokenRevoked');
-      expect(new Set(stream.data.map((d) => d.credential_id))).toEqual(new Set([stream.id])); // one family
-      // Every token handed out is usable (each rotates once more).
-      for (const token of issued) expect((await refreshGrant(tenant, clientId, token)).status).toBe(200);
+      // The usable one is the last recorded: the answer whose id_token that exchange recorded.
+      const lastJti = stream.data
+        .filter((_, i) => stream.types[i] === 'IdTokenDelegated')
+        .at(-1)!.id_token_jti;
+      const current = ok.find((a) => decodeJwt(a.body.id_token as string).jti === lastJti)!;
+      const replaced = ok.filter((a) => a !== current).map((a) => a.body.refresh_token as string);
+      expect(replaced).toHaveLength(5);
+      const next = await refreshGrant(tenant, clientId, current.body.refresh_token as string);
+      expect(next.status).toBe(200);
+      // Every other token handed out was replaced: presenting one is a reuse, and revokes the family.
+      for (const token of replaced) {
+        const res = await refreshGrant(tenant, clientId, token);
+        expect(res.status).toBe(403);
+        expect(res.body).toEqual(INVALID_REFRESH_TOKEN);
+      }
+      expect((await refreshGrant(tenant, clientId, next.body.refresh_token as string)).status).toBe(403);
+      expect((await streamOf(clientId)).types.slice(-2)).toEqual(['RefreshTokenReused', 'TokenRevoked']);
     }, 60_000);
+
+    it('issue 19 finding 5: the second-to-last token within the leeway revokes the family', async () => {
+      const { clientId, tokens } = await login('second-to-last', rotating({ leeway: 60 }));
+      const first = await refreshGrant(tenant, clientId, tokens.refresh_token);
+      const second = await refreshGrant(tenant, clientId, first.body.refresh_token as string);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      // The previous token may be retried; the one before it may not, leeway or not.
+      const old = await refreshGrant(tenant, clientId, tokens.refresh_token);
+      expect(old.status).toBe(403);
+      expect((await refreshGrant(tenant, clientId, second.body.refresh_token as string)).status).toBe(403);
+      const stream = await streamOf(clientId);
+      expect(stream.types.slice(-2)).toEqual(['RefreshTokenReused', 'TokenRevoked']);
+      expect(stream.data.at(-2)).toMatchObject({ retired_at: stream.data[1].rotated_at });
+    });
 
     it("a legacy client's token neither rotates nor expires (the default for existing clients)", async () => {
       const { clientId, tokens } = await login('legacy');
@@ -236,6 +283,48 @@ describe('refresh-token safety: rotation, expiry, limits, DPoP (e2e)', () => {
       const stream = await streamOf(clientId);
       expect(stream.types.at(-1)).toBe('TokenExpired');
       expect(stream.data.at(-1)).toMatchObject({ lifetime: 'absolute' });
+    });
+  });
+
+  describe("issue 19 finding 6: /delegation's id_token form and a credential's id_token", () => {
+    it('issue 19 finding 6: renews it only until its own exp (re-targeting, never extending)', async () => {
+      const { clientId, tokens } = await login('renew-capped');
+      const presented = decodeJwt(tokens.id_token);
+      expect(presented.exp).toEqual(expect.any(Number));
+      await new Promise((r) => setTimeout(r, 1_100)); // a renewal a second later would end a second later
+      const renewed = await delegateIdToken(tenant, clientId, tokens.id_token);
+      expect(renewed.status).toBe(200);
+      expect(decodeJwt(renewed.body.id_token as string).exp).toBe(presented.exp);
+      const again = await delegateIdToken(tenant, clientId, renewed.body.id_token as string);
+      expect(decodeJwt(again.body.id_token as string).exp).toBe(presented.exp);
+      expect(again.body.expires_in).toBeLessThanOrEqual(presented.exp! - Math.floor(Date.now() / 1000) + 1);
+      // Both renewals were of the credential's id_token: recorded on its stream.
+      expect((await streamOf(clientId)).types).toEqual([
+        'TokenIssued',
+        'IdTokenDelegated',
+        'IdTokenDelegated',
+      ]);
+    });
+
+    it('issue 19 finding 6: is refused for a rotating family, as the refresh-token form is', async () => {
+      const { clientId, tokens } = await login('renew-rotating', rotating({ leeway: 0 }));
+      const res = await delegateIdToken(tenant, clientId, tokens.id_token);
+      expect(res.status).toBe(403);
+      expect((await streamOf(clientId)).types).toEqual(['TokenIssued']);
+    });
+
+    it('issue 19 finding 6: is no use of the family: its idle lifetime keeps counting', async () => {
+      const policy = { ...rotating({ idle_token_lifetime: 2 }), rotation_type: 'non-rotating' };
+      const { clientId, tokens } = await login('renew-idle', policy);
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect((await delegateIdToken(tenant, clientId, tokens.id_token)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 1_000)); // 2.2 s after the login, 1 s after the renewal
+      const res = await refreshGrant(tenant, clientId, tokens.refresh_token);
+      expect(res.status).toBe(403);
+      const stream = await streamOf(clientId);
+      expect(stream.types).toEqual(['TokenIssued', 'IdTokenDelegated', 'TokenExpired']);
+      expect(stream.data[1]).toMatchObject({ via: 'delegation_id_token' });
+      expect(stream.data[2]).toMatchObject({ lifetime: 'idle' });
     });
   });
 

@@ -1,11 +1,12 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { DataSource } from 'typeorm';
-import { refusalOf } from '@libs/domain';
+import { BACKFILL_PREVIOUS_TOKEN } from '@libs/database';
+import { refusalOf, type TokenRotated } from '@libs/domain';
 import { EventStore, EventStoreModule } from '@libs/event-store';
 import { JwtModule } from '@libs/jwt';
 import { DeviceCredentialProjection } from '@libs/projections';
 import { SecretKeys } from '@libs/security';
-import { createTestStack, type TestStack } from '@libs/testing';
+import { createTestStack, tokenIssued, type TestStack } from '@libs/testing';
 import { CredentialLookup } from './credential-lookup';
 import { CredentialResolver } from './credential-resolver';
 import { CredentialsModule } from './credentials.module';
@@ -91,6 +92,87 @@ describe('CredentialLookup and CredentialResolver (real PostgreSQL)', () => {
     expect((await resolver.byRefreshToken(refreshToken))?.owner?.blocked).toBe(true);
     await sql.query(`DELETE FROM users WHERE user_id = 'auth0|owner'`);
     expect((await resolver.byRefreshToken(refreshToken))?.owner).toBeNull();
+  });
+
+  it('issue 19 finding 1: an older token of a rotating family is answered by the index, decided on the view row', async () => {
+    const id = 'dcr_19190000000000000000000000000001';
+    const store = stack.app.get(EventStore);
+    const at = (s: number) => new Date(Date.parse('2026-12-01T10:00:00Z') + s * 1000).toISOString();
+    const terms = { rotating: true, leeway: 30, expires_at: null, idle_lifetime: 86_400 };
+    const who = { credential_id: id, user_id: 'auth0|u1', client_id: 'app-1' };
+    const rotated = (i: number): TokenRotated => ({
+      type: 'TokenRotated',
+      data: { ...who, previous_token_hash: `f1-h${i - 1}`, token_hash: `f1-h${i}`, rotated_at: at(i) },
+    });
+    await store.append(
+      id,
+      { version: 0, hash: null },
+      [tokenIssued(id, { token_hash: 'f1-h0', issued_at: at(0), terms }), rotated(1), rotated(2), rotated(3)],
+      { correlationId: 'it' },
+    );
+    await project(id);
+    const reads = jest.spyOn(store, 'readStream');
+
+    // h1 was retired by the next rotation (h1 → h2), whatever the family's length.
+    const older = await lookup.byTokenHash('f1-h1');
+    expect(older).toMatchObject({ credentialId: id, retiredAt: at(2), snapshot: { version: 4 } });
+    expect(older?.snapshot?.state).toMatchObject({
+      token: 'f1-h3',
+      previous: { hash: 'f1-h2', retiredAt: at(3) },
+      retries: 0,
+    });
+    expect(older?.tail).toHaveLength(1); // the view's own version only: nothing folded from version 1
+    expect(reads).not.toHaveBeenCalled();
+    const presented = { tokenHash: 'f1-h1', retiredAt: older!.retiredAt, now: new Date(at(4)) };
+    expect(refusalOf(older!.snapshot!.state, 'app-1', undefined, presented)).toBe('reused');
+    // The previous token is the view's own: a retry within the leeway.
+    const previous = await lookup.byTokenHash('f1-h2');
+    expect(previous?.retiredAt).toBe(at(3));
+    expect(
+      refusalOf(previous!.snapshot!.state, 'app-1', undefined, { tokenHash: 'f1-h2', now: new Date(at(4)) }),
+    ).toBeNull();
+    // The current one: no retirement.
+    expect((await lookup.byTokenHash('f1-h3'))?.retiredAt).toBeUndefined();
+    reads.mockRestore();
+  });
+
+  it('issue 19 finding 1: the migration fills the view rows of rotated families as the projection folds them', async () => {
+    const id = 'dcr_19190000000000000000000000000002';
+    const at = (s: number) => new Date(Date.parse('2026-12-01T11:00:00Z') + s * 1000).toISOString();
+    const terms = { rotating: true, leeway: 30, expires_at: null, idle_lifetime: 86_400 };
+    const who = { credential_id: id, user_id: 'auth0|u1', client_id: 'app-1' };
+    const rotated = (from: string, to: string, s: number): TokenRotated => ({
+      type: 'TokenRotated',
+      data: { ...who, previous_token_hash: from, token_hash: to, rotated_at: at(s) },
+    });
+    // A rotation, then the new token's rotation retried twice within the leeway.
+    const events = [
+      tokenIssued(id, { token_hash: 'f2-h0', issued_at: at(0), terms }),
+      rotated('f2-h0', 'f2-h1', 1),
+      rotated('f2-h1', 'f2-h2', 2),
+      rotated('f2-h1', 'f2-h2b', 3),
+      rotated('f2-h1', 'f2-h2c', 4),
+    ];
+    await stack.app.get(EventStore).append(id, { version: 0, hash: null }, events, { correlationId: 'it' });
+    await project(id);
+    const sql = stack.app.get(DataSource);
+    const columns = () =>
+      sql.query(
+        `SELECT id, previous_token_hash, previous_retired_at, retry_count FROM device_credentials
+          WHERE rotation_count > 0 ORDER BY id`,
+      );
+    const projected = await columns();
+    expect(projected.find((r: { id: string }) => r.id === id)).toEqual({
+      id,
+      previous_token_hash: 'f2-h1',
+      previous_retired_at: new Date(at(2)),
+      retry_count: 2,
+    });
+    await sql.query(
+      `UPDATE device_credentials SET previous_token_hash = NULL, previous_retired_at = NULL, retry_count = 0`,
+    );
+    await sql.query(BACKFILL_PREVIOUS_TOKEN);
+    expect(await columns()).toEqual(projected);
   });
 
   it('finds nothing for a token this service never issued', async () => {

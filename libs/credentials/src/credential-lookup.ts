@@ -14,6 +14,11 @@ export interface FoundCredential {
   tail?: EventEnvelope[];
   /** The credential's user as of the same statement; null when it no longer exists. */
   owner?: User | null;
+  /**
+   * When the token looked up was retired, for a token of a rotating family other than its newest: the
+   * store's index answers it (the rotation after the one that issued the token), never a fold.
+   */
+  retiredAt?: string;
 }
 
 interface ViewRow {
@@ -31,6 +36,9 @@ interface ViewRow {
   expires_at: Date | null;
   idle_lifetime: number | null;
   rotated_at: Date | null;
+  previous_token_hash: string | null;
+  previous_retired_at: Date | null;
+  retry_count: number;
   jkt: string | null;
   version: number;
   /** The projector's head of the stream: the hash of the last event it applied, and whether the stream broke. */
@@ -46,6 +54,7 @@ interface ViewRow {
 const viewWithTail = (column: 'token_hash' | 'id') => `
   SELECT v.token_hash, v.id, v.user_id, v.client_id, v.device_name, v.scope, v.status, v.version,
          v.created_at, v.last_used_at, v.rotating, v.leeway, v.expires_at, v.idle_lifetime, v.rotated_at, v.jkt,
+         v.previous_token_hash, v.previous_retired_at, v.retry_count,
          h.version AS head_version, h.last_hash AS head_hash, h.broken_at IS NOT NULL AS broken,
          coalesce((SELECT json_agg(json_build_object(
                     'event_id', e.event_id, 'type', e.type, 'schema_version', e.schema_version,
@@ -61,12 +70,20 @@ const BY_TOKEN_HASHES = viewWithTail('token_hash');
 const BY_IDS = viewWithTail('id');
 
 // The write side's own record of a token: the TokenIssued or TokenRotated that issued it (for a token the
-// view has not applied yet, or a rotating family's token other than its newest). One partial index each.
+// view has not applied yet, or a rotating family's token other than its newest; one partial index each),
+// and when it was retired: by the family's next rotation, whichever token that one presented (a family
+// has one active token). Both by index, bounded whatever the family's length (issue 19 finding 1).
 const ISSUED_WITH_TOKEN_HASH = `
-  SELECT stream_id FROM events WHERE type = 'TokenIssued' AND data ->> 'token_hash' = $1
-  UNION ALL
-  SELECT stream_id FROM events WHERE type = 'TokenRotated' AND data ->> 'token_hash' = $1
-  LIMIT 1`;
+  WITH issuing AS (
+    SELECT stream_id, stream_version FROM events WHERE type = 'TokenIssued' AND data ->> 'token_hash' = $1
+    UNION ALL
+    SELECT stream_id, stream_version FROM events WHERE type = 'TokenRotated' AND data ->> 'token_hash' = $1
+    LIMIT 1)
+  SELECT i.stream_id,
+         (SELECT r.data ->> 'rotated_at' FROM events r
+           WHERE r.stream_id = i.stream_id AND r.stream_version > i.stream_version AND r.type = 'TokenRotated'
+           ORDER BY r.stream_version LIMIT 1) AS retired_at
+    FROM issuing i`;
 
 /**
  * Finds the credential a refresh token belongs to: in the device-credential view first (the
@@ -96,11 +113,21 @@ export class CredentialLookup {
 
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * The credential whose token this is: the view row whose current token it is; otherwise the store's
+   * index names the stream (and when the token was retired), and the stream's view row is the snapshot
+   * to decide on — a retired token never costs a fold of the family from version 1.
+   */
   async byTokenHash(tokenHash: string): Promise<FoundCredential | null> {
     const row = await this.views.submit(tokenHash);
     if (row && this.trusted(row)) return found(row);
-    const { rows } = await pgPool(this.db).query<{ stream_id: string }>(ISSUED_WITH_TOKEN_HASH, [tokenHash]);
-    return rows[0] ? { credentialId: rows[0].stream_id } : null;
+    const { rows } = await pgPool(this.db).query<{ stream_id: string; retired_at: string | null }>(
+      ISSUED_WITH_TOKEN_HASH,
+      [tokenHash],
+    );
+    if (!rows[0]) return null;
+    const retiredAt = rows[0].retired_at === null ? {} : { retiredAt: iso(rows[0].retired_at)! };
+    return { ...(await this.byId(rows[0].stream_id)), ...retiredAt };
   }
 
   /**
@@ -145,7 +172,7 @@ function found(row: ViewRow): FoundCredential {
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
-/** The decider's state as the view row has it: of a rotating family, only the newest token is known. */
+/** The decider's state as the view row has it: the current token, the previous one, the retry count. */
 function stateOf(row: ViewRow): CredentialState {
   const issuedAt = iso(row.created_at)!;
   // Rotation and delegation are recorded together: the later of the two is the last use.
@@ -166,6 +193,11 @@ function stateOf(row: ViewRow): CredentialState {
     jkt: row.jkt,
     issuedAt,
     lastUsedAt: used.sort().at(-1) ?? issuedAt,
-    tokens: { [row.token_hash]: null },
+    token: row.token_hash,
+    previous:
+      row.previous_token_hash === null || row.previous_retired_at === null
+        ? null
+        : { hash: row.previous_token_hash, retiredAt: iso(row.previous_retired_at)! },
+    retries: Number(row.retry_count),
   };
 }

@@ -13,6 +13,8 @@ export type ResolvedStream = LoadedStream<CredentialState> & {
   owner?: User | null;
   /** The keyed hash of the refresh token it was found by (a rotating family's decisions need it). */
   tokenHash?: string;
+  /** When that token was retired, as the store's index has it, for a family's older token (`Presentation`). */
+  retiredAt?: string;
 };
 
 /** A credential that exists (issued; active or revoked). */
@@ -40,7 +42,9 @@ export class CredentialResolver {
     const match = await this.keys.findByHash('refresh-token-hash', refreshToken, (hash) =>
       this.lookup.byTokenHash(hash),
     );
-    return match ? { ...(await this.streamOf(match.found)), tokenHash: match.hash } : null;
+    if (!match) return null;
+    const retiredAt = match.found.retiredAt === undefined ? {} : { retiredAt: match.found.retiredAt };
+    return { ...(await this.streamOf(match.found)), tokenHash: match.hash, ...retiredAt };
   }
 
   /**

@@ -5,4 +5,4 @@ export { ControlPlane } from './control-plane';
 export { Overloaded } from './overloaded';
 export { pgPool } from './pg-pool';
 export { StatementBatcher, type BatchResults, type BatcherOptions } from './statement-batcher';
-export { MIGRATIONS } from './migrations';
+export { BACKFILL_PREVIOUS_TOKEN, MIGRATIONS } from './migrations';

@@ -53,8 +53,10 @@ export interface TokenIssued {
 
 /**
  * Emitted when a rotating refresh token is used: the presented token is retired (if it was not
- * already) and a new token of the same family — the same credential stream — is issued. Recorded, with
- * the `IdTokenDelegated` of the same exchange, before the new token is returned.
+ * already) and a new token of the same family — the same credential stream — is issued. The new token
+ * replaces the family's current one (since issue 19 a family has one usable token: a retry of the
+ * previous token retires the token issued before it). Recorded, with the `IdTokenDelegated` of the same
+ * exchange, before the new token is returned.
  */
 export interface TokenRotated {
   type: 'TokenRotated';
@@ -144,8 +146,12 @@ export interface IdTokenDelegated {
     id_token_jti: string;
     expires_at: string;
     delegated_at: string;
-    /** The endpoint that delegated: legacy `/delegation` or the modern `refresh_token` grant. */
-    via: 'delegation' | 'refresh_token';
+    /**
+     * The endpoint that delegated: legacy `/delegation` or the modern `refresh_token` grant; or
+     * `delegation_id_token`, `/delegation`'s id_token form renewing an id_token bound to the credential
+     * (no refresh token presented: not a use of the family, issue 19 finding 6). An open set.
+     */
+    via: 'delegation' | 'refresh_token' | 'delegation_id_token';
     /**
      * The scope the id_token was issued with, i.e. which claims were released (since schema version 2;
      * always a string when written). `null` only for an event written before: not recorded then.

@@ -7,6 +7,7 @@ export {
   refusalOf,
   refusalRecorded,
   replay,
+  retirementAfter,
   usableUntil,
   type CredentialCommand,
   type Presentation,
@@ -14,6 +15,7 @@ export {
   type DelegateIdToken,
   type IssueToken,
   type RefusalReason,
+  type RetiredToken,
   type RevokeToken,
 } from './credential/credential.decider';
 export {
@@ -47,6 +49,8 @@ export { assertReadable, upcast } from './upcasting/upcast';
 export {
   LEGACY_REFRESH_TOKEN_POLICY,
   LEGACY_TERMS,
+  MAX_LEEWAY,
+  MAX_LEEWAY_RETRIES,
   MAX_TOKEN_LIFETIME,
   policyProblem,
   termsOf,

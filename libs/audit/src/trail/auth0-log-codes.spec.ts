@@ -6,6 +6,7 @@ describe('auth0LogCode', () => {
     [{ type: 'TokenIssued', grant: 'password' }, 'sepft', null],
     [{ type: 'IdTokenDelegated', via: 'delegation' }, 'sd', null],
     [{ type: 'IdTokenDelegated', via: 'refresh_token' }, 'sertft', null],
+    [{ type: 'IdTokenDelegated', via: 'delegation_id_token' }, 'sd', null],
     [{ type: 'DelegationFailed', endpoint: 'delegation' }, 'fd', null],
     [{ type: 'DelegationFailed', endpoint: 'refresh_token' }, 'fertft', null],
     [{ type: 'TokenRevoked', reason: 'management_api', actor: 'mgmt@clients' }, 'srrt', 'sapi'],

@@ -34,7 +34,7 @@ export function auth0LogCode(occurrence: LoggedOccurrence): Auth0LogCode {
     case 'TokenIssued':
       return { code: occurrence.grant === 'password' ? 'sepft' : 'seacft', related: null };
     case 'IdTokenDelegated':
-      return { code: occurrence.via === 'delegation' ? 'sd' : 'sertft', related: null };
+      return { code: occurrence.via === 'refresh_token' ? 'sertft' : 'sd', related: null };
     case 'DelegationFailed':
       return { code: occurrence.endpoint === 'delegation' ? 'fd' : 'fertft', related: null };
     case 'TokenRevoked':

@@ -17,7 +17,9 @@ const credential = (changes: Partial<ActiveCredential> = {}): ActiveCredential =
   jkt: null,
   issuedAt: new Date(T0).toISOString(),
   lastUsedAt: new Date(T0).toISOString(),
-  tokens: { h0: null },
+  token: 'h0',
+  previous: null,
+  retries: 0,
   ...changes,
 });
 
@@ -52,7 +54,8 @@ describe('refreshTokenIntrospection (RFC 7662 §2.2)', () => {
     const retired = credential({
       terms: { rotating: true, leeway: 30, expires_at: null, idle_lifetime: 3_600 },
       lastUsedAt: new Date(T0 + 60_000).toISOString(),
-      tokens: { h0: new Date(T0 + 60_000).toISOString(), h1: null },
+      token: 'h1',
+      previous: { hash: 'h0', retiredAt: new Date(T0 + 60_000).toISOString() },
     });
     expect(refreshTokenIntrospection(retired, 'h0', ISSUER).exp).toBe(epoch(T0 + 90_000));
     expect(refreshTokenIntrospection(retired, 'h1', ISSUER).exp).toBe(epoch(T0 + 3_660_000));

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { translateExchangeError } from '@libs/credentials';
 import { ClientAuthentication } from '@libs/tenants';
 import { API_TAGS, InvalidClient, oauthParams, stringParam } from '@libs/platform';
 import type { IntrospectionResponse } from './introspection-response';
@@ -40,6 +41,9 @@ export class IntrospectionController {
     // §2.1: a hint only; a value this server does not know is ignored (the token is looked up as both).
     const hint = stringParam(params, 'token_type_hint', { max: 64 });
     res.set('Cache-Control', 'no-store');
-    return this.introspection.introspect(token, client.clientId, isTokenKind(hint) ? hint : undefined);
+    // Past the failed-lookup budget: 429 with the budget's headers, as the exchange answers it.
+    return this.introspection
+      .introspect(token, client.clientId, isTokenKind(hint) ? hint : undefined, req.ip ?? 'unknown')
+      .catch((error: unknown) => Promise.reject(translateExchangeError(error, res)));
   }
 }

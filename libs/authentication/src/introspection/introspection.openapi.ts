@@ -106,7 +106,9 @@ export const ApiIntrospectionEndpoint = () =>
     ApiOAuthErrors({
       400: '`invalid_request`: missing, repeated or over-long `token`; two client authentication methods.',
       401: '`invalid_client`: unknown client, wrong secret, or a public client (no secret to authenticate with).',
-      429: '`too_many_attempts`: too many wrong client secrets from this address.',
+      429:
+        '`too_many_attempts`: too many wrong client secrets from this address; `too_many_requests`: too many ' +
+        'tokens that name nothing of the client (failed look-ups per address and client).',
       503: '`temporarily_unavailable`.',
     }),
   );

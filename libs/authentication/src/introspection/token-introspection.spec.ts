@@ -1,5 +1,6 @@
 import type { AppConfig } from '@libs/config';
-import type { ActiveCredential, CredentialResolver } from '@libs/credentials';
+import { RateLimited, type ActiveCredential, type CredentialResolver } from '@libs/credentials';
+import { MemoryLimitStore } from '@libs/security';
 import type { User, UserRepository } from '@libs/tenants';
 import type { AccessTokenInForce, UserAccessTokenVerifier } from '../token/user-access-token.verifier';
 import { INACTIVE } from './introspection-response';
@@ -20,7 +21,9 @@ const credential = (changes: Partial<ActiveCredential> = {}): ActiveCredential =
   jkt: null,
   issuedAt: iso(-600),
   lastUsedAt: iso(-600),
-  tokens: { h0: null },
+  token: 'h0',
+  previous: null,
+  retries: 0,
   ...changes,
 });
 
@@ -46,9 +49,13 @@ function introspection(
       return access;
     },
   } as unknown as UserAccessTokenVerifier;
-  const service = new TokenIntrospection(credentials, users, accessTokens, {
-    publicUrl: 'https://tenant.example.com',
-  } as AppConfig);
+  const service = new TokenIntrospection(
+    credentials,
+    users,
+    accessTokens,
+    { publicUrl: 'https://tenant.example.com', rateLimits: { failuresPerMinute: 3 } } as AppConfig,
+    new MemoryLimitStore(),
+  );
   return { service, calls };
 }
 
@@ -99,11 +106,11 @@ describe('TokenIntrospection', () => {
     expect(await idle.service.introspect('opaque', 'web-app')).toEqual(INACTIVE);
     const rotating = { rotating: true, leeway: 30, expires_at: null, idle_lifetime: 3_600 };
     const reused = introspection({
-      state: credential({ terms: rotating, tokens: { h0: iso(-31), h1: null } }),
+      state: credential({ terms: rotating, token: 'h1', previous: { hash: 'h0', retiredAt: iso(-31) } }),
     });
     expect(await reused.service.introspect('opaque', 'web-app')).toEqual(INACTIVE);
     const retry = introspection({
-      state: credential({ terms: rotating, tokens: { h0: iso(-10), h1: null } }),
+      state: credential({ terms: rotating, token: 'h1', previous: { hash: 'h0', retiredAt: iso(-10) } }),
     });
     expect(await retry.service.introspect('opaque', 'web-app')).toMatchObject({ active: true });
   });
@@ -129,5 +136,18 @@ describe('TokenIntrospection', () => {
     const garbage = introspection(null);
     expect(await garbage.service.introspect('garbage', 'web-app')).toEqual(INACTIVE);
     expect(garbage.calls).toEqual(['refresh', 'access:web-app']);
+  });
+
+  it('issue 19 finding 1: tokens naming nothing of the client count as failed look-ups; past the limit none is made', async () => {
+    const { service, calls } = introspection(null);
+    for (let i = 0; i < 3; i++)
+      expect(await service.introspect('guess', 'web-app', undefined, '203.0.113.9')).toEqual(INACTIVE);
+    calls.length = 0;
+    await expect(service.introspect('guess', 'web-app', undefined, '203.0.113.9')).rejects.toBeInstanceOf(
+      RateLimited,
+    );
+    expect(calls).toEqual([]); // refused before any look-up
+    // Another address keeps its own budget.
+    expect(await service.introspect('guess', 'web-app', undefined, '198.51.100.7')).toEqual(INACTIVE);
   });
 });

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CommandBus } from '@nestjs/cqrs';
-import { RevokeRefreshToken } from '@libs/credentials';
+import { RevokeRefreshToken, translateExchangeError } from '@libs/credentials';
 import { ClientAuthentication } from '@libs/tenants';
 import { API_TAGS, InvalidRequest, oauthParams, stringParam, UnauthorizedClient } from '@libs/platform';
 import { ApiRevocationEndpoint } from './revocation.openapi';
@@ -36,6 +36,9 @@ export class RevocationController {
     }
     res.set('Cache-Control', 'no-store');
     // Access tokens are self-contained JWTs: they cannot be revoked, only expire (§2.2 allows this).
-    await this.commands.execute(new RevokeRefreshToken(token, client.clientId, String(req.id)));
+    // Past the failed-lookup budget: 429 with the budget's headers, as the exchange answers it.
+    await this.commands
+      .execute(new RevokeRefreshToken(token, client.clientId, String(req.id), req.ip ?? 'unknown'))
+      .catch((error: unknown) => Promise.reject(translateExchangeError(error, res)));
   }
 }

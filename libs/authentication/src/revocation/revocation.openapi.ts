@@ -38,6 +38,7 @@ export const ApiRevocationEndpoint = () =>
       400: '`invalid_request`: missing, repeated or over-long `token`, unknown `token_type_hint`.',
       401: '`invalid_client`.',
       403: '`unauthorized_client`: the client may not use refresh tokens.',
+      429: '`too_many_requests`: too many tokens that name no credential of the client (per address and client).',
       503: '`temporarily_unavailable`.',
     }),
   );

@@ -58,9 +58,11 @@ interface Grant {
   stream?: LoadedStream<CredentialState> & { state: ActiveState };
   /** The keyed hash of the refresh token presented; none when an id_token was. */
   tokenHash?: string;
+  /** When the store says that token was retired, for an older token of its family (`Presentation`). */
+  retiredAt?: string;
   user: User;
   scope: string;
-  /** Epoch seconds the new id_token must not outlive (an unbound id_token's own `exp`). */
+  /** Epoch seconds the new id_token must not outlive (a presented id_token's own `exp`). */
   notAfter?: number;
 }
 
@@ -70,9 +72,11 @@ interface Grant {
  * `IdTokenDelegated`, and only then answer (DESIGN guarantees 1 and 3).
  *
  * An id_token bound to a credential (`CREDENTIAL_CLAIM`) is resolved like its refresh token: refused once
- * that is revoked, renewed only by the credential's own client, recorded on its stream. An unbound one
- * (a login without `offline_access`) has no stream to record on: its renewal records no event (an HS256
- * one must carry a recorded jti and its renewal's is recorded: `IdTokenProvenance`), and the new token never outlives it (`exp` ≤ the presented `exp`), so it cannot be renewed forever.
+ * that is revoked, renewed only by the credential's own client, recorded on its stream — refused for a
+ * rotating family, and no use of the family (its idle lifetime keeps counting). An unbound one (a login
+ * without `offline_access`) has no stream to record on: its renewal records no event (an HS256 one must
+ * carry a recorded jti, and its renewal's is recorded: `IdTokenProvenance`). Either way the new token
+ * never outlives the presented one (`exp` ≤ the presented `exp`), so it cannot be renewed forever.
  */
 @CommandHandler(ExchangeRefreshToken)
 export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefreshToken> {
@@ -192,9 +196,11 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
             apiType: request.apiType,
             idTokenJti: signed.jti,
             expiresAt: new Date(signed.exp * 1000),
-            via: request.via,
+            // The id_token form is no use of the refresh token (finding 6): recorded as such.
+            via: grant.tokenHash === undefined ? 'delegation_id_token' : request.via,
             scope,
             presentedTokenHash: grant.tokenHash,
+            presentedTokenRetiredAt: grant.retiredAt,
             dpopJkt: request.dpopJkt,
             rotateTo: next === undefined ? undefined : this.keys.refreshTokenHash(next),
             now,
@@ -242,7 +248,13 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
   private async admitRefreshToken(refreshToken: string, clientId: string): Promise<Grant> {
     const stream = await this.resolver.byRefreshToken(refreshToken);
     const { state, user } = await this.cleared(stream?.state ?? initialState, clientId, stream?.owner);
-    return { stream: { ...stream!, state }, tokenHash: stream?.tokenHash, user, scope: state.scope };
+    return {
+      stream: { ...stream!, state },
+      tokenHash: stream?.tokenHash,
+      retiredAt: stream?.retiredAt,
+      user,
+      scope: state.scope,
+    };
   }
 
   /**
@@ -280,7 +292,9 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
     const stream = await this.resolver.byId(credentialId);
     const { state, user } = await this.cleared(stream.state, client.clientId, stream.owner);
     if (state.userId !== claims.sub) throw new RefreshTokenRefused('invalid_id_token', state);
-    return { stream: { ...stream, state }, user, scope: intersectScope(scope, state.scope) };
+    // Re-targeting, never extending (issue 19 finding 6): the new token ends when the presented one does.
+    const bound = { stream: { ...stream, state }, user, scope: intersectScope(scope, state.scope) };
+    return { ...bound, notAfter: claims.exp };
   }
 
   /**

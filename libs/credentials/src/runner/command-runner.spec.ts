@@ -152,6 +152,23 @@ describe('CommandRunner', () => {
     expect((await store.readStream(id)).map((e) => e.type)).toEqual(['TokenIssued', 'TokenRevoked']);
   });
 
+  it('issue 19 finding 1: after a conflict it reads on from the state it had, never from version 1 again', async () => {
+    await run(issue);
+    for (let i = 0; i < 3; i++) await run(delegate);
+    const loaded = await runner.load(credentialDecider, id); // version 4
+    await run(delegate); // another writer takes version 5: the next attempt conflicts
+    const reads: number[] = [];
+    const readStream = store.readStream.bind(store);
+    store.readStream = (streamId, afterVersion = 0) => (
+      reads.push(afterVersion),
+      readStream(streamId, afterVersion)
+    );
+    const { events } = await run(delegate, loaded);
+    expect(events.map((e) => e.stream_version)).toEqual([6]);
+    // One read, from the version the conflicting attempt had decided on (inclusive, for its hash).
+    expect(reads).toEqual([3]);
+  });
+
   it('folds a snapshot with the tail from its version on, and ignores a tail that does not start there', async () => {
     await run(issue);
     await run(revoke);
@@ -177,6 +194,8 @@ function activeState(): CredentialState {
     jkt: null,
     issuedAt: '2026-11-25T10:00:00.000Z',
     lastUsedAt: '2026-11-25T10:00:00.000Z',
-    tokens: { [`hash-${id}`]: null },
+    token: `hash-${id}`,
+    previous: null,
+    retries: 0,
   };
 }

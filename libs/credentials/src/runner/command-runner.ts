@@ -101,12 +101,15 @@ export class CommandRunner {
     { context, from }: HandleOptions<State>,
     commandId: string,
   ): Promise<CommandResult<State>> {
+    // The latest state known: after a conflict, only the events since are read and folded (from a
+    // snapshot, never from version 1 again: issue 19 finding 1).
+    let known: Snapshot<State> | undefined =
+      from && 'position' in from ? { state: from.state, version: from.position.version } : from;
     for (let attempt = 1; ; attempt++) {
       // A stream loaded by the caller is used for the first attempt only; a conflict reads it again.
       const { state, position } =
-        attempt === 1 && from && 'position' in from
-          ? from
-          : await this.load(decider, streamId, from && 'version' in from ? from : undefined);
+        attempt === 1 && from && 'position' in from ? from : await this.load(decider, streamId, known);
+      known = { state, version: position.version };
       const resolved =
         typeof command === 'function' ? (command as (state: State) => Command)(state) : command;
       const events = decider.decide(resolved, state);

@@ -11,8 +11,11 @@ import { AddStreamChainHeads1764101400000 } from './1764101400000-AddStreamChain
 import { RelayTailsTheEventTable1764101500000 } from './1764101500000-RelayTailsTheEventTable';
 import { RefreshTokenRotation1764101600000 } from './1764101600000-RefreshTokenRotation';
 import { AddClientRefreshTokenPolicy1764101700000 } from './1764101700000-AddClientRefreshTokenPolicy';
+import { TrackPreviousRefreshToken1764101800000 } from './1764101800000-TrackPreviousRefreshToken';
 import { AddClientAllowedClients1764101910000 } from './1764101910000-AddClientAllowedClients';
 import { CreateIssuedIdTokens1764101920000 } from './1764101920000-CreateIssuedIdTokens';
+
+export { BACKFILL_PREVIOUS_TOKEN } from './1764101800000-TrackPreviousRefreshToken';
 
 /** Every migration, oldest first. Listed, not globbed, so sources and builds run the same set. */
 export const MIGRATIONS = [
@@ -29,6 +32,7 @@ export const MIGRATIONS = [
   RelayTailsTheEventTable1764101500000,
   RefreshTokenRotation1764101600000,
   AddClientRefreshTokenPolicy1764101700000,
+  TrackPreviousRefreshToken1764101800000,
   AddClientAllowedClients1764101910000,
   CreateIssuedIdTokens1764101920000,
 ];

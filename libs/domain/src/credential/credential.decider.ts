@@ -1,6 +1,6 @@
 import { DomainError } from '../errors';
 import { RefreshTokenRefused } from './refresh-token-refused';
-import { LEGACY_TERMS, type RefreshTokenTerms } from './refresh-token-policy';
+import { LEGACY_TERMS, MAX_LEEWAY, MAX_LEEWAY_RETRIES, type RefreshTokenTerms } from './refresh-token-policy';
 import type {
   CredentialEvent,
   IdTokenDelegated,
@@ -18,9 +18,16 @@ import type {
  * state, evolve, commands, decide. A credential is issued once, may be exchanged any number of times
  * while active, and ends at most once — revoked, or expired; nothing follows its end.
  *
- * A rotating credential's family is its stream: each exchange retires the token presented and issues
- * the next one (`TokenRotated`). A retired token presented again within the leeway yields one more
- * token of the family (a network retry, concurrent tabs); after it, the family is revoked (reuse).
+ * A rotating credential's family is its stream, with one active token at a time: each exchange retires
+ * the token presented and issues the next one (`TokenRotated`). Only the immediately previous token may
+ * be presented again, within the leeway and at most `MAX_LEEWAY_RETRIES` times (a network retry,
+ * concurrent tabs): its new token replaces the current one, which is retired. Any other retired token —
+ * the second-to-last, an older one, a replaced one — or the previous one after its leeway is a reuse
+ * (Auth0's documented rule): the family is revoked.
+ *
+ * The state keeps what those rules need and nothing that grows with the history (a fold is linear): the
+ * current token, the previous one with its retirement, a count. Whether an older hash is one of the
+ * family's, and when it was retired, is the store's to answer by an index (`Presentation.retiredAt`).
  */
 
 // ---- State ------------------------------------------------------------------------------------------
@@ -40,13 +47,22 @@ export type CredentialState =
       issuedAt: string;
       /** The last exchange (or issuance): where the idle lifetime counts from. */
       lastUsedAt: string;
+      /** Keyed hash of the family's current token: the one active token (the issued one until rotated). */
+      token: string;
       /**
-       * A rotating family's tokens by keyed hash: when each was retired, null while it may be used.
-       * Holds only the tokens this state has seen (a view row knows its current token only; a token it
-       * does not know is looked up in the store, which folds the whole stream).
+       * A rotating family's immediately previous token and when it was first retired: the only retired
+       * token that may still be exchanged, within the leeway. Null before the first rotation.
        */
-      tokens: Readonly<Record<string, string | null>>;
+      previous: RetiredToken | null;
+      /** Exchanges of `previous` since it was retired (retries within the leeway). */
+      retries: number;
     };
+
+/** A retired token of a rotating family: its keyed hash and when it was retired (ISO 8601). */
+export interface RetiredToken {
+  hash: string;
+  retiredAt: string;
+}
 
 export const initialState: CredentialState = { status: 'none' };
 
@@ -69,7 +85,9 @@ export function evolve(state: CredentialState, event: CredentialEvent): Credenti
         jkt: d.jkt ?? null,
         issuedAt: d.issued_at,
         lastUsedAt: d.issued_at,
-        tokens: { [d.token_hash]: null },
+        token: d.token_hash,
+        previous: null,
+        retries: 0,
       };
     }
     case 'TokenRevoked':
@@ -77,17 +95,18 @@ export function evolve(state: CredentialState, event: CredentialEvent): Credenti
     case 'TokenExpired':
       return state.status === 'active' ? { ...state, status: 'expired' } : state;
     case 'IdTokenDelegated':
-      return state.status === 'none' ? state : { ...state, lastUsedAt: event.data.delegated_at };
-    case 'TokenRotated': {
+      // An id_token renewed is no use of the refresh token: the idle lifetime keeps counting.
+      return state.status === 'none' || event.data.via === 'delegation_id_token'
+        ? state
+        : { ...state, lastUsedAt: event.data.delegated_at };
+    case 'TokenRotated':
       if (state.status === 'none') return state;
-      const d = event.data;
-      const retiredAt = state.tokens[d.previous_token_hash] ?? d.rotated_at;
       return {
         ...state,
-        lastUsedAt: d.rotated_at,
-        tokens: { ...state.tokens, [d.previous_token_hash]: retiredAt, [d.token_hash]: null },
+        lastUsedAt: event.data.rotated_at,
+        token: event.data.token_hash,
+        ...retirementAfter(state, event.data),
       };
-    }
     case 'RefreshTokenReused':
       return state;
     default: {
@@ -95,6 +114,23 @@ export function evolve(state: CredentialState, event: CredentialEvent): Credenti
       return _exhaustive;
     }
   }
+}
+
+/**
+ * The previous token and its retry count after a rotation (the device-credential view folds the same).
+ * Either way the new token replaces the current one, which is retired: one active token. A retry of the
+ * previous token keeps its first retirement (the leeway counts from there). Any other presented token is
+ * the new previous one — also in logs written before issue 19, where a retired token could branch the
+ * family: the newest token is the family's from then on.
+ */
+export function retirementAfter(
+  before: { previous: RetiredToken | null; retries: number },
+  rotated: TokenRotated['data'],
+): { previous: RetiredToken; retries: number } {
+  const presented = rotated.previous_token_hash;
+  return before.previous !== null && presented === before.previous.hash
+    ? { previous: before.previous, retries: before.retries + 1 }
+    : { previous: { hash: presented, retiredAt: rotated.rotated_at }, retries: 0 };
 }
 
 // ---- Commands ---------------------------------------------------------------------------------------
@@ -135,6 +171,8 @@ export interface DelegateIdToken {
   scope: string;
   /** Keyed hash of the refresh token presented; absent when an id_token was (`/delegation`'s other form). */
   presentedTokenHash?: string;
+  /** The store's answer for an older token of the family than the state knows (`Presentation.retiredAt`). */
+  presentedTokenRetiredAt?: string;
   /** Keyed hash of the token a rotating family's exchange issues next; required to exchange one. */
   rotateTo?: string;
   /** Thumbprint of the key of the request's verified DPoP proof, if it carried one. */
@@ -218,8 +256,13 @@ export type RefusalReason =
   | 'unknown_token'
   | 'revoked'
   | 'expired'
-  /** A rotated-out token presented after its leeway (Auth0's `ferrt`): the family is revoked for it. */
+  /**
+   * A retired token presented other than as a retry of the previous one within the leeway (Auth0's
+   * `ferrt`): the family is revoked for it.
+   */
   | 'reused'
+  /** The previous token presented within the leeway once more than `MAX_LEEWAY_RETRIES` allows. */
+  | 'retry_limit'
   | 'wrong_client'
   | 'user_blocked'
   | 'user_missing'
@@ -234,6 +277,12 @@ export type RefusalReason =
 export interface Presentation {
   /** Keyed hash of the refresh token presented; absent for an id_token bound to the credential. */
   tokenHash?: string;
+  /**
+   * When the presented token was retired, as the store's index of the family's tokens answers it, for a
+   * token the state does not know (neither the current nor the previous one): it is one of the family's
+   * older tokens. Absent when the store found it current, or the state knows it.
+   */
+  retiredAt?: string;
   now: Date;
 }
 
@@ -259,9 +308,7 @@ export function refusalOf(
   if (user?.blocked) return 'user_blocked';
   if (!presented) return null;
   if (expiryOf(state, presented.now)) return 'expired';
-  return presented.tokenHash === undefined
-    ? null
-    : rotationRefusal(state, presented.tokenHash, presented.now);
+  return presented.tokenHash === undefined ? null : rotationRefusal(state, presented);
 }
 
 /** When and which lifetime of an active credential has run out at `now`; null while it has not. */
@@ -276,16 +323,17 @@ export function expiryOf(state: Known, now: Date): { lifetime: 'absolute' | 'idl
 
 /**
  * When the token `tokenHash` of a credential in force runs out of time if nothing else happens: the
- * earliest of the family's absolute end, its idle end (as of its last use) and, for a retired token of a
- * rotating family, the end of its retry leeway; null when only a revocation can end it. What
+ * earliest of the family's absolute end, its idle end (as of its last use) and, for the previous token of
+ * a rotating family, the end of its retry leeway; null when only a revocation can end it. What
  * introspection answers as `exp`; `refusalOf` with a presentation is what decides.
  */
 export function usableUntil(state: Known, tokenHash?: string): Date | null {
   const { absolute, idle } = lifetimeEnds(state);
-  const retiredAt =
-    tokenHash !== undefined && Object.hasOwn(state.tokens, tokenHash) ? state.tokens[tokenHash] : null;
+  const previous = state.previous;
   const leewayEnd =
-    state.terms.rotating && retiredAt !== null ? Date.parse(retiredAt) + state.terms.leeway * 1000 : null;
+    state.terms.rotating && previous !== null && tokenHash === previous.hash
+      ? Date.parse(previous.retiredAt) + leewayOf(state) * 1000
+      : null;
   const ends = [absolute, idle, leewayEnd].filter((end): end is number => end !== null);
   return ends.length === 0 ? null : new Date(Math.min(...ends));
 }
@@ -299,18 +347,30 @@ function lifetimeEnds(state: Known): { absolute: number | null; idle: number | n
   };
 }
 
-/** For a rotating family: whether `tokenHash` may still be exchanged (a non-rotating one always may). */
-function rotationRefusal(state: Known, tokenHash: string, now: Date): RefusalReason | null {
-  if (!state.terms.rotating) return null;
-  if (!Object.hasOwn(state.tokens, tokenHash)) return 'unknown_token';
-  const retiredAt = state.tokens[tokenHash];
-  return retiredAt === null || withinLeeway(state, retiredAt, now) ? null : 'reused';
+/**
+ * For a rotating family: whether the presented token may still be exchanged (a non-rotating one always
+ * may). The current token may; the previous one within the leeway, a bounded number of times; any other
+ * token of the family is a reuse; a hash the family never issued is unknown.
+ */
+function rotationRefusal(state: Known, { tokenHash, retiredAt, now }: Presentation): RefusalReason | null {
+  if (!state.terms.rotating || tokenHash === state.token) return null;
+  const previous = state.previous;
+  if (previous !== null && tokenHash === previous.hash) {
+    if (!withinLeeway(state, previous.retiredAt, now)) return 'reused';
+    return state.retries < MAX_LEEWAY_RETRIES ? null : 'retry_limit';
+  }
+  return retiredAt === undefined ? 'unknown_token' : 'reused';
 }
 
 /** A retired token presented this soon after its retirement is a retry, not a reuse. Leeway 0: never. */
 function withinLeeway(state: Known, retiredAt: string, now: Date): boolean {
-  const leeway = state.terms.leeway;
+  const leeway = leewayOf(state);
   return leeway > 0 && now.getTime() - Date.parse(retiredAt) <= leeway * 1000;
+}
+
+/** The family's leeway in seconds, capped also for terms recorded before the cap (`MAX_LEEWAY`). */
+function leewayOf(state: Known): number {
+  return Math.min(state.terms.leeway, MAX_LEEWAY);
 }
 
 /**
@@ -329,18 +389,22 @@ function delegate(command: DelegateIdToken, state: CredentialState): CredentialE
   if (state.jkt !== null && command.dpopJkt !== state.jkt) {
     throw new RefreshTokenRefused('dpop_key_mismatch', state);
   }
-  const refusal = refusalOf(state, command.presentedBy, undefined, {
+  const presented: Presentation = {
     tokenHash: command.presentedTokenHash,
+    retiredAt: command.presentedTokenRetiredAt,
     now,
-  });
+  };
+  const refusal = refusalOf(state, command.presentedBy, undefined, presented);
   if (refusal === 'expired' && state.status === 'active') return [expired(state, now)];
   if (refusal === 'reused') {
-    return [
-      reused(state, command.presentedTokenHash!, now),
-      revocation(state, 'refresh_token_reuse', 'system', now),
-    ];
+    return [reused(state, presented, now), revocation(state, 'refresh_token_reuse', 'system', now)];
   }
   if (refusal) throw new RefreshTokenRefused(refusal, state);
+  // A rotating family is exchanged only where its next token can be returned: not by `/delegation`'s
+  // id_token form either, which would renew it without rotation and reuse detection (finding 6).
+  if (state.terms.rotating && command.presentedTokenHash === undefined) {
+    throw new RefreshTokenRefused('rotation_unsupported', state);
+  }
   const rotation: TokenRotated[] = [];
   if (state.terms.rotating && command.presentedTokenHash !== undefined) {
     if (command.rotateTo === undefined) throw new RefreshTokenRefused('rotation_unsupported', state);
@@ -390,15 +454,16 @@ function expired(state: Known, now: Date): TokenExpired {
   };
 }
 
-function reused(state: Known, tokenHash: string, now: Date): RefreshTokenReused {
+function reused(state: Known, { tokenHash, retiredAt }: Presentation, now: Date): RefreshTokenReused {
+  const previous = state.previous;
   return {
     type: 'RefreshTokenReused',
     data: {
       credential_id: state.credentialId,
       user_id: state.userId,
       client_id: state.clientId,
-      token_hash: tokenHash,
-      retired_at: state.tokens[tokenHash]!,
+      token_hash: tokenHash!,
+      retired_at: previous !== null && previous.hash === tokenHash ? previous.retiredAt : retiredAt!,
       detected_at: now.toISOString(),
     },
   };

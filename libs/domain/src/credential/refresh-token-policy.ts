@@ -33,6 +33,24 @@ export const LEGACY_REFRESH_TOKEN_POLICY: Readonly<RefreshTokenPolicy> = Object.
 export const MAX_TOKEN_LIFETIME = 157_788_000; // 5 years
 
 /**
+ * The longest `leeway` (seconds) a rotating family gets; larger values are refused at the Management API
+ * and, in terms recorded before the cap, read as this. Auth0 documents no maximum; ORY Hydra caps its
+ * grace period at 5 minutes. A retry or a second tab needs seconds (a mobile request that times out at
+ * 60 s and is retried twice fits): every second beyond is a window in which a stolen previous token
+ * still yields tokens. Okta's 60 s would refuse settings Auth0 tenants carry today (issue 19 finding 5).
+ */
+export const MAX_LEEWAY = 300;
+
+/**
+ * How many times the previous token may be exchanged again within its leeway (issue 19 finding 5).
+ * Each retry returns a fresh id_token and access token to whoever holds that token, so the count bounds
+ * what a stolen previous token yields; 5 covers a few concurrent tabs or SDK retries (Auth0's SDKs retry
+ * a failed refresh at most a couple of times). Past it the retry is refused and the family kept: the
+ * holder of the current token is not punished for a client looping, and a thief gains nothing more.
+ */
+export const MAX_LEEWAY_RETRIES = 5;
+
+/**
  * The terms one credential is issued with, derived from its client's policy at that moment (and
  * recorded in its `TokenIssued`): whether it rotates, with what leeway, and when it expires.
  */
@@ -60,7 +78,7 @@ export function termsOf(policy: RefreshTokenPolicy, issuedAt: Date): RefreshToke
   const rotating = policy.rotation_type === 'rotating';
   return {
     rotating,
-    leeway: rotating ? policy.leeway : 0,
+    leeway: rotating ? Math.min(policy.leeway, MAX_LEEWAY) : 0,
     expires_at:
       expiring && !policy.infinite_token_lifetime
         ? new Date(issuedAt.getTime() + policy.token_lifetime * 1000).toISOString()
@@ -76,6 +94,18 @@ export function termsOf(policy: RefreshTokenPolicy, issuedAt: Date): RefreshToke
 export function policyProblem(policy: RefreshTokenPolicy): string | null {
   if (policy.rotation_type === 'rotating' && policy.expiration_type !== 'expiring') {
     return 'refresh_token.expiration_type must be "expiring" when rotation_type is "rotating".';
+  }
+  if (policy.rotation_type === 'rotating' && policy.leeway > MAX_LEEWAY) {
+    return `refresh_token.leeway must not be greater than ${MAX_LEEWAY} seconds.`;
+  }
+  // A family that never ends can be rotated for ever: its chain (and its stream) grows without bound,
+  // and a stolen token of it never runs out (issue 19 finding 5).
+  if (
+    policy.rotation_type === 'rotating' &&
+    policy.infinite_token_lifetime &&
+    policy.infinite_idle_token_lifetime
+  ) {
+    return 'refresh_token: a rotating token needs a token_lifetime or an idle_token_lifetime (not both infinite).';
   }
   if (policy.expiration_type === 'non-expiring' && policy.rotation_type === 'non-rotating') return null;
   if (

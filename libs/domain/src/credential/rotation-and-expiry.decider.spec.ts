@@ -9,7 +9,14 @@ import {
   type DelegateIdToken,
   type IssueToken,
 } from './credential.decider';
-import { termsOf, LEGACY_REFRESH_TOKEN_POLICY, type RefreshTokenPolicy } from './refresh-token-policy';
+import {
+  termsOf,
+  LEGACY_REFRESH_TOKEN_POLICY,
+  MAX_LEEWAY,
+  MAX_LEEWAY_RETRIES,
+  policyProblem,
+  type RefreshTokenPolicy,
+} from './refresh-token-policy';
 import type {
   CredentialEvent,
   IdTokenDelegated,
@@ -122,7 +129,10 @@ describe('rotation with reuse detection', () => {
 
   it('the leeway counts from the first retirement, not from the retry', () => {
     const state = replay([rotatingIssued, rotated('h0', 'h1', 60), delegated(60), rotated('h0', 'h1b', 80)]);
-    expect(state.status === 'active' ? state.tokens.h0 : undefined).toBe(at(60).toISOString());
+    expect(state.status === 'active' ? state.previous : undefined).toEqual({
+      hash: 'h0',
+      retiredAt: at(60).toISOString(),
+    });
   });
 
   it('after the leeway, a retired token is a reuse: recorded, and the whole family revoked', () => {
@@ -275,4 +285,128 @@ describe('DPoP-bound families (RFC 9449)', () => {
       .given([bound, rotated('h0', 'h1', 60), delegated(60)])
       .when(exchange('h0', 500, 'h2'))
       .thenThrows('invalid_refresh_token'));
+});
+
+describe('issue 19 finding 5: one active token per family; only the previous one may be retried', () => {
+  const reuse = (token: string, retired: number, when: number): CredentialEvent[] => [
+    {
+      type: 'RefreshTokenReused',
+      data: {
+        ...who,
+        token_hash: token,
+        retired_at: at(retired).toISOString(),
+        detected_at: at(when).toISOString(),
+      },
+    },
+    {
+      type: 'TokenRevoked',
+      data: {
+        ...who,
+        device_name: 'Firefox',
+        reason: 'refresh_token_reuse',
+        actor: 'system',
+        revoked_at: at(when).toISOString(),
+      },
+    },
+  ];
+  /** An exchange of an older token of the family, as the store's index answers it (retired when). */
+  const older = (tokenHash: string, retired: number, when: number): DelegateIdToken => ({
+    ...exchange(tokenHash, when, 'x'),
+    presentedTokenRetiredAt: at(retired).toISOString(),
+  });
+
+  it('issue 19 finding 5: the second-to-last token within the leeway is a reuse: the family is revoked', () =>
+    spec
+      .given([rotatingIssued, rotated('h0', 'h1', 60), rotated('h1', 'h2', 70)])
+      .when(older('h0', 60, 75))
+      .then(reuse('h0', 60, 75)));
+
+  it("issue 19 finding 5: a retry's new token replaces the earlier successor, which is then a reuse", () => {
+    const history = [rotatingIssued, rotated('h0', 'h1', 60), delegated(60), rotated('h0', 'h1b', 65)];
+    spec
+      .given(history)
+      .when(older('h1', 65, 70))
+      .then(reuse('h1', 65, 70));
+    spec
+      .given(history)
+      .when(exchange('h1b', 70, 'h2'))
+      .then([rotated('h1b', 'h2', 70), delegated(70)]);
+    // The previous token is still the one retried, its leeway from its first retirement.
+    expect(replay(history)).toMatchObject({
+      token: 'h1b',
+      previous: { hash: 'h0', retiredAt: at(60).toISOString() },
+    });
+  });
+
+  it(`issue 19 finding 5: the previous token is retried at most ${MAX_LEEWAY_RETRIES} times; then refused, the family kept`, () => {
+    const history: CredentialEvent[] = [rotatingIssued, rotated('h0', 'h1', 60)];
+    for (let i = 1; i <= MAX_LEEWAY_RETRIES; i++) history.push(rotated('h0', `h1-${i}`, 60 + i));
+    spec
+      .given(history.slice(0, -1))
+      .when(exchange('h0', 70, 'h1-last'))
+      .then([rotated('h0', 'h1-last', 70), delegated(70)]);
+    expect(refusalOf(replay(history), 'spa', undefined, { tokenHash: 'h0', now: at(70) })).toBe(
+      'retry_limit',
+    );
+    spec
+      .given(history)
+      .when(exchange('h0', 70, 'h1-more'))
+      .thenThrows('invalid_refresh_token');
+    // The current token still works.
+    spec
+      .given(history)
+      .when(exchange(`h1-${MAX_LEEWAY_RETRIES}`, 70, 'h2'))
+      .then([rotated(`h1-${MAX_LEEWAY_RETRIES}`, 'h2', 70), delegated(70)]);
+  });
+
+  it(`issue 19 finding 5: a leeway recorded above ${MAX_LEEWAY} s counts as ${MAX_LEEWAY} s`, () => {
+    const generous = rotatingIssued.data.terms;
+    const recorded: TokenIssued = {
+      ...rotatingIssued,
+      data: { ...rotatingIssued.data, terms: { ...generous, leeway: 3_600 } },
+    };
+    const history = [recorded, rotated('h0', 'h1', 60)];
+    expect(
+      refusalOf(replay(history), 'spa', undefined, { tokenHash: 'h0', now: at(60 + MAX_LEEWAY) }),
+    ).toBeNull();
+    expect(refusalOf(replay(history), 'spa', undefined, { tokenHash: 'h0', now: at(61 + MAX_LEEWAY) })).toBe(
+      'reused',
+    );
+    expect(termsOf({ ...ROTATING, leeway: 3_600 }, T0).leeway).toBe(MAX_LEEWAY);
+  });
+
+  it('issue 19 finding 5: a policy is refused with a leeway over the cap, or rotating with both lifetimes infinite', () => {
+    expect(policyProblem({ ...ROTATING, leeway: MAX_LEEWAY })).toBeNull();
+    expect(policyProblem({ ...ROTATING, leeway: MAX_LEEWAY + 1 })).toMatch(/leeway/);
+    expect(
+      policyProblem({ ...ROTATING, infinite_token_lifetime: true, infinite_idle_token_lifetime: true }),
+    ).toMatch(/infinite/);
+    expect(policyProblem({ ...ROTATING, infinite_token_lifetime: true })).toBeNull();
+  });
+});
+
+describe("issue 19 finding 6: /delegation's id_token form on a credential's stream", () => {
+  /** The id_token form: an id_token bound to the credential presented, no refresh token. */
+  const renewal = (when: number): DelegateIdToken => ({
+    ...exchange('unused', when),
+    presentedTokenHash: undefined,
+    via: 'delegation_id_token',
+  });
+  const idle = issuedWith({ ...ROTATING, rotation_type: 'non-rotating', idle_token_lifetime: 100 });
+
+  it('issue 19 finding 6: is refused for a rotating family, as the refresh-token form at /delegation is', () =>
+    spec.given([rotatingIssued]).when(renewal(10)).thenThrows('invalid_refresh_token'));
+
+  it('issue 19 finding 6: is recorded, but is no use of the family: the idle lifetime keeps counting', () => {
+    const renewed = decide(renewal(60), replay([idle]));
+    expect(renewed).toMatchObject([{ type: 'IdTokenDelegated', data: { via: 'delegation_id_token' } }]);
+    expect(refusalOf(replay([idle, ...renewed]), 'spa', undefined, { tokenHash: 'h0', now: at(100) })).toBe(
+      'expired',
+    );
+    // A refresh-token exchange is a use.
+    const used = decide({ ...exchange('h0', 60), via: 'delegation' }, replay([idle]));
+    expect(
+      refusalOf(replay([idle, ...used]), 'spa', undefined, { tokenHash: 'h0', now: at(100) }),
+    ).toBeNull();
+  });
 });

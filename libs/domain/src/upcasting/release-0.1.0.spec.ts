@@ -32,6 +32,9 @@ const LEGACY_ROW = {
   rotation_count: 0,
   expired_at: null,
   jkt: null,
+  previous_token_hash: null,
+  previous_retired_at: null,
+  retry_count: 0,
 };
 
 describe('a log written by release 0.1.0', () => {

@@ -1,6 +1,6 @@
 import { ManagementApiError } from '../errors/management-api.error';
 import { JWT_BEARER_GRANT } from '@libs/tenants';
-import { LEGACY_REFRESH_TOKEN_POLICY } from '@libs/domain';
+import { LEGACY_REFRESH_TOKEN_POLICY, MAX_LEEWAY } from '@libs/domain';
 import {
   callbackProblem,
   givenFields,
@@ -160,7 +160,12 @@ describe('callbackProblem', () => {
 });
 
 describe('resolveRefreshTokenPolicy', () => {
-  const ROTATING = { rotation_type: 'rotating', expiration_type: 'expiring' } as const;
+  // Issue 19 finding 5: a rotating policy needs a lifetime that ends (here the idle one).
+  const ROTATING = {
+    rotation_type: 'rotating',
+    expiration_type: 'expiring',
+    infinite_idle_token_lifetime: false,
+  } as const;
 
   it('fills the fields left out (or carried as undefined by a DTO) with the legacy defaults', () => {
     expect(resolveRefreshTokenPolicy(undefined)).toEqual(LEGACY_REFRESH_TOKEN_POLICY);
@@ -184,6 +189,15 @@ describe('resolveRefreshTokenPolicy', () => {
     expect(
       resolveRefreshTokenPolicy({ ...finite, token_lifetime: 3_600, idle_token_lifetime: 3_600 }),
     ).toMatchObject({ token_lifetime: 3_600, idle_token_lifetime: 3_600 });
+  });
+
+  it('issue 19 finding 5: refuses a leeway over MAX_LEEWAY and rotation with both lifetimes infinite', () => {
+    expect(() => resolveRefreshTokenPolicy({ ...ROTATING, leeway: MAX_LEEWAY + 1 })).toThrow(
+      /leeway must not be greater than 300 seconds/,
+    );
+    expect(() => resolveRefreshTokenPolicy({ ...ROTATING, infinite_idle_token_lifetime: true })).toThrow(
+      /not both infinite/,
+    );
   });
 
   it('judges the defaults of fields a DTO left undefined, not the undefined values', () => {

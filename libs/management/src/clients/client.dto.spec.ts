@@ -48,6 +48,8 @@ describe('RefreshTokenBody', () => {
     [{ ...ROTATING, leeway: -1 }, 'on property refresh_token.leeway'],
     [{ ...ROTATING, leeway: 0.5 }, 'on property refresh_token.leeway'],
     [{ ...ROTATING, leeway: '5' }, 'on property refresh_token.leeway'],
+    // Issue 19 finding 5: at most MAX_LEEWAY (300 s).
+    [{ ...ROTATING, leeway: 301 }, 'on property refresh_token.leeway'],
     [{ ...ROTATING, token_lifetime: 0 }, 'on property refresh_token.token_lifetime'],
     [{ ...ROTATING, token_lifetime: 157_788_001 }, 'on property refresh_token.token_lifetime'],
     [{ ...ROTATING, idle_token_lifetime: 0 }, 'on property refresh_token.idle_token_lifetime'],

@@ -17,7 +17,12 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { LEGACY_REFRESH_TOKEN_POLICY, MAX_TOKEN_LIFETIME, type RefreshTokenPolicy } from '@libs/domain';
+import {
+  LEGACY_REFRESH_TOKEN_POLICY,
+  MAX_LEEWAY,
+  MAX_TOKEN_LIFETIME,
+  type RefreshTokenPolicy,
+} from '@libs/domain';
 import { ID_TOKEN_ALGS, type IdTokenAlg } from '@libs/jwt';
 import { FieldsQuery, PagedFieldsQuery } from '../http/list-params';
 import {
@@ -84,18 +89,20 @@ export class RefreshTokenBody implements RefreshTokenPolicyInput {
   @IsIn(['non-expiring', 'expiring'])
   expiration_type: RefreshTokenPolicy['expiration_type'];
 
-  // Auth0 states no maximum for leeway nor idle_token_lifetime; both end in integer columns, hence 5 years.
+  // Auth0 states no maximum for leeway: ours is MAX_LEEWAY (issue 19 finding 5, reasons at its definition).
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 0,
-    maximum: MAX_TOKEN_LIFETIME,
+    maximum: MAX_LEEWAY,
     default: LEGACY.leeway,
-    description: 'Seconds a rotated-out token may still be exchanged without counting as reuse.',
+    description:
+      'Seconds the immediately previous token may still be exchanged (a retry) without counting as reuse; ' +
+      `at most ${MAX_LEEWAY}.`,
   })
   @IsOptional()
   @IsInt()
   @Min(0)
-  @Max(MAX_TOKEN_LIFETIME)
+  @Max(MAX_LEEWAY)
   leeway?: number;
 
   @ApiPropertyOptional({
@@ -116,6 +123,7 @@ export class RefreshTokenBody implements RefreshTokenPolicyInput {
   @IsBoolean()
   infinite_token_lifetime?: boolean;
 
+  // Auth0 states no maximum for idle_token_lifetime; it ends in an integer column, hence 5 years.
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,

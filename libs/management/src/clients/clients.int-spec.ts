@@ -270,15 +270,17 @@ describe('Management API v2: /api/v2/clients (HTTP, real PostgreSQL)', () => {
     });
 
     it('merges a PATCH into the current policy field by field, and keeps it when a PATCH leaves it out', async () => {
-      const { client_id } = (await create({ ...ROTATING, leeway: 10, idle_token_lifetime: 3_600 })).body as {
-        client_id: string;
-      };
+      // Issue 19 finding 5: a rotating policy needs a lifetime that ends.
+      const finite = { token_lifetime: 86_400, infinite_token_lifetime: false };
+      const { client_id } = (await create({ ...ROTATING, ...finite, leeway: 10, idle_token_lifetime: 3_600 }))
+        .body as { client_id: string };
       const changed = await patch(client_id, {
         refresh_token: { ...ROTATING, infinite_idle_token_lifetime: false },
       }).then((res) => res.body as { refresh_token: object });
       const merged = {
         ...LEGACY_POLICY,
         ...ROTATING,
+        ...finite,
         leeway: 10,
         idle_token_lifetime: 3_600,
         infinite_idle_token_lifetime: false,

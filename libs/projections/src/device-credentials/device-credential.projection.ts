@@ -27,6 +27,9 @@ export const DEVICE_CREDENTIAL_COLUMNS = [
   'rotation_count',
   'expired_at',
   'jkt',
+  'previous_token_hash',
+  'previous_retired_at',
+  'retry_count',
 ] as const;
 
 /** What a projection does with a batch of events inside the projector's transaction. */
@@ -86,6 +89,8 @@ function normalise(row: DeviceCredentialRow): DeviceCredentialRow {
     revoked_at: iso(row.revoked_at),
     expires_at: iso(row.expires_at),
     rotated_at: iso(row.rotated_at),
+    previous_retired_at: iso(row.previous_retired_at),
+    retry_count: Number(row.retry_count),
     expired_at: iso(row.expired_at),
     rotation_count: Number(row.rotation_count),
     delegation_count: Number(row.delegation_count),

@@ -33,6 +33,9 @@ const active: DeviceCredentialRow = {
   rotation_count: 0,
   expired_at: null,
   jkt: null,
+  previous_token_hash: null,
+  previous_retired_at: null,
+  retry_count: 0,
   version: 1,
 };
 
@@ -109,7 +112,7 @@ describe('device-credential view: rotation and expiry (issue 13)', () => {
   it("records the family's terms and binding from TokenIssued", () => {
     view.given([]).when(issuedR).then(rotatingRow);
   });
-  it("keeps the family's newest token and counts rotations", () => {
+  it("keeps the family's newest token, its previous one (retired then), and counts rotations", () => {
     view
       .given([issuedR])
       .when(rotatedR)
@@ -118,6 +121,8 @@ describe('device-credential view: rotation and expiry (issue 13)', () => {
         token_hash: 'next-hash',
         rotated_at: '2026-11-25T10:30:00.000Z',
         rotation_count: 1,
+        previous_token_hash: `hash-${rid}`,
+        previous_retired_at: '2026-11-25T10:30:00.000Z',
         version: 2,
       });
   });
@@ -130,6 +135,8 @@ describe('device-credential view: rotation and expiry (issue 13)', () => {
         token_hash: 'next-hash',
         rotated_at: '2026-11-25T10:30:00.000Z',
         rotation_count: 1,
+        previous_token_hash: `hash-${rid}`,
+        previous_retired_at: '2026-11-25T10:30:00.000Z',
         status: 'expired',
         expired_at: '2026-11-25T11:30:00.000Z',
         version: 3,

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@libs/domain';
+import { retirementAfter, type EventEnvelope } from '@libs/domain';
 
 /** One row of the device-credential view (table `device_credentials`). */
 export interface DeviceCredentialRow {
@@ -25,6 +25,14 @@ export interface DeviceCredentialRow {
   /** The last rotation, and how many there were (`token_hash` is the family's newest token). */
   rotated_at: string | null;
   rotation_count: number;
+  /**
+   * The family's immediately previous token, when it was first retired, and how many times it was
+   * exchanged again since (retries within the leeway): with `token_hash`, all the decider's rotation
+   * rules need, so the row is a snapshot to decide on (issue 19 finding 1).
+   */
+  previous_token_hash: string | null;
+  previous_retired_at: string | null;
+  retry_count: number;
   /** When the token's lifetime ran out (once an exchange observed it: `status = 'expired'`). */
   expired_at: string | null;
   /** DPoP key thumbprint the family is bound to. */
@@ -66,20 +74,35 @@ export function evolveDeviceCredential(
         idle_lifetime: d.terms.idle_lifetime,
         rotated_at: null,
         rotation_count: 0,
+        previous_token_hash: null,
+        previous_retired_at: null,
+        retry_count: 0,
         expired_at: null,
         jkt: d.jkt,
         version: event.stream_version,
       };
     }
-    case 'TokenRotated':
+    case 'TokenRotated': {
       if (!row) return null;
+      const before =
+        row.previous_token_hash === null || row.previous_retired_at === null
+          ? { previous: null, retries: 0 }
+          : {
+              previous: { hash: row.previous_token_hash, retiredAt: row.previous_retired_at },
+              retries: row.retry_count,
+            };
+      const { previous, retries } = retirementAfter(before, event.data);
       return {
         ...row,
         token_hash: event.data.token_hash,
         rotated_at: event.data.rotated_at,
         rotation_count: row.rotation_count + 1,
+        previous_token_hash: previous.hash,
+        previous_retired_at: previous.retiredAt,
+        retry_count: retries,
         version: event.stream_version,
       };
+    }
     case 'TokenExpired':
       if (!row) return null;
       return { ...row, status: 'expired', expired_at: event.data.expired_at, version: event.stream_version };
@@ -98,7 +121,8 @@ export function evolveDeviceCredential(
       if (!row) return null;
       return {
         ...row,
-        last_used_at: event.data.delegated_at,
+        // An id_token renewed is no use of the refresh token (the decider's idle lifetime agrees).
+        last_used_at: event.data.via === 'delegation_id_token' ? row.last_used_at : event.data.delegated_at,
         delegation_count: row.delegation_count + 1,
         version: event.stream_version,
       };

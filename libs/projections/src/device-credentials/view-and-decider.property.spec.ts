@@ -15,6 +15,15 @@ const event: fc.Arbitrary<CredentialEvent> = fc.oneof(
     .map((d) => tokenIssued(id, d)),
   fc.record(who).map((d) => tokenRevoked(id, d)),
   fc.record(who).map((d) => idTokenDelegated(id, d)),
+  // Issue 19 finding 1: rotations (retries of one token among them) — the row must be the decider's snapshot.
+  fc
+    .record({
+      ...who,
+      previous_token_hash: fc.constantFrom(`hash-${id}`, 'h1', 'h2'),
+      token_hash: fc.constantFrom('h1', 'h2', 'h3'),
+      rotated_at: fc.constantFrom('2026-11-25T10:01:00.000Z', '2026-11-25T10:02:00.000Z'),
+    })
+    .map((d): CredentialEvent => ({ type: 'TokenRotated', data: { credential_id: id, ...d } })),
 );
 
 /**
@@ -22,7 +31,7 @@ const event: fc.Arbitrary<CredentialEvent> = fc.oneof(
  * of any stream, also when the projector sees events again: the delegation path trusts the view.
  */
 describe('decider and device-credential view agree', () => {
-  it('on status, user, client, device, scope, version and exchange count for any event sequence', () => {
+  it('on status, user, client, device, scope, version, exchange count and rotation state for any event sequence', () => {
     fc.assert(
       fc.property(
         fc.array(event, { maxLength: 12 }),
@@ -43,6 +52,14 @@ describe('decider and device-credential view agree', () => {
             scope: state.scope,
             version: events.length,
           });
+          expect({
+            token: row!.token_hash,
+            previous: row!.previous_token_hash && {
+              hash: row!.previous_token_hash,
+              retiredAt: row!.previous_retired_at,
+            },
+            retries: row!.retry_count,
+          }).toEqual({ token: state.token, previous: state.previous, retries: state.retries });
           const sinceIssued = events.slice(events.map((e) => e.type).lastIndexOf('TokenIssued'));
           expect(row!.delegation_count).toBe(sinceIssued.filter((e) => e.type === 'IdTokenDelegated').length);
         },
