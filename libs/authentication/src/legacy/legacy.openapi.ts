@@ -87,7 +87,8 @@ export const ApiResourceOwner = () =>
       400: '`invalid_request` (missing parameter, unknown connection, offline_access without device), `unsupported_grant_type`.',
       401: '`invalid_client`, or `unauthorized` for a blocked user.',
       403: '`invalid_grant` "Wrong email or password.", `unauthorized_client` (password grant not enabled).',
-      503: '`temporarily_unavailable`.',
+      429: '`too_many_attempts`: wrong passwords per IP and user or per IP, wrong client secrets per IP and client.',
+      503: '`temporarily_unavailable` (also: too many passwords are being checked).',
     }),
   );
 
