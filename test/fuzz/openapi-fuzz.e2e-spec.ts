@@ -54,6 +54,7 @@ describe('every operation of /openapi.json, fuzzed (e2e)', () => {
         DELEGATION_FAILURE_LIMIT_PER_MINUTE: '1000000',
         // The fuzzer's concurrent logins wait for scrypt instead of being shed (503 counts as a finding).
         PASSWORD_HASH_QUEUE: '10000',
+        LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: '0',
         DASHBOARD_ADMIN_EMAIL: DASHBOARD_ADMIN.email,
         DASHBOARD_ADMIN_PASSWORD: DASHBOARD_ADMIN.password,
         LOG_LEVEL: 'error',

@@ -11,6 +11,7 @@ describe('SecretKeys across a rotation of SERVER_SECRET', () => {
     'authorization-code-hash',
     'signing-key-encryption',
     'client-secret-encryption',
+    'client-secret-hash',
     'csrf',
     'session',
     'audit-chain',

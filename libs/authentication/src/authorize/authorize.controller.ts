@@ -125,7 +125,8 @@ export class AuthorizeController {
     }
     if (!user) return this.showLogin(res, 200, outcome, csrfToken, email, WRONG_CREDENTIALS);
     if (user.blocked) {
-      await attempt.succeeded();
+      // The right password, so no failure; but it ends no run either (as before issue 19).
+      await attempt.abandoned();
       return this.showLogin(res, 403, outcome, csrfToken, email, USER_BLOCKED);
     }
 

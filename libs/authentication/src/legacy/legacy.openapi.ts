@@ -89,7 +89,8 @@ export const ApiResourceOwner = () =>
       403:
         '`invalid_grant` "Wrong email or password.", `unauthorized_client` (password grant not enabled; a ' +
         'client that requires DPoP-bound tokens).',
-      503: '`temporarily_unavailable`.',
+      429: '`too_many_attempts`: wrong passwords per IP and user or per IP, wrong client secrets per IP and client.',
+      503: '`temporarily_unavailable` (also: too many passwords are being checked).',
     }),
   );
 

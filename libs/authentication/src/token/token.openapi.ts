@@ -180,7 +180,11 @@ export const ApiTokenEndpoint = () =>
       403:
         '`invalid_grant` (unusable code or refresh token, wrong password, redirect_uri or PKCE mismatch), ' +
         '`unauthorized_client` (grant not enabled), `access_denied` (client_credentials: wrong audience or scope).',
-      429: '`too_many_requests` (refresh_token grant: per IP and user, and failed look-ups per IP and client).',
-      503: '`temporarily_unavailable`: PostgreSQL is unreachable, or (a request with a DPoP proof) the DPoP replay cache.',
+      429:
+        '`too_many_requests` (refresh_token grant: per IP and user, and failed look-ups per IP and client); ' +
+        '`too_many_attempts` (wrong passwords per IP and user or per IP, wrong client secrets per IP and client).',
+      503:
+        '`temporarily_unavailable`: PostgreSQL is unreachable, too many passwords are being checked, or (a ' +
+        'request with a DPoP proof) the DPoP replay cache.',
     }),
   );

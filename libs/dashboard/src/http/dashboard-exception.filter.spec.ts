@@ -1,4 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
+import { Overloaded } from '@libs/database';
 import { DashboardExceptionFilter } from './dashboard-exception.filter';
 import { DashboardPaths } from './dashboard-paths';
 
@@ -37,6 +38,14 @@ describe('dashboard error pages', () => {
     expect(sent.headers['Retry-After']).toBe('5');
     expect(sent.body).toContain('temporarily_unavailable');
     expect(sent.body).not.toContain('57P01');
+  });
+
+  it('issue 19 finding 2: answers 503 with its Retry-After, not a 500, when the password hashing queue is full', () => {
+    const { sent, host } = fakeResponse();
+    filter.catch(new Overloaded('queue_full', 2), host);
+    expect(sent.status).toBe(503);
+    expect(sent.headers['Retry-After']).toBe('2');
+    expect(sent.body).toContain('temporarily_unavailable');
   });
 
   it('answers 500 without internals for anything else unexpected', () => {

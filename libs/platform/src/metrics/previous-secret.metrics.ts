@@ -4,7 +4,12 @@ import { Metrics } from './metrics';
 
 // The long-lived things made under a server secret; the short-lived ones (DPoP nonces, CSRF tokens,
 // dashboard sessions) expire on their own within hours of a rotation and are not counted.
-const COUNTED: KeyPurpose[] = ['refresh-token-hash', 'client-secret-encryption', 'signing-key-encryption'];
+const COUNTED: KeyPurpose[] = [
+  'refresh-token-hash',
+  'client-secret-encryption',
+  'client-secret-hash',
+  'signing-key-encryption',
+];
 
 /**
  * Counts in `previous_secret_key_uses_total` each value a process accepts under a previous server

@@ -111,7 +111,7 @@ export interface LoginRefusal {
 /**
  * One login attempt, counted under both budgets before its password is checked. A wrong password leaves
  * it counted (the failure); `succeeded` ends the email's run and gives the address's count back;
- * `abandoned` gives both back (the check never ran, e.g. the hashing queue was full).
+ * `abandoned` gives both back and ends nothing (the check never ran, e.g. the hashing queue was full).
  */
 export class LoginAttempt {
   constructor(
