@@ -229,17 +229,21 @@ describe('security: no secret reaches the logs, even at LOG_LEVEL=trace (e2e)', 
       'id_token (/delegation)',
       (await delegate(tenant, native, phone.refreshToken)).body.id_token,
     );
+    // A refresh token in a GET URL is refused (issue 19 finding 11), and its URL is still never logged.
     const query = new URLSearchParams({
       client_id: native,
       grant_type: JWT_BEARER,
       refresh_token: phone.refreshToken,
     });
-    keep(
-      'id_token (GET /delegation)',
-      ((await (await fetch(`${system.url}/delegation?${query}`)).json()) as { id_token: string }).id_token,
-    );
+    expect((await fetch(`${system.url}/delegation?${query}`)).status).toBe(400);
     query.set('callback', 'cb');
     await fetch(`${system.url}/delegation?${query}`);
+    // What GET /delegation still serves: auth0.js v7's JSONP renewal of an id_token.
+    const renewal = new URLSearchParams({ client_id: native, grant_type: JWT_BEARER, id_token: delegated });
+    keep(
+      'id_token (GET /delegation)',
+      ((await (await fetch(`${system.url}/delegation?${renewal}`)).json()) as { id_token: string }).id_token,
+    );
     keep('id_token (id_token /delegation)', (await delegateIdToken(tenant, native, delegated)).body.id_token);
     await delegate(tenant, native, keep('guessed refresh token', randomBytes(32).toString('base64url')));
     await refreshGrant(tenant, native, phone.refreshToken, { scope: 'openid admin' });
