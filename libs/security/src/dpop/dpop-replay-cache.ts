@@ -1,6 +1,6 @@
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@libs/config';
+import { RedisConnection } from '../redis-connection';
 import { DpopProofsUnavailable } from './dpop-errors';
 
 /** Proofs remembered at most by one process without Redis (11.3 MiB of heap, measured): beyond it new proofs wait. */
@@ -84,10 +84,7 @@ export class MemoryDpopReplayCache extends DpopReplayCache {
  * remember only its own proofs and a proof could be replayed once per replica, so proofs are refused (503).
  */
 export class RedisDpopReplayCache extends DpopReplayCache implements OnApplicationShutdown {
-  private readonly logger = new Logger('DpopReplayCache');
-  private readonly client: Redis;
-  private down = false;
-  private closing = false;
+  private readonly redis: RedisConnection;
 
   constructor(
     url: string,
@@ -95,52 +92,35 @@ export class RedisDpopReplayCache extends DpopReplayCache implements OnApplicati
     private readonly now: () => number = Date.now,
   ) {
     super();
-    this.client = new Redis(url, {
-      // Fail at once while disconnected (refused) instead of queueing proofs.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    });
-    this.client.on('error', (error: Error) => this.failing(error.message));
-    this.client.on('close', () => {
-      if (!this.closing) this.failing('connection closed');
-    });
-    this.client.on('ready', () => {
-      if (this.down)
-        this.logger.log({ msg: 'DPoP replay cache reachable again: DPoP proofs accepted again' });
-      this.down = false;
+    // Fail at once while disconnected (refused) instead of queueing proofs.
+    this.redis = new RedisConnection(url, {
+      name: 'DpopReplayCache',
+      commandTimeoutMs: COMMAND_TIMEOUT_MS,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      messages: {
+        down: 'DPoP replay cache unreachable: requests with a DPoP proof are answered 503 until it answers',
+        up: 'DPoP replay cache reachable again: DPoP proofs accepted again',
+      },
     });
   }
 
   /** Whether Redis answers now (false: proofs are refused until it does). */
   get ready(): boolean {
-    return this.client.status === 'ready';
+    return this.redis.ready;
   }
 
   /** Waits (at most `timeoutMs`) for the first connection. */
-  async connected(timeoutMs: number): Promise<boolean> {
-    if (this.ready) return true;
-    await new Promise<void>((done) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.client.off('ready', finish);
-        done();
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      this.client.once('ready', finish);
-    });
-    return this.ready;
+  connected(timeoutMs: number): Promise<boolean> {
+    return this.redis.connected(timeoutMs);
   }
 
   async firstUse(key: string, until: number): Promise<boolean> {
     const ttl = Math.max(1, Math.ceil(until - this.now()));
     let answer: string | null;
     try {
-      answer = await this.client.set(`${this.keyPrefix}dpop-jti:${key}`, '1', 'PX', ttl, 'NX');
+      answer = await this.redis.client.set(`${this.keyPrefix}dpop-jti:${key}`, '1', 'PX', ttl, 'NX');
     } catch (error) {
-      this.failing((error as Error).message);
+      this.redis.failing((error as Error).message);
       throw new DpopProofsUnavailable(
         'DPoP proofs cannot be checked for replay right now. Try again shortly.',
         5,
@@ -150,17 +130,7 @@ export class RedisDpopReplayCache extends DpopReplayCache implements OnApplicati
   }
 
   onApplicationShutdown(): void {
-    this.closing = true;
-    this.client.disconnect();
-  }
-
-  private failing(reason: string): void {
-    if (this.down) return;
-    this.down = true;
-    this.logger.warn({
-      msg: 'DPoP replay cache unreachable: requests with a DPoP proof are answered 503 until it answers',
-      err: reason,
-    });
+    this.redis.close();
   }
 }
 

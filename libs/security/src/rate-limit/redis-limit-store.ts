@@ -1,6 +1,6 @@
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
+import { RedisConnection } from '../redis-connection';
 import { LimitStore, type CounterOptions, type LimitCounter, type WindowCount } from './limit-store';
 
 /** A command slower than this counts as a store failure: the hot path never waits on a stalled Redis. */
@@ -19,59 +19,40 @@ const globEscaped = (text: string) => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`
  */
 export class RedisLimitStore extends LimitStore implements OnApplicationShutdown {
   readonly kind = 'redis';
-  private readonly logger = new Logger('LimitStore');
-  private readonly client: Redis;
-  private down = false;
-  private closing = false;
+  private readonly redis: RedisConnection;
 
   constructor(
     url: string,
     private readonly keyPrefix: string,
   ) {
     super();
-    this.client = new Redis(url, {
-      // Fail at once while disconnected (the insurance limiter answers) instead of queueing commands.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: COMMAND_TIMEOUT_MS,
-      connectTimeout: 2_000,
-      retryStrategy: (times) => Math.min(times * 200, 2_000),
-    });
-    this.client.on('error', (error: Error) => this.failing(error.message));
-    this.client.on('close', () => {
-      if (!this.closing) this.failing('connection closed');
-    });
-    this.client.on('ready', () => {
-      if (this.down) this.logger.log({ msg: 'limits store reachable again: limits are shared again' });
-      this.down = false;
+    // Fail at once while disconnected (the insurance limiter answers) instead of queueing commands.
+    this.redis = new RedisConnection(url, {
+      name: 'LimitStore',
+      commandTimeoutMs: COMMAND_TIMEOUT_MS,
+      connectTimeoutMs: 2_000,
+      messages: {
+        down: 'limits store unreachable: limits fall back to per-process counts until it answers',
+        up: 'limits store reachable again: limits are shared again',
+      },
     });
   }
 
   /** Whether the shared store answers now (false: limits are per process until it does). */
   get shared(): boolean {
-    return this.client.status === 'ready';
+    return this.redis.ready;
   }
 
   /** Waits (at most `timeoutMs`) for the first connection; false: limits start per process. */
-  async connected(timeoutMs: number): Promise<boolean> {
-    if (this.shared) return true;
-    await new Promise<void>((done) => {
-      const finish = () => {
-        clearTimeout(timer);
-        this.client.off('ready', finish);
-        done();
-      };
-      const timer = setTimeout(finish, timeoutMs);
-      this.client.once('ready', finish);
-    });
-    return this.shared;
+  connected(timeoutMs: number): Promise<boolean> {
+    return this.redis.connected(timeoutMs);
   }
 
   counter(name: string, options: CounterOptions): LimitCounter {
     const duration = Math.max(1, Math.ceil(options.windowMs / 1000));
     const keyPrefix = `${this.keyPrefix}${name}`;
     const limiter = new RateLimiterRedis({
-      storeClient: this.client,
+      storeClient: this.redis.client,
       points: options.limit,
       duration,
       keyPrefix,
@@ -101,8 +82,7 @@ export class RedisLimitStore extends LimitStore implements OnApplicationShutdown
   }
 
   onApplicationShutdown(): void {
-    this.closing = true;
-    this.client.disconnect();
+    this.redis.close();
   }
 
   /** The keys of a prefix that end with `suffix`: SCAN, so an administrator's listing never blocks Redis. */
@@ -111,7 +91,7 @@ export class RedisLimitStore extends LimitStore implements OnApplicationShutdown
     const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, batch] = await this.client.scan(
+      const [next, batch] = await this.redis.client.scan(
         cursor,
         'MATCH',
         `${globEscaped(prefix)}*${globEscaped(suffix)}`,
@@ -122,14 +102,5 @@ export class RedisLimitStore extends LimitStore implements OnApplicationShutdown
       keys.push(...batch.map((key) => key.slice(prefix.length)));
     } while (cursor !== '0');
     return keys;
-  }
-
-  private failing(reason: string): void {
-    if (this.down) return;
-    this.down = true;
-    this.logger.warn({
-      msg: 'limits store unreachable: limits fall back to per-process counts until it answers',
-      err: reason,
-    });
   }
 }
