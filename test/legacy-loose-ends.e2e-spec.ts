@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { eventTopic } from '@libs/messaging';
+import {
+  deleteTopics,
+  MANAGEMENT,
+  startSystem,
+  TenantClient,
+  testKafka,
+  type RunningSystem,
+} from '@libs/testing';
+
+jest.setTimeout(120_000);
+
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const PASSWORD = 'correct horse battery staple';
+const GRANTS = ['authorization_code', 'refresh_token', JWT_BEARER, 'password'];
+
+/**
+ * Issue 20 point 9, the loose ends of the legacy surface, against the running api. No projector runs:
+ * what a deleted client's tokens become must not depend on the view having applied them.
+ */
+describe('issue 20 point 9: loose ends of the legacy surface (e2e)', () => {
+  let system: RunningSystem;
+  let tenant: TenantClient;
+  let db: Client;
+
+  const ro = (clientId: string, email: string, fields: Record<string, string> = {}) =>
+    tenant.form('/oauth/ro', {
+      client_id: clientId,
+      username: email,
+      password: PASSWORD,
+      connection: 'Username-Password-Authentication',
+      grant_type: 'password',
+      scope: 'openid offline_access',
+      device: 'Legacy phone',
+      ...fields,
+    });
+  const newUser = () => tenant.createUser(`loose-${randomUUID().slice(0, 8)}@example.com`, PASSWORD);
+
+  beforeAll(async () => {
+    system = await startSystem({ projector: false });
+    tenant = new TenantClient(system.url);
+    db = new Client({ connectionString: system.db.url });
+    await db.connect();
+  }, 90_000);
+  afterAll(async () => {
+    await db?.end();
+    await system?.stop();
+    if (system) await deleteTopics(testKafka(), [eventTopic(system.topicPrefix)]);
+  }, 30_000);
+
+  it('issue 20 point 9: discovery lists HS256 among the id_token algorithms once an HS256 client exists', async () => {
+    const algs = async () =>
+      (await tenant.json('GET', '/.well-known/openid-configuration')).body
+        .id_token_signing_alg_values_supported as string[];
+    expect(await algs()).not.toContain('HS256');
+    await tenant.createClient({
+      name: 'HS256 app',
+      app_type: 'regular_web',
+      jwt_configuration: { alg: 'HS256' },
+    });
+    expect(await algs()).toEqual(expect.arrayContaining(['RS256', 'HS256']));
+  });
+
+  describe('issue 20 point 9: DELETE /api/v2/clients/{id}', () => {
+    it('revokes every token of the client (one TokenRevoked each, client_deleted) before its 204; they are refused after', async () => {
+      const app = await tenant.createClient({ name: 'Doomed app', app_type: 'native', grant_types: GRANTS });
+      const other = await tenant.createClient({ name: 'Other app', app_type: 'native', grant_types: GRANTS });
+      const [alice, bob] = [await newUser(), await newUser()];
+      const tokens: string[] = [];
+      for (const [user, device] of [
+        [alice, 'Phone'],
+        [alice, 'Tablet'],
+        [bob, 'Phone'],
+      ] as const) {
+        const res = await ro(app.client_id, user.email, { device });
+        expect(res.status).toBe(200);
+        tokens.push(res.body.refresh_token as string);
+      }
+      const kept = (await ro(other.client_id, alice.email)).body.refresh_token as string;
+      // Already revoked: no second TokenRevoked for it.
+      const revokedBefore = (await ro(app.client_id, bob.email, { device: 'Old' })).body
+        .refresh_token as string;
+      expect(
+        (await tenant.form('/oauth/revoke', { client_id: app.client_id, token: revokedBefore })).status,
+      ).toBe(200);
+
+      const res = await tenant.management('DELETE', `/clients/${app.client_id}`);
+      expect(res.status).toBe(204);
+
+      const { rows } = await db.query<{ reason: string; actor: string; n: string }>(
+        `SELECT data ->> 'reason' AS reason, data ->> 'actor' AS actor, count(*) AS n FROM events
+          WHERE type = 'TokenRevoked' AND data ->> 'client_id' = $1 GROUP BY 1, 2 ORDER BY 1`,
+        [app.client_id],
+      );
+      expect(rows).toEqual([
+        { reason: 'client_deleted', actor: `${MANAGEMENT.clientId}@clients`, n: '3' },
+        { reason: 'oauth_revoke', actor: expect.any(String), n: '1' },
+      ]);
+      for (const refreshToken of tokens) {
+        const delegation = await tenant.json('POST', '/delegation', {
+          client_id: app.client_id,
+          grant_type: JWT_BEARER,
+          refresh_token: refreshToken,
+        });
+        expect(delegation.status).toBeGreaterThanOrEqual(400);
+        expect(delegation.status).toBeLessThan(500);
+        const refresh = await tenant.form('/oauth/token', {
+          grant_type: 'refresh_token',
+          client_id: app.client_id,
+          refresh_token: refreshToken,
+        });
+        expect(refresh.status).toBeGreaterThanOrEqual(400);
+        expect(refresh.status).toBeLessThan(500);
+      }
+      expect((await tenant.management('GET', `/clients/${app.client_id}`)).status).toBe(404);
+      expect(await tenant.management('DELETE', `/clients/${app.client_id}`)).toMatchObject({
+        status: 404,
+        body: { errorCode: 'inexistent_client' },
+      });
+      // Another client's tokens stay.
+      const delegated = await tenant.json('POST', '/delegation', {
+        client_id: other.client_id,
+        grant_type: JWT_BEARER,
+        refresh_token: kept,
+      });
+      expect(delegated.status).toBe(200);
+    });
+
+    it('refuses to delete the bootstrap Management API client with 403 operation_not_supported', async () => {
+      const res = await tenant.management('DELETE', `/clients/${MANAGEMENT.clientId}`);
+      expect(res).toMatchObject({ status: 403, body: { errorCode: 'operation_not_supported' } });
+      expect((await tenant.management('GET', `/clients/${MANAGEMENT.clientId}`)).status).toBe(200);
+    });
+  });
+});
