@@ -134,4 +134,96 @@ describe('issue 20 point 9: loose ends of the legacy surface (e2e)', () => {
       expect((await tenant.management('GET', `/clients/${MANAGEMENT.clientId}`)).status).toBe(200);
     });
   });
+
+  describe('issue 20 point 9: user_metadata and app_metadata in the Management API', () => {
+    const create = (body: Record<string, unknown>) =>
+      tenant.management('POST', '/users', {
+        connection: 'Username-Password-Authentication',
+        email: `meta-${randomUUID().slice(0, 8)}@example.com`,
+        password: PASSWORD,
+        ...body,
+      });
+
+    it('sets them on POST, returns them on GET, merges a PATCH by top-level key (null removes, {} clears)', async () => {
+      const created = await create({
+        user_metadata: { hobby: 'surfing', addresses: { home: '1 Main St' }, dropped: null },
+        app_metadata: { plan: 'full', roles: ['writer'] },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        user_metadata: { hobby: 'surfing', addresses: { home: '1 Main St' } },
+        app_metadata: { plan: 'full', roles: ['writer'] },
+      });
+      expect(created.body.user_metadata).not.toHaveProperty('dropped');
+      const path = `/users/${encodeURIComponent(created.body.user_id as string)}`;
+
+      const patched = await tenant.management('PATCH', path, {
+        user_metadata: { addresses: { work: '100 Industrial Way' }, hobby: null, color: 'blue' },
+        app_metadata: { roles: ['reader'] },
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body.user_metadata).toEqual({
+        addresses: { work: '100 Industrial Way' },
+        color: 'blue',
+      });
+      expect(patched.body.app_metadata).toEqual({ plan: 'full', roles: ['reader'] });
+      // A PATCH that names neither leaves both as they are.
+      expect((await tenant.management('PATCH', path, { name: 'Renamed' })).body).toMatchObject({
+        user_metadata: { color: 'blue' },
+        app_metadata: { plan: 'full' },
+      });
+      expect((await tenant.management('PATCH', path, { app_metadata: {} })).body.app_metadata).toEqual({});
+      expect((await tenant.management('GET', path)).body).toMatchObject({
+        user_metadata: { addresses: { work: '100 Industrial Way' }, color: 'blue' },
+        app_metadata: {},
+      });
+
+      const plain = await create({});
+      expect(plain.body).toMatchObject({ user_metadata: {}, app_metadata: {} });
+    });
+
+    it.each([
+      ['an array', { user_metadata: ['a'] }, /user_metadata/],
+      ['a string', { app_metadata: 'plan' }, /app_metadata/],
+      ['null', { user_metadata: null }, /user_metadata/],
+      ['a key with a dot', { user_metadata: { 'preference.color': 'pink' } }, /neither '\.' nor '\$'/],
+      ['a nested key with a dollar', { app_metadata: { a: { $b: 1 } } }, /neither '\.' nor '\$'/],
+      ['a NUL in a key', { app_metadata: { 'a\u0000': 1 } }, /app_metadata/],
+      ['a NUL in a value', { user_metadata: { a: 'b\u0000' } }, /NUL/],
+      ['too large an object', { user_metadata: { a: 'x'.repeat(16_384) } }, /Larger than 16384 bytes/],
+      [
+        'too deep a nesting',
+        { user_metadata: { a: { b: { c: { d: { e: { f: { g: { h: { i: { j: { k: 1 } } } } } } } } } } } },
+        /deep/,
+      ],
+    ])(
+      'refuses %s with 400 invalid_body naming the field, on POST and PATCH',
+      async (_label, body, message) => {
+        const created = await create(body);
+        expect(created).toMatchObject({ status: 400, body: { errorCode: 'invalid_body' } });
+        expect(created.body.message).toMatch(message);
+        const user = await create({});
+        const patched = await tenant.management(
+          'PATCH',
+          `/users/${encodeURIComponent(user.body.user_id as string)}`,
+          body,
+        );
+        expect(patched).toMatchObject({ status: 400, body: { errorCode: 'invalid_body' } });
+      },
+    );
+
+    it('refuses a PATCH that would grow the stored object past its bound with 400, keeping the user as it was', async () => {
+      const user = await create({ user_metadata: { a: 'x'.repeat(12_000) } });
+      const path = `/users/${encodeURIComponent(user.body.user_id as string)}`;
+      for (const key of ['b', 'c'])
+        await tenant.management('PATCH', path, { user_metadata: { [key]: 'y'.repeat(12_000) } });
+      const res = await tenant.management('PATCH', path, { user_metadata: { d: 'z'.repeat(12_000) } });
+      expect(res).toMatchObject({ status: 400, body: { errorCode: 'invalid_body' } });
+      expect(res.body.message).toMatch(/user_metadata/);
+      expect(Object.keys((await tenant.management('GET', path)).body.user_metadata).sort()).toEqual([
+        'a',
+        'b',
+      ]);
+    });
+  });
 });

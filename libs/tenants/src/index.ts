@@ -54,6 +54,13 @@ export {
   userFromJson,
   type UserJson,
 } from './users/postgres-user.repository';
+export {
+  assertMetadata,
+  initialMetadata,
+  METADATA_LIMITS,
+  type Metadata,
+  type MetadataField,
+} from './users/user-metadata';
 export { parseUserSearch, type UserSearchTerm } from './users/user-search';
 export {
   CREDENTIAL_CLAIM,

@@ -14,6 +14,8 @@ const user: User = {
   updatedAt: new Date('2026-02-01T00:00:00Z'),
   lastLogin: null,
   loginsCount: 0,
+  userMetadata: {},
+  appMetadata: {},
 };
 
 describe('idTokenClaims', () => {
