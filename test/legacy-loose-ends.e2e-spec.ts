@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { Client } from 'pg';
 import { eventTopic } from '@libs/messaging';
 import {
@@ -224,6 +225,83 @@ describe('issue 20 point 9: loose ends of the legacy surface (e2e)', () => {
         'a',
         'b',
       ]);
+    });
+  });
+
+  describe('issue 20 point 9: legacy attribute scopes put the attributes in the id_token of a legacy (HS256) client', () => {
+    let legacy: { client_id: string; client_secret?: string };
+    let conformant: { client_id: string };
+    let user: { user_id: string; email: string };
+
+    beforeAll(async () => {
+      legacy = await tenant.createClient({
+        name: 'Legacy HS256 app',
+        app_type: 'regular_web',
+        grant_types: GRANTS,
+        jwt_configuration: { alg: 'HS256' },
+      });
+      conformant = await tenant.createClient({ name: 'RS256 app', app_type: 'native', grant_types: GRANTS });
+      user = await newUser();
+      const patched = await tenant.management('PATCH', `/users/${encodeURIComponent(user.user_id)}`, {
+        nickname: 'lovelace',
+        user_metadata: { favorite_food: 'pizza' },
+        app_metadata: { roles: ['writer'] },
+      });
+      expect(patched.status).toBe(200);
+    });
+
+    it('issue 20 point 9: scope=openid email nickname favorite_food roles names each attribute, at /oauth/ro and /delegation', async () => {
+      const scope = 'openid email nickname favorite_food roles offline_access';
+      const res = await ro(legacy.client_id, user.email, { scope, client_secret: legacy.client_secret! });
+      expect(res.status).toBe(200);
+      expect(decodeJwt(res.body.id_token as string)).toMatchObject({
+        sub: user.user_id,
+        email: user.email,
+        email_verified: false,
+        nickname: 'lovelace',
+        favorite_food: 'pizza',
+        roles: ['writer'],
+      });
+      const delegated = await tenant.json('POST', '/delegation', {
+        client_id: legacy.client_id,
+        client_secret: legacy.client_secret,
+        grant_type: JWT_BEARER,
+        refresh_token: res.body.refresh_token,
+        scope: 'openid nickname roles',
+      });
+      expect(delegated.status).toBe(200);
+      const claims = decodeJwt(delegated.body.id_token as string);
+      expect(claims).toMatchObject({ nickname: 'lovelace', roles: ['writer'] });
+      expect(claims).not.toHaveProperty('favorite_food');
+    });
+
+    it('issue 20 point 9: scope=openid profile gives the whole profile, metadata included', async () => {
+      const res = await ro(legacy.client_id, user.email, {
+        scope: 'openid profile',
+        client_secret: legacy.client_secret!,
+      });
+      expect(res.status).toBe(200);
+      expect(decodeJwt(res.body.id_token as string)).toMatchObject({
+        user_id: user.user_id,
+        email: user.email,
+        name: expect.any(String),
+        nickname: 'lovelace',
+        picture: expect.any(String),
+        identities: [expect.objectContaining({ provider: 'auth0' })],
+        user_metadata: { favorite_food: 'pizza' },
+        app_metadata: { roles: ['writer'] },
+      });
+    });
+
+    it('issue 20 point 9: leaves a conformant (RS256) client’s claims as they were', async () => {
+      const res = await ro(conformant.client_id, user.email, {
+        scope: 'openid email nickname favorite_food',
+      });
+      expect(res.status).toBe(200);
+      const claims = decodeJwt(res.body.id_token as string);
+      expect(claims).toMatchObject({ email: user.email });
+      expect(claims).not.toHaveProperty('nickname');
+      expect(claims).not.toHaveProperty('favorite_food');
     });
   });
 });

@@ -14,6 +14,7 @@ export {
   APP_TYPES,
   CLIENT_ID,
   GRANT_TYPES,
+  isLegacyClient,
   JWT_BEARER_GRANT,
   newClientId,
   newClientSecret,
