@@ -176,6 +176,7 @@ describe('docs/asyncapi.yaml', () => {
       authorization_code_replay: true,
       refresh_token_reuse: true,
       token_limit_exceeded: true,
+      client_deleted: true,
     } satisfies Record<RevocationReason, true>;
     const documented = doc.components.schemas.TokenRevokedV1.properties.reason.enum;
     expect([...documented].sort()).toEqual(Object.keys(reasons).sort());

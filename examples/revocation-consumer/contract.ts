@@ -45,7 +45,8 @@ export interface TokenRevokedData {
   device_name: string;
   /**
    * Why it was revoked: `management_api`, `dashboard_unlink`, `oauth_revoke`, `user_blocked`,
-   * `user_deleted`, `authorization_code_replay`, `refresh_token_reuse`, `token_limit_exceeded` today.
+   * `user_deleted`, `authorization_code_replay`, `refresh_token_reuse`, `token_limit_exceeded`,
+   * `client_deleted` today.
    * Typed as an open set: a reason added later is still a revocation, and a consumer must never drop
    * one because it does not know the reason.
    */

@@ -134,6 +134,12 @@ const ROUTES: Array<{
     request: '/api/v2/user-blocks/auth0%7Cnobody',
   },
   {
+    method: 'DELETE',
+    path: '/api/v2/clients/:id',
+    scopes: ['delete:clients'],
+    request: '/api/v2/clients/no-such-client',
+  },
+  {
     method: 'POST',
     path: '/api/v2/clients/:id/rotate-secret',
     scopes: ['update:client_keys'],

@@ -13,6 +13,7 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
  * `SELECT … FOR UPDATE` needs UPDATE, hence the projector's.
  * The projector reads `events` to confirm an unkeyed (pre-keyed-chain) event from the topic is the
  * store's before applying it; the api reads `projection_streams` to refuse a view row the store contradicts.
+ * The api deletes `clients` rows (DELETE /api/v2/clients/{id}; their `authorization_codes` cascade as the owner).
  * The api prunes expired `issued_id_tokens` rows as it inserts (`FOR UPDATE SKIP LOCKED`, hence UPDATE).
  * A table or view a migration adds must be listed here (app-roles.int-spec checks it).
  */
@@ -24,7 +25,7 @@ export const TABLE_PRIVILEGES: Record<string, Record<AppRole, Privilege[]>> = {
   device_credentials: { api: ['SELECT'], projector: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
   projection_checkpoints: { api: [], projector: ['SELECT', 'INSERT', 'UPDATE'] },
   projection_streams: { api: ['SELECT'], projector: ['SELECT', 'INSERT', 'UPDATE'] },
-  clients: { api: ['SELECT', 'INSERT', 'UPDATE'], projector: [] },
+  clients: { api: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'], projector: [] },
   users: { api: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'], projector: [] },
   signing_keys: { api: ['SELECT', 'INSERT', 'UPDATE'], projector: [] },
   authorization_codes: { api: ['SELECT', 'INSERT', 'UPDATE'], projector: [] },

@@ -17,7 +17,9 @@ export type RevocationReason =
   /** A rotated-out token was presented after its leeway: the whole family is revoked. */
   | 'refresh_token_reuse'
   /** The user's 201st active token of one application was issued: the oldest goes (Auth0's limit). */
-  | 'token_limit_exceeded';
+  | 'token_limit_exceeded'
+  /** Its application was deleted (`DELETE /api/v2/clients/{id}`): every token of it goes. */
+  | 'client_deleted';
 
 /** How the refresh token was obtained. */
 export type IssuingGrant = 'authorization_code' | 'password';

@@ -14,6 +14,7 @@ export {
   APP_TYPES,
   CLIENT_ID,
   GRANT_TYPES,
+  isLegacyClient,
   JWT_BEARER_GRANT,
   newClientId,
   newClientSecret,
@@ -54,6 +55,13 @@ export {
   userFromJson,
   type UserJson,
 } from './users/postgres-user.repository';
+export {
+  assertMetadata,
+  initialMetadata,
+  METADATA_LIMITS,
+  type Metadata,
+  type MetadataField,
+} from './users/user-metadata';
 export { parseUserSearch, type UserSearchTerm } from './users/user-search';
 export {
   CREDENTIAL_CLAIM,

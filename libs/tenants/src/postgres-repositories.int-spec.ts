@@ -182,6 +182,8 @@ describe('Postgres repositories (real PostgreSQL)', () => {
         updatedAt: expect.any(Date),
         lastLogin: null,
         loginsCount: 0,
+        userMetadata: {},
+        appMetadata: {},
       });
       const [{ password_hash }] = await dataSource.query<{ password_hash: string }[]>(
         `SELECT password_hash FROM users WHERE user_id = $1`,

@@ -17,6 +17,7 @@ describe('auth0LogCode', () => {
     [{ type: 'TokenRevoked', reason: 'authorization_code_replay', actor: 'system' }, 'srrt', 'feacft'],
     [{ type: 'TokenRevoked', reason: 'refresh_token_reuse', actor: 'system' }, 'srrt', 'ferrt'],
     [{ type: 'TokenRevoked', reason: 'token_limit_exceeded', actor: 'system' }, 'srrt', null],
+    [{ type: 'TokenRevoked', reason: 'client_deleted', actor: 'mgmt@clients' }, 'srrt', 'sapi'],
     [{ type: 'RefreshTokenReused' }, 'ferrt', null],
     [{ type: 'TokenRotated' }, 'sertft', null],
     [{ type: 'TokenExpired' }, 'fertft', null],

@@ -148,6 +148,14 @@ describe('GET /authorize parameter validation', () => {
       expect(validate(changes)).toEqual(redirected(error, description));
     });
 
+    it('issue 20 point 9: accepts legacy attribute scopes from a legacy (HS256) client only', () => {
+      const scope = 'openid email nickname favorite_food offline_access';
+      const legacy = client({ idTokenAlg: 'HS256', tokenEndpointAuthMethod: 'client_secret_post' });
+      expect(validate({ scope }, legacy)).toMatchObject({ kind: 'login', request: { scope } });
+      expect(validate({ scope })).toEqual(redirected('invalid_scope', /nickname favorite_food/));
+      expect(validate({ scope: 'openid bad"quote' }, legacy)).toEqual(redirected('invalid_scope', /bad/));
+    });
+
     it('refuses plain PKCE for a confidential client too', () => {
       const web = client({ appType: 'regular_web', tokenEndpointAuthMethod: 'client_secret_post' });
       expect(validate({ code_challenge_method: 'plain' }, web)).toEqual(

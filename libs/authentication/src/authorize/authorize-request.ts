@@ -1,7 +1,11 @@
-import type { Client } from '@libs/tenants';
+import { isLegacyClient, type Client } from '@libs/tenants';
 
 /** The scopes this tenant grants (OIDC Core §5.4 and §11). */
 export const SUPPORTED_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
+
+// RFC 6749 §3.3 scope-token, bounded: a legacy client's scope may name any profile attribute or
+// metadata key (Auth0's legacy attribute scopes, see `idTokenClaims`).
+const LEGACY_ATTRIBUTE_SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
 
 /** The longest `device` accepted, in characters (Auth0's `device_name` bound). */
 export const DEVICE_MAX_LENGTH = 255;
@@ -159,7 +163,11 @@ export function validateAuthorizeRequest(query: AuthorizeQuery, client: Client |
   }
 
   const scopes = [...new Set((text(query, 'scope') ?? '').split(' ').filter(Boolean))];
-  const unknown = scopes.filter((s) => !(SUPPORTED_SCOPES as readonly string[]).includes(s));
+  const legacy = isLegacyClient(client);
+  const unknown = scopes.filter(
+    (s) =>
+      !(SUPPORTED_SCOPES as readonly string[]).includes(s) && !(legacy && LEGACY_ATTRIBUTE_SCOPE.test(s)),
+  );
   if (unknown.length > 0) return redirect('invalid_scope', `Unsupported scope: ${unknown.join(' ')}`);
 
   const device = text(query, 'device');

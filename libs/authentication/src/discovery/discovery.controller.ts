@@ -4,6 +4,7 @@ import { AppConfig } from '@libs/config';
 import { SIGNING_ALGS } from '@libs/jwt';
 import { API_TAGS } from '@libs/platform';
 import { DPOP_SIGNING_ALGS } from '@libs/security';
+import { ClientRepository } from '@libs/tenants';
 import { SUPPORTED_GRANT_TYPES } from '../token/token.controller';
 import { ApiOpenIdConfiguration } from './discovery.openapi';
 
@@ -11,13 +12,20 @@ import { ApiOpenIdConfiguration } from './discovery.openapi';
 @ApiTags(API_TAGS.authentication)
 @Controller('.well-known')
 export class DiscoveryController {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clients: ClientRepository,
+  ) {}
 
   @Get('openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOpenIdConfiguration()
-  configuration() {
+  async configuration() {
     const base = this.config.publicUrl;
+    // Legacy clients' id_tokens are HS256 (signed with the client's secret): an OIDC library checks the
+    // header's alg against this list, so it names HS256 while a client uses it, and only then.
+    const idTokenAlgs: string[] = [...SIGNING_ALGS];
+    if (await this.clients.signsIdTokensWith('HS256')) idTokenAlgs.push('HS256');
     return {
       issuer: `${base}/`,
       authorization_endpoint: `${base}/authorize`,
@@ -33,7 +41,7 @@ export class DiscoveryController {
       response_modes_supported: ['query'],
       grant_types_supported: [...SUPPORTED_GRANT_TYPES],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: [...SIGNING_ALGS],
+      id_token_signing_alg_values_supported: idTokenAlgs,
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
       claims_supported: [
         'sub',

@@ -6,6 +6,7 @@ import {
   CREDENTIAL_CLAIM,
   IdTokenKeys,
   idTokenClaims,
+  isLegacyClient,
   scopeValues,
   type Client,
   type User,
@@ -140,6 +141,7 @@ export class UserTokens {
           nonce: request.nonce,
           authTime: request.authTime,
           credentialId,
+          legacy: isLegacyClient(client),
         }),
         this.idTokenKeys.signOptions(client),
       );

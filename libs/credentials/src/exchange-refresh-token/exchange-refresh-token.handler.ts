@@ -25,6 +25,7 @@ import {
   exchangeScope,
   IdTokenKeys,
   idTokenClaims,
+  isLegacyClient,
   intersectScope,
   presentedScope,
   scopeValues,
@@ -164,6 +165,8 @@ export class ExchangeRefreshTokenHandler implements ICommandHandler<ExchangeRefr
           aud: target.clientId,
           azp: request.client.clientId,
           credentialId: stream?.state.credentialId,
+          // The token is the target's: its claims are too.
+          legacy: isLegacyClient(target),
         }),
         // Signed for the target: with the target's secret when it uses HS256 (as Auth0 documents).
         { ...this.idTokenKeys.signOptions(target), notAfter: grant.notAfter },

@@ -7,8 +7,8 @@ import { CommandRunner } from '../runner/command-runner';
 import { RevokeCredentials, type RevocationScope } from './revoke-credentials.command';
 
 /**
- * Revocations of many credentials at once: a device (the dashboard's "Unlink") or every token of a user
- * (blocked, deleted). The credentials are found in the event store, not the view, so a token issued a
+ * Revocations of many credentials at once: a device (the dashboard's "Unlink"), every token of a user
+ * (blocked, deleted) or of an application (deleted). The credentials are found in the event store, not the view, so a token issued a
  * moment ago is revoked too. Each revocation is its own event, recorded before this resolves. Runs on
  * the control plane (issue 15): its look-up and writes take the control plane's connections and lanes.
  */
@@ -47,9 +47,8 @@ export class RevokeCredentialsHandler implements ICommandHandler<RevokeCredentia
     const [filter, params] = scopeFilter(scope);
     // `pgPool`: on the control plane, its own connections (TypeORM's `query` takes the process's pool).
     const { rows } = await pgPool(this.db).query<{ stream_id: string }>(
-      `SELECT i.stream_id FROM events i
-        WHERE i.type = 'TokenIssued' AND i.data ->> 'user_id' = $1 ${filter}`,
-      [scope.userId, ...params],
+      `SELECT i.stream_id FROM events i WHERE i.type = 'TokenIssued' AND ${filter}`,
+      params,
     );
     return rows.map((row) => row.stream_id);
   }
@@ -59,19 +58,22 @@ export class RevokeCredentialsHandler implements ICommandHandler<RevokeCredentia
 const IN_FORCE = `NOT EXISTS (SELECT 1 FROM events r
                                WHERE r.stream_id = i.stream_id AND r.type IN ('TokenRevoked', 'TokenExpired'))`;
 
-/** The rest of the WHERE clause (after the user, `$1`) and its parameters. */
+/** The rest of the WHERE clause (after the event type) and its parameters. */
 function scopeFilter(scope: RevocationScope): [string, unknown[]] {
+  // An application's tokens: `events_issued_by_client` serves this look-up.
+  if (!('userId' in scope)) return [`i.data ->> 'client_id' = $1 AND ${IN_FORCE}`, [scope.clientId]];
   if ('deviceName' in scope) {
     return [
-      `AND i.data ->> 'client_id' = $2 AND i.data ->> 'device_name' = $3 AND ${IN_FORCE}`,
-      [scope.clientId, scope.deviceName],
+      `i.data ->> 'user_id' = $1 AND i.data ->> 'client_id' = $2 AND i.data ->> 'device_name' = $3 AND ${IN_FORCE}`,
+      [scope.userId, scope.clientId, scope.deviceName],
     ];
   }
   if ('keepNewest' in scope) {
     return [
-      `AND i.data ->> 'client_id' = $2 AND ${IN_FORCE} ORDER BY i.global_position DESC OFFSET $3`,
-      [scope.clientId, scope.keepNewest],
+      `i.data ->> 'user_id' = $1 AND i.data ->> 'client_id' = $2 AND ${IN_FORCE}
+        ORDER BY i.global_position DESC OFFSET $3`,
+      [scope.userId, scope.clientId, scope.keepNewest],
     ];
   }
-  return [`AND ${IN_FORCE}`, []];
+  return [`i.data ->> 'user_id' = $1 AND ${IN_FORCE}`, [scope.userId]];
 }

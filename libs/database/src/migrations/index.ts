@@ -14,6 +14,7 @@ import { AddClientRefreshTokenPolicy1764101700000 } from './1764101700000-AddCli
 import { TrackPreviousRefreshToken1764101800000 } from './1764101800000-TrackPreviousRefreshToken';
 import { AddClientAllowedClients1764101910000 } from './1764101910000-AddClientAllowedClients';
 import { CreateIssuedIdTokens1764101920000 } from './1764101920000-CreateIssuedIdTokens';
+import { AddUserMetadata1764101930000 } from './1764101930000-AddUserMetadata';
 
 export { BACKFILL_PREVIOUS_TOKEN } from './1764101800000-TrackPreviousRefreshToken';
 
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   TrackPreviousRefreshToken1764101800000,
   AddClientAllowedClients1764101910000,
   CreateIssuedIdTokens1764101920000,
+  AddUserMetadata1764101930000,
 ];

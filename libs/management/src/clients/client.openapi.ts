@@ -173,3 +173,19 @@ export const ApiRotateClientSecret = () =>
     }),
     ApiManagementError(404, '`inexistent_client`.'),
   );
+
+/** `DELETE /api/v2/clients/{id}`. */
+export const ApiDeleteClient = () =>
+  applyDecorators(
+    ApiOperation({
+      summary: 'Delete a client',
+      description:
+        'Revokes every refresh token of the application first (one `TokenRevoked` each, reason ' +
+        '`client_deleted`), then deletes it (scope `delete:clients`). The bootstrap Management API ' +
+        'client cannot be deleted: 403 `operation_not_supported`.',
+    }),
+    ID,
+    ApiResponse({ status: 204, description: 'Deleted.' }),
+    ApiManagementError(403, '`operation_not_supported`: the bootstrap Management API client.'),
+    ApiManagementError(404, '`inexistent_client`.'),
+  );

@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   Header,
   HttpCode,
@@ -11,6 +12,7 @@ import {
   UseFilters,
   UsePipes,
 } from '@nestjs/common';
+import { CurrentCaller, type Caller } from '../auth/principal.decorator';
 import { GrantsScopesIn, RequireScopes } from '../auth/require-scopes.decorator';
 import { ApiManagementController } from '../errors/management-error.response';
 import { ManagementExceptionFilter } from '../errors/management-exception.filter';
@@ -20,6 +22,7 @@ import type { AppType } from '@libs/tenants';
 import { CreateClientBody, GetClientQuery, ListClientsQuery, UpdateClientBody } from './client.dto';
 import {
   ApiCreateClient,
+  ApiDeleteClient,
   ApiGetClient,
   ApiListClients,
   ApiRotateClientSecret,
@@ -77,6 +80,15 @@ export class ClientsController {
   @ApiUpdateClient()
   async update(@Param('id') id: string, @Body() body: UpdateClientBody): Promise<ClientView> {
     return toClientView(await this.service.updateClient(id, body));
+  }
+
+  /** Deletes an application, every refresh token of it revoked first (Auth0's 204). */
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScopes('delete:clients')
+  @ApiDeleteClient()
+  async remove(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<void> {
+    await this.service.deleteClient(id, caller);
   }
 
   /** Auth0's `rotate-secret`: the client with its new `client_secret` (scope `update:client_keys`). */

@@ -30,6 +30,8 @@ export enum ManagementErrorCode {
   AccessDenied = 'access_denied',
   /** A client may not use the client_credentials grant. */
   UnauthorizedClient = 'unauthorized_client',
+  /** The operation would break the tenant itself (deleting the bootstrap Management API client). */
+  OperationNotSupported = 'operation_not_supported',
 }
 
 /** The HTTP status each code is answered with. */
@@ -47,6 +49,7 @@ export function statusOf(code: ManagementErrorCode): number {
     case ManagementErrorCode.InsufficientScope:
     case ManagementErrorCode.AccessDenied:
     case ManagementErrorCode.UnauthorizedClient:
+    case ManagementErrorCode.OperationNotSupported:
       return 403;
     case ManagementErrorCode.InexistentUser:
     case ManagementErrorCode.InexistentClient:

@@ -49,6 +49,7 @@ const TENANT_ERROR_CODES: Record<TenantErrorCode, ManagementErrorCode> = {
   [TenantErrorCode.WeakPassword]: ManagementErrorCode.InvalidPassword,
   [TenantErrorCode.UserExists]: ManagementErrorCode.UserExists,
   [TenantErrorCode.InvalidUserSearch]: ManagementErrorCode.InvalidQueryString,
+  [TenantErrorCode.InvalidMetadata]: ManagementErrorCode.InvalidBody,
 };
 
 function describeHttpException(exception: HttpException): string {

@@ -1,5 +1,6 @@
 import { Injectable, ValidationPipe, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
+import { METADATA_LIMITS } from '@libs/tenants';
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
 
 // Keys that would reach an object's prototype once class-transformer copies them onto a DTO, or shadow a
@@ -10,6 +11,10 @@ const FORBIDDEN_KEYS = new Set(['prototype', ...Object.getOwnPropertyNames(Objec
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 // Our DTOs nest two levels at most; deeper input is refused before class-transformer recurses into it.
 const MAX_DEPTH = 4;
+// A user's metadata is free JSON, nested within its own bound; `null` in it is data (at its top level,
+// a PATCH's way to remove a key). The use case checks the rest (`assertMetadata`).
+const METADATA_FIELDS = new Set(['user_metadata', 'app_metadata']);
+const METADATA_MAX_DEPTH = 1 + METADATA_LIMITS.maxDepth;
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -25,21 +30,31 @@ function typeName(value: unknown): string {
  * overflow the stack.
  */
 function structuralProblem(value: unknown): string | undefined {
-  const pending: Array<[node: unknown, depth: number, path: string]> = [[value, 0, '']];
+  const pending: Array<[node: unknown, depth: number, path: string, metadata: boolean]> = [
+    [value, 0, '', false],
+  ];
   while (pending.length > 0) {
-    const [node, depth, path] = pending.pop()!;
+    const [node, depth, path, metadata] = pending.pop()!;
     if (typeof node === 'string' && node.includes('\u0000')) {
       return `'NUL characters are not allowed' on property ${path}`;
     }
     if (typeof node === 'string' && LONE_SURROGATE.test(node)) {
       return `'Unpaired UTF-16 surrogates are not allowed' on property ${path}`;
     }
-    if (node === null && path) return `'Expected a value but found type null' on property ${path}`;
+    if (node === null && path && !(metadata && depth > 1)) {
+      return `'Expected a value but found type null' on property ${path}`;
+    }
     if (node === null || typeof node !== 'object') continue;
-    if (depth >= MAX_DEPTH) return `'Too deeply nested'`;
+    if (depth >= (metadata ? METADATA_MAX_DEPTH : MAX_DEPTH)) return `'Too deeply nested'`;
     for (const key of Object.keys(node)) {
       if (FORBIDDEN_KEYS.has(key)) return `'Additional properties not allowed: ${key}'`;
-      pending.push([(node as Record<string, unknown>)[key], depth + 1, path ? `${path}.${key}` : key]);
+      const child = path ? `${path}.${key}` : key;
+      pending.push([
+        (node as Record<string, unknown>)[key],
+        depth + 1,
+        child,
+        metadata || (depth === 0 && METADATA_FIELDS.has(key)),
+      ]);
     }
   }
   return undefined;

@@ -22,6 +22,8 @@ describe('newUserFromBody', () => {
       nickname: 'jane.doe',
       picture: expect.stringMatching(/^https:\/\/s\.gravatar\.com\//),
       blocked: false,
+      userMetadata: {},
+      appMetadata: {},
     });
   });
 

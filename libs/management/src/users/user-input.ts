@@ -1,8 +1,11 @@
 import { ManagementApiError, ManagementErrorCode } from '../errors/management-api.error';
 import {
+  assertMetadata,
   assertPasswordPolicy,
   defaultNickname,
   defaultPicture,
+  initialMetadata,
+  type Metadata,
   type NewUser,
   USER_CONNECTION,
   type UserChanges,
@@ -18,6 +21,8 @@ export interface CreateUserInput {
   picture?: string;
   email_verified?: boolean;
   blocked?: boolean;
+  user_metadata?: Metadata;
+  app_metadata?: Metadata;
 }
 
 /** The fields of `PATCH /api/v2/users/{id}` after schema validation. */
@@ -36,6 +41,7 @@ function assertConnection(connection: string | undefined): void {
 export function newUserFromBody(body: CreateUserInput, userId: string): NewUser {
   assertConnection(body.connection);
   assertPasswordPolicy(body.password);
+  assertGivenMetadata(body);
   const email = body.email.toLowerCase();
   return {
     userId,
@@ -46,7 +52,14 @@ export function newUserFromBody(body: CreateUserInput, userId: string): NewUser 
     nickname: body.nickname ?? defaultNickname(email),
     picture: body.picture ?? defaultPicture(email),
     blocked: body.blocked ?? false,
+    userMetadata: initialMetadata(body.user_metadata),
+    appMetadata: initialMetadata(body.app_metadata),
   };
+}
+
+function assertGivenMetadata(body: UpdateUserInput): void {
+  if (body.user_metadata !== undefined) assertMetadata('user_metadata', body.user_metadata);
+  if (body.app_metadata !== undefined) assertMetadata('app_metadata', body.app_metadata);
 }
 
 /** Turns a patch body into repository changes; refuses an empty patch, another connection, a weak password. */
@@ -59,6 +72,8 @@ export function userChangesFromBody(body: UpdateUserInput): UserChanges {
     nickname: body.nickname,
     picture: body.picture,
     blocked: body.blocked,
+    userMetadata: body.user_metadata,
+    appMetadata: body.app_metadata,
   };
   const defined = Object.fromEntries(
     Object.entries(changes).filter(([, v]) => v !== undefined),
@@ -70,6 +85,7 @@ export function userChangesFromBody(body: UpdateUserInput): UserChanges {
     );
   }
   assertConnection(body.connection);
+  assertGivenMetadata(body);
   if (defined.password !== undefined) assertPasswordPolicy(defined.password);
   return defined;
 }

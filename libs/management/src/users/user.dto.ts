@@ -3,6 +3,7 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -11,8 +12,24 @@ import {
   MinLength,
 } from 'class-validator';
 import { FieldsQuery, PagedFieldsQuery } from '../http/list-params';
-import { PASSWORD_POLICY, USER_CONNECTION } from '@libs/tenants';
+import { METADATA_LIMITS, PASSWORD_POLICY, USER_CONNECTION, type Metadata } from '@libs/tenants';
 import type { CreateUserInput, UpdateUserInput } from './user-input';
+
+/** Swagger for `user_metadata` / `app_metadata`; `assertMetadata` checks the rest in the use case. */
+const metadataProperty = (what: string, onPatch: boolean) =>
+  ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      `${what} A JSON object; field names without \`.\` or \`$\`, at most ${METADATA_LIMITS.maxDepth} levels ` +
+      `deep and ${METADATA_LIMITS.maxBytes} bytes serialized.` +
+      (onPatch
+        ? ' Merged into the stored object by top-level key (a nested object is replaced whole); a `null` ' +
+          'value removes its key; `{}` removes every key.'
+        : ''),
+  });
+const USER_METADATA = 'What the user may edit (preferences).';
+const APP_METADATA = 'What only administrators set (roles, plan, ids elsewhere).';
 
 // RFC 5321 §4.5.3.1.3: a path is at most 256 octets, so an address at most 254 characters.
 const EMAIL_MAX = 254;
@@ -76,6 +93,16 @@ export class CreateUserBody implements CreateUserInput {
   @IsOptional()
   @IsBoolean()
   blocked?: boolean;
+
+  @metadataProperty(USER_METADATA, false)
+  @IsOptional()
+  @IsObject()
+  user_metadata?: Metadata;
+
+  @metadataProperty(APP_METADATA, false)
+  @IsOptional()
+  @IsObject()
+  app_metadata?: Metadata;
 }
 
 /** Body of `PATCH /api/v2/users/{id}`: every field optional, at least one present. */
@@ -130,6 +157,16 @@ export class UpdateUserBody implements UpdateUserInput {
   @IsOptional()
   @IsBoolean()
   blocked?: boolean;
+
+  @metadataProperty(USER_METADATA, true)
+  @IsOptional()
+  @IsObject()
+  user_metadata?: Metadata;
+
+  @metadataProperty(APP_METADATA, true)
+  @IsOptional()
+  @IsObject()
+  app_metadata?: Metadata;
 }
 
 /** Query of `GET /api/v2/users`. */

@@ -62,6 +62,20 @@ export class UserResponse {
 
   @ApiProperty({ type: [IdentityResponse] })
   identities: IdentityResponse[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What the user may edit; `{}` when none.',
+  })
+  user_metadata: Record<string, unknown>;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What only administrators set; `{}` when none.',
+  })
+  app_metadata: Record<string, unknown>;
 }
 
 /** A user as read endpoints return it: `fields` may leave any property out. */

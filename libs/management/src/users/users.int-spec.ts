@@ -44,6 +44,8 @@ describe('Management API v2: /api/v2/users (HTTP, real PostgreSQL)', () => {
           isSocial: false,
         },
       ],
+      user_metadata: {},
+      app_metadata: {},
     });
     expect(JSON.stringify(body)).not.toMatch(/password|scrypt/);
     const verified = await app
@@ -132,10 +134,16 @@ describe('Management API v2: /api/v2/users (HTTP, real PostgreSQL)', () => {
       /password must be shorter/,
     ],
     [
-      'app_metadata',
-      { ...valid, app_metadata: {} },
+      'an app_metadata that is not an object',
+      { ...valid, app_metadata: [] },
       'invalid_body',
-      /Additional properties not allowed: app_metadata/,
+      /on property app_metadata/,
+    ],
+    [
+      'an unknown field',
+      { ...valid, given_name: 'Jane' },
+      'invalid_body',
+      /Additional properties not allowed: given_name/,
     ],
   ])('refuses %s with 400 %s', async (_label, body, errorCode, message) => {
     const res = await createUser(body);

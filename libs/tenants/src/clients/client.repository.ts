@@ -45,6 +45,10 @@ export abstract class ClientRepository {
   abstract resealSecrets(
     reseal: (clientId: string, sealed: string) => string,
   ): Promise<{ resealed: number; failed: string[] }>;
+  /** Whether at least one client signs its id_tokens with `alg` (discovery lists the algorithms in use). */
+  abstract signsIdTokensWith(alg: Client['idTokenAlg']): Promise<boolean>;
+  /** Deletes the client with this id (its authorization codes go with it); whether one did exist. */
+  abstract delete(clientId: string): Promise<boolean>;
   /** One page of clients, oldest first, with the total count matching the filter. */
   abstract list(query: ClientListQuery): Promise<Page<Client>>;
 }

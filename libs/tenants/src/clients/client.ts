@@ -76,6 +76,16 @@ export interface Client {
 /** A client about to be stored: everything but the timestamps the database sets. */
 export type NewClient = Omit<Client, 'createdAt'>;
 
+/**
+ * Whether the client gets Auth0's legacy (pre-OIDC-conformant) behaviour where the two differ: today the
+ * id_token claims of legacy attribute scopes (`idTokenClaims`). No `oidc_conformant` flag exists yet, so
+ * a client that signs its id_tokens with HS256 — Auth0's legacy default, which OIDC-conformant SDKs do
+ * not verify — is the legacy one; the flag replaces this test when it comes (issue 20 point 1).
+ */
+export function isLegacyClient(client: Pick<Client, 'idTokenAlg'>): boolean {
+  return client.idTokenAlg === 'HS256';
+}
+
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** Auth0-style client ids: 32 alphanumeric characters. */
 export const CLIENT_ID = /^[A-Za-z0-9]{32}$/;

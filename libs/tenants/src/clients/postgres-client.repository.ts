@@ -182,6 +182,23 @@ export class PostgresClientRepository extends ClientRepository {
     return { resealed, failed };
   }
 
+  async signsIdTokensWith(alg: Client['idTokenAlg']): Promise<boolean> {
+    const [{ found }] = await this.db.query<{ found: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM clients WHERE id_token_alg = $1) AS found`,
+      [alg],
+    );
+    return found;
+  }
+
+  async delete(clientId: string): Promise<boolean> {
+    // PostgreSQL text cannot hold NUL (the query would fail): no client has such an id.
+    if (clientId.includes('\u0000')) return false;
+    const [, deleted] = await this.db.query<[unknown[], number]>(`DELETE FROM clients WHERE client_id = $1`, [
+      clientId,
+    ]);
+    return deleted > 0;
+  }
+
   async list(query: ClientListQuery): Promise<Page<Client>> {
     const types = query.appTypes?.length ? query.appTypes : null;
     const where = `WHERE $1::text[] IS NULL OR app_type = ANY($1::text[])`;

@@ -6,6 +6,8 @@ export enum TenantErrorCode {
   UserExists = 'user_exists',
   /** A user search (`q`) cannot be parsed. */
   InvalidUserSearch = 'invalid_user_search',
+  /** `user_metadata` or `app_metadata` is not an object Auth0 would store, or breaks the size bounds. */
+  InvalidMetadata = 'invalid_metadata',
 }
 
 /**

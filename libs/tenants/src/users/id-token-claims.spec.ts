@@ -14,6 +14,8 @@ const user: User = {
   updatedAt: new Date('2026-02-01T00:00:00Z'),
   lastLogin: null,
   loginsCount: 0,
+  userMetadata: {},
+  appMetadata: {},
 };
 
 describe('idTokenClaims', () => {
@@ -46,6 +48,64 @@ describe('idTokenClaims', () => {
       updated_at: '2026-02-01T00:00:00.000Z',
       email: 'ada@example.com',
       email_verified: true,
+    });
+  });
+
+  describe('issue 20 point 9: legacy attribute scopes (legacy client)', () => {
+    const legacy = { ...base, legacy: true };
+    const withMetadata: User = {
+      ...user,
+      userMetadata: { favorite_food: 'pizza', plan: 'user-set', sub: 'forged' },
+      appMetadata: { plan: 'full', roles: ['writer'] },
+    };
+
+    it('puts each named attribute the profile has in the id_token, metadata keys included', () => {
+      const claims = idTokenClaims(withMetadata, 'openid email nickname favorite_food roles unknown', legacy);
+      expect(claims).toEqual({
+        sub: user.userId,
+        aud: 'target',
+        azp: 'client',
+        scope: 'openid email nickname favorite_food roles unknown',
+        email: 'ada@example.com',
+        email_verified: true,
+        nickname: 'ada',
+        favorite_food: 'pizza',
+        roles: ['writer'],
+      });
+    });
+
+    it('lets app_metadata win over user_metadata, and never replaces a claim of the token', () => {
+      const claims = idTokenClaims(withMetadata, 'openid plan sub scope', {
+        ...legacy,
+        credentialId: 'dcr_1',
+      });
+      expect(claims).toMatchObject({ plan: 'full', sub: user.userId, scope: 'openid plan sub scope' });
+    });
+
+    it('puts the whole profile in for openid profile, today’s profile claims unchanged', () => {
+      const claims = idTokenClaims(withMetadata, 'openid profile', legacy);
+      expect(claims).toMatchObject({
+        ...idTokenClaims(withMetadata, 'openid profile', base),
+        user_id: user.userId,
+        email: 'ada@example.com',
+        email_verified: true,
+        created_at: '2026-01-01T00:00:00.000Z',
+        logins_count: 0,
+        identities: [expect.objectContaining({ provider: 'auth0' })],
+        user_metadata: withMetadata.userMetadata,
+        app_metadata: withMetadata.appMetadata,
+      });
+      expect(claims).not.toHaveProperty('blocked');
+      expect(claims).not.toHaveProperty('roles');
+    });
+
+    it('adds nothing for a conformant client', () => {
+      expect(idTokenClaims(withMetadata, 'openid nickname roles', base)).toEqual({
+        sub: user.userId,
+        aud: 'target',
+        azp: 'client',
+        scope: 'openid nickname roles',
+      });
     });
   });
 

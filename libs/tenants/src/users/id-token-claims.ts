@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import type { User } from './user';
+import { toUserView } from './user.view';
 
 /** The scope values that add claims to an id_token (OIDC Core §5.4). */
 export function scopeValues(scope: string | undefined): Set<string> {
@@ -17,12 +18,20 @@ export const CREDENTIAL_CLAIM = 'credential_id';
  * The claims of an id_token for `user`, by scope: `sub` and `scope` always (so that a renewal at
  * `/delegation` knows what the token was granted, and never widens it); `profile` adds name, nickname,
  * picture and updated_at; `email` adds email and email_verified; `credentialId` binds the token to the
- * refresh token it came from (`CREDENTIAL_CLAIM`).
+ * refresh token it came from (`CREDENTIAL_CLAIM`). For a legacy client (`legacy`), Auth0's legacy
+ * attribute scopes add to that (`legacyAttributeClaims`).
  */
 export function idTokenClaims(
   user: User,
   scope: string,
-  extra: { aud: string; azp: string; nonce?: string | null; authTime?: Date; credentialId?: string },
+  extra: {
+    aud: string;
+    azp: string;
+    nonce?: string | null;
+    authTime?: Date;
+    credentialId?: string;
+    legacy?: boolean;
+  },
 ): JWTPayload {
   const scopes = scopeValues(scope);
   const claims: JWTPayload = { sub: user.userId, aud: extra.aud, azp: extra.azp, scope };
@@ -39,6 +48,48 @@ export function idTokenClaims(
   }
   if (extra.nonce) claims.nonce = extra.nonce;
   if (extra.authTime) claims.auth_time = Math.floor(extra.authTime.getTime() / 1000);
+  return extra.legacy ? { ...legacyAttributeClaims(user, scopes), ...claims } : claims;
+}
+
+// Claims a profile attribute or metadata key never replaces: the token's own, and those OIDC gives a meaning.
+const RESERVED_CLAIMS = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'azp',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+  'scope',
+  'nonce',
+  'auth_time',
+  'at_hash',
+  'c_hash',
+  'cnf',
+  'amr',
+  'acr',
+  CREDENTIAL_CLAIM,
+]);
+
+/**
+ * Auth0's legacy scopes (before OIDC conformance): `openid profile` put every attribute of the user's
+ * profile in the id_token, and `openid email nickname favorite_food` each named attribute the profile
+ * has. The profile is the Management API's view of the user (`user_id`, `email`, `email_verified`,
+ * `name`, `nickname`, `picture`, `identities`, `created_at`, `updated_at`, `last_login`, `logins_count`,
+ * `user_metadata`, `app_metadata`; not `blocked`: a blocked user gets no token), and the keys of its
+ * metadata, as the legacy profile carried them (a profile attribute first, then `app_metadata`, then
+ * `user_metadata`, so a user cannot shadow what an administrator set).
+ */
+function legacyAttributeClaims(user: User, scopes: Set<string>): JWTPayload {
+  const { blocked: _blocked, ...profile } = toUserView(user);
+  const attributes: Record<string, unknown> = { ...user.userMetadata, ...user.appMetadata, ...profile };
+  const named = scopes.has('profile') ? [...Object.keys(profile), ...scopes] : [...scopes];
+  const claims: JWTPayload = {};
+  for (const name of named) {
+    if (RESERVED_CLAIMS.has(name) || !Object.hasOwn(attributes, name)) continue;
+    claims[name] = attributes[name];
+  }
   return claims;
 }
 

@@ -14,6 +14,7 @@ import {
   type UserSortField,
 } from './user.repository';
 import type { UserSearchTerm } from './user-search';
+import type { Metadata } from './user-metadata';
 
 interface UserRow {
   user_id: string;
@@ -28,11 +29,13 @@ interface UserRow {
   last_login: Date | null;
   created_at: Date;
   updated_at: Date;
+  user_metadata: Metadata;
+  app_metadata: Metadata;
 }
 
 // password_hash is deliberately absent: no query that feeds a User ever reads it.
 const COLUMNS = `user_id, connection, email, email_verified, name, nickname, picture, blocked, logins_count,
-  last_login, created_at, updated_at`;
+  last_login, created_at, updated_at, user_metadata, app_metadata`;
 
 /** A user as `ownerJsonSql` selects it: timestamps come back as strings. */
 export type UserJson = Omit<UserRow, 'last_login' | 'created_at' | 'updated_at'> & {
@@ -73,6 +76,8 @@ const toUser = (row: UserRow): User => ({
   updatedAt: row.updated_at,
   lastLogin: row.last_login,
   loginsCount: row.logins_count,
+  userMetadata: row.user_metadata,
+  appMetadata: row.app_metadata,
 });
 
 const SORT_COLUMNS: Record<UserSortField, string> = {
@@ -115,11 +120,36 @@ function condition(term: UserSearchTerm, n: number): string {
   }
 }
 
+/**
+ * Auth0's PATCH of a metadata object, in the UPDATE itself so that concurrent patches of different keys
+ * both land: top-level keys are merged (a nested object is replaced whole), a `null` value removes its
+ * key, an empty object removes every key. The patch is the statement's parameter.
+ */
+function mergedMetadata(
+  column: 'user_metadata' | 'app_metadata',
+  patch: Metadata,
+): [value: string, expression: (p: string) => string] {
+  if (Object.keys(patch).length === 0) return ['{}', (p) => `${p}::jsonb`];
+  return [
+    JSON.stringify(patch),
+    (p) =>
+      `(${column} || ${p}::jsonb) - ARRAY(SELECT key FROM jsonb_each(${p}::jsonb) WHERE jsonb_typeof(value) = 'null')`,
+  ];
+}
+
 /** Maps the email uniqueness violation to the Management API's 409; other failures stay what they are. */
 function rethrow(error: unknown): never {
   const { code, constraint } = error as { code?: string; constraint?: string };
   if (code === '23505' && constraint === 'users_email_unique') {
     throw new TenantError(TenantErrorCode.UserExists, 'The user already exists.');
+  }
+  // The merged object outgrew its bound (each PATCH is bounded, a series of them is not).
+  const metadata = /^users_(user_metadata|app_metadata)_bounded$/.exec(constraint ?? '');
+  if (code === '23514' && metadata) {
+    throw new TenantError(
+      TenantErrorCode.InvalidMetadata,
+      `Payload validation error: 'The stored object would exceed its size bound' on property ${metadata[1]}.`,
+    );
   }
   throw error;
 }
@@ -164,8 +194,9 @@ export class PostgresUserRepository extends UserRepository {
     const passwordHash = await this.passwords.hash(user.password);
     const rows = await this.db
       .query<UserRow[]>(
-        `INSERT INTO users (user_id, connection, email, email_verified, name, nickname, picture, password_hash, blocked)
-         VALUES ($1, $2, lower($3), $4, $5, $6, $7, $8, $9)
+        `INSERT INTO users (user_id, connection, email, email_verified, name, nickname, picture, password_hash, blocked,
+           user_metadata, app_metadata)
+         VALUES ($1, $2, lower($3), $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb)
          RETURNING ${COLUMNS}`,
         [
           user.userId,
@@ -177,6 +208,8 @@ export class PostgresUserRepository extends UserRepository {
           user.picture,
           passwordHash,
           user.blocked,
+          JSON.stringify(user.userMetadata ?? {}),
+          JSON.stringify(user.appMetadata ?? {}),
         ],
       )
       .catch(rethrow);
@@ -197,6 +230,10 @@ export class PostgresUserRepository extends UserRepository {
     if (changes.nickname !== undefined) set('nickname', changes.nickname);
     if (changes.picture !== undefined) set('picture', changes.picture);
     if (changes.blocked !== undefined) set('blocked', changes.blocked);
+    if (changes.userMetadata !== undefined)
+      set('user_metadata', ...mergedMetadata('user_metadata', changes.userMetadata));
+    if (changes.appMetadata !== undefined)
+      set('app_metadata', ...mergedMetadata('app_metadata', changes.appMetadata));
     assignments.push('updated_at = now()');
     const result = await this.db
       .query<

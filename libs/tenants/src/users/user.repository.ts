@@ -1,5 +1,6 @@
 import type { Page } from '../page';
 import type { User } from './user';
+import type { Metadata } from './user-metadata';
 import type { UserSearchTerm } from './user-search';
 
 /** A user about to be created; the password is hashed by the repository, never stored in clear. */
@@ -12,6 +13,10 @@ export interface NewUser {
   nickname: string;
   picture: string | null;
   blocked: boolean;
+  /** `{}` when absent. */
+  userMetadata?: Metadata;
+  /** `{}` when absent. */
+  appMetadata?: Metadata;
 }
 
 /** Changes to a user; absent fields are left as they are. */
@@ -24,6 +29,10 @@ export interface UserChanges {
   nickname?: string;
   picture?: string | null;
   blocked?: boolean;
+  /** Merged into the stored object as Auth0 merges a PATCH (top-level keys; `null` removes; `{}` clears). */
+  userMetadata?: Metadata;
+  /** Merged like `userMetadata`. */
+  appMetadata?: Metadata;
 }
 
 /** Orderable user fields. */

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { TenantError, TenantErrorCode } from '../errors/tenant.error';
+import type { Metadata } from './user-metadata';
 
 /** The only connection of this tenant: Auth0's default database connection. */
 export const USER_CONNECTION = 'Username-Password-Authentication';
@@ -20,6 +21,10 @@ export interface User {
   updatedAt: Date;
   lastLogin: Date | null;
   loginsCount: number;
+  /** Auth0's `user_metadata`: attributes the user may edit (preferences); `{}` when none. */
+  userMetadata: Metadata;
+  /** Auth0's `app_metadata`: attributes only administrators set (roles, plan); `{}` when none. */
+  appMetadata: Metadata;
 }
 
 /** Auth0's database-connection user ids: `auth0|` and 24 lowercase hex characters. */

@@ -13,6 +13,8 @@ const user = {
   updatedAt: new Date('2025-01-02T00:00:00.000Z'),
   lastLogin: null,
   loginsCount: 0,
+  userMetadata: {},
+  appMetadata: {},
 };
 
 describe('toUserView', () => {
@@ -36,6 +38,8 @@ describe('toUserView', () => {
           isSocial: false,
         },
       ],
+      user_metadata: {},
+      app_metadata: {},
     });
   });
 

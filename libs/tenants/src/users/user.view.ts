@@ -24,6 +24,10 @@ export interface UserView {
   last_login?: string;
   logins_count: number;
   identities: IdentityView[];
+  /** Always an object (`{}` when none): what the user may edit. */
+  user_metadata: Record<string, unknown>;
+  /** Always an object (`{}` when none): what only administrators set. */
+  app_metadata: Record<string, unknown>;
 }
 
 /** The Management API view of a user. */
@@ -48,5 +52,7 @@ export function toUserView(user: User): UserView {
         isSocial: false,
       },
     ],
+    user_metadata: user.userMetadata,
+    app_metadata: user.appMetadata,
   };
 }
