@@ -136,6 +136,39 @@ describe('CredentialLookup and CredentialResolver (real PostgreSQL)', () => {
     reads.mockRestore();
   });
 
+  it('issue 19 finding 5: a token the lagging view still names current, rotated twice since, is a reuse', async () => {
+    const id = 'dcr_19190000000000000000000000000003';
+    const store = stack.app.get(EventStore);
+    const at = (s: number) => new Date(Date.parse('2026-12-01T10:00:00Z') + s * 1000).toISOString();
+    const terms = { rotating: true, leeway: 60, expires_at: null, idle_lifetime: 86_400 };
+    const who = { credential_id: id, user_id: 'auth0|u1', client_id: 'app-1' };
+    const rotated = (i: number): TokenRotated => ({
+      type: 'TokenRotated',
+      data: { ...who, previous_token_hash: `f3-h${i - 1}`, token_hash: `f3-h${i}`, rotated_at: at(i) },
+    });
+    const issued = await store.append(
+      id,
+      { version: 0, hash: null },
+      [tokenIssued(id, { token_hash: 'f3-h0', issued_at: at(0), terms })],
+      { correlationId: 'it' },
+    );
+    await project(id); // the view: h0 current
+    await store.append(id, { version: 1, hash: issued[0].hash }, [rotated(1), rotated(2)], {
+      correlationId: 'it',
+    });
+    // Not projected yet: the row still says h0, the tail says h0 → h1 → h2.
+    const found = await lookup.byTokenHash('f3-h0');
+    expect(found).toMatchObject({ credentialId: id, retiredAt: at(1), snapshot: { version: 1 } });
+    // Decided on the view row and its tail: the second-to-last token, within the leeway, is a reuse.
+    const folded = (await resolver.byId(id)).state;
+    expect(folded).toMatchObject({ token: 'f3-h2', previous: { hash: 'f3-h1' } });
+    const presented = { tokenHash: 'f3-h0', retiredAt: found!.retiredAt, now: new Date(at(3)) };
+    expect(refusalOf(folded, 'app-1', undefined, presented)).toBe('reused');
+    // h1, the previous token, is a retry within the leeway; h2 is current.
+    expect((await lookup.byTokenHash('f3-h1'))?.retiredAt).toBe(at(2));
+    expect((await lookup.byTokenHash('f3-h2'))?.retiredAt).toBeUndefined();
+  });
+
   it('issue 19 finding 1: the migration fills the view rows of rotated families as the projection folds them', async () => {
     const id = 'dcr_19190000000000000000000000000002';
     const at = (s: number) => new Date(Date.parse('2026-12-01T11:00:00Z') + s * 1000).toISOString();

@@ -120,7 +120,7 @@ export class CredentialLookup {
    */
   async byTokenHash(tokenHash: string): Promise<FoundCredential | null> {
     const row = await this.views.submit(tokenHash);
-    if (row && this.trusted(row)) return found(row);
+    if (row && this.trusted(row)) return withRetirement(found(row));
     const { rows } = await pgPool(this.db).query<{ stream_id: string; retired_at: string | null }>(
       ISSUED_WITH_TOKEN_HASH,
       [tokenHash],
@@ -168,6 +168,18 @@ function found(row: ViewRow): FoundCredential {
     tail: row.tail.map(envelopeFromRow),
     owner: row.owner && userFromJson(row.owner),
   };
+}
+
+/**
+ * A view row found by its current token, with the events it has not applied: when those rotate the
+ * family, the token presented is no longer current (a lagging projector) — it was retired by the first
+ * of them (one active token per family), which is what the decider needs to tell a retry from a reuse.
+ */
+function withRetirement(credential: FoundCredential): FoundCredential {
+  const rotation = credential.tail?.slice(1).find((event) => event.type === 'TokenRotated');
+  return rotation?.type === 'TokenRotated'
+    ? { ...credential, retiredAt: rotation.data.rotated_at }
+    : credential;
 }
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
